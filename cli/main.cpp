@@ -1,0 +1,43 @@
+// overt: inspect and manage telemetry of tools that embed overt.
+#include "commands.hpp"
+
+#include <exception>
+#include <iostream>
+
+namespace overt::cli {
+std::vector<CommandEntry>& command_table() {
+    static std::vector<CommandEntry> table;
+    return table;
+}
+}  // namespace overt::cli
+
+int main(int argc, char** argv) {
+    using namespace overt::cli;
+    CLI::App app{"overt: opt-in, privacy-first telemetry for command-line tools"};
+    app.require_subcommand(1);
+    GlobalOptions options;
+    app.add_option("-c,--config", options.config_path, "overt.yaml to use (default: ./overt.yaml if present)");
+    app.add_flag("-v,--verbose", options.verbose, "Log what overt does to stderr");
+
+    std::vector<std::pair<CLI::App*, std::function<int()>>> runs;
+    runs.reserve(command_table().size());
+    for (auto& entry : command_table()) {
+        runs.emplace_back(nullptr, nullptr);
+        CLI::App* sub = app.add_subcommand(entry.name);
+        runs.back().first = sub;
+        entry.setup(*sub, options, runs.back().second);
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    try {
+        for (auto& [sub, run] : runs)
+            if (sub->parsed() && run) return run();
+    } catch (const std::exception& e) {
+        std::cerr << "overt: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of overt on Debian bookworm.
+# A no-op (no apt call at all) when everything is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev            # Boost.DLL (header-only)
+  nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libyaml-cpp-dev
+  libspdlog-dev libfmt-dev zlib1g-dev libcli11-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  python3 python3-jsonschema python3-protobuf protobuf-compiler
+  clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes
+  fiu-utils libfiu-dev       # fault injection
+  nginx-light openssl curl jq file dpkg-dev ccache
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,320 @@
+// overt plugin SDK: header-only C++17 helper over the C ABI in backend.h.
+//
+//   class MyBackend : public overt::sdk::Backend {
+//    public:
+//     static constexpr const char* kName = "mine";          // = file name libovert-mine.so
+//     static constexpr const char* kVersion = "1.0.0";
+//     static constexpr const char* kVendor = "Example Inc.";
+//     static constexpr const char* kDescription = "Sends events somewhere";
+//     static constexpr const char* kConfigSchema = R"({"type":"object"})";
+//     static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL;
+//     MyBackend(const overt::sdk::Host& host, std::string_view config_json);
+//     overt::sdk::Result send(overt::sdk::Events events, int64_t deadline_ns) override;
+//   };
+//   OVERT_BACKEND(MyBackend)
+//
+// Every entry point is noexcept: an exception thrown by the backend becomes a FATAL
+// result carrying its what() text (ConfigError in the constructor: INVALID_CONFIG).
+#ifndef OVERT_BACKEND_HPP
+#define OVERT_BACKEND_HPP
+
+#include <overt/backend.h>
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace overt::sdk {
+
+inline std::string_view view(overt_str s) noexcept {
+    return s.data ? std::string_view(s.data, s.size) : std::string_view();
+}
+inline overt_str make_str(std::string_view s) noexcept { return overt_str{s.data(), s.size()}; }
+
+// A contiguous run of events, valid only during send().
+class Events {
+   public:
+    Events(const overt_event* data, size_t size) noexcept : data_(data), size_(size) {}
+    const overt_event* begin() const noexcept { return data_; }
+    const overt_event* end() const noexcept { return data_ + size_; }
+    const overt_event& operator[](size_t i) const noexcept { return data_[i]; }
+    size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    Events subspan(size_t offset, size_t count) const noexcept {
+        if (offset > size_) offset = size_;
+        if (count > size_ - offset) count = size_ - offset;
+        return Events(data_ + offset, count);
+    }
+
+   private:
+    const overt_event* data_;
+    size_t size_;
+};
+
+struct Result {
+    overt_status status = OVERT_OK;
+    int64_t retry_after_ms = -1;
+    uint64_t accepted_count = 0;
+    std::string message;
+
+    static Result ok() { return {}; }
+    static Result retry(std::string msg, int64_t retry_after_ms = -1, uint64_t accepted = 0) {
+        return {OVERT_RETRY, retry_after_ms, accepted, std::move(msg)};
+    }
+    static Result rejected(std::string msg, uint64_t accepted = 0) {
+        return {OVERT_REJECTED, -1, accepted, std::move(msg)};
+    }
+    static Result fatal(std::string msg) { return {OVERT_FATAL, -1, 0, std::move(msg)}; }
+    static Result invalid_config(std::string msg) { return {OVERT_INVALID_CONFIG, -1, 0, std::move(msg)}; }
+};
+
+// Thrown from a backend constructor when its configuration cannot work.
+class ConfigError : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+};
+
+struct HttpRequest {
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string content_type = "application/json";
+    std::string_view body;
+    bool gzip = false;
+    int64_t deadline_ns = 0;
+    std::string ca_file;
+    bool insecure = false;
+};
+
+struct HttpResponse {
+    int status_code = 0;
+    bool transport_error = false;
+    int64_t retry_after_ms = -1;
+    std::string body;
+    std::string error;
+};
+
+// The shared mapping of HTTP outcomes onto delivery statuses: 2xx delivered; 408, 429,
+// 5xx and anything that never got an answer are transient; any other status is permanent.
+inline overt_status classify_http(const HttpResponse& r) noexcept {
+    if (r.transport_error || r.status_code == 0) return OVERT_RETRY;
+    if (r.status_code >= 200 && r.status_code < 300) return OVERT_OK;
+    if (r.status_code == 408 || r.status_code == 429 || r.status_code >= 500) return OVERT_RETRY;
+    return OVERT_REJECTED;
+}
+
+// Result for one HTTP exchange: OK, or RETRY/REJECTED with a message naming what happened.
+inline Result result_from_http(const HttpResponse& r, std::string_view what, uint64_t accepted = 0) {
+    overt_status s = classify_http(r);
+    if (s == OVERT_OK) return Result::ok();
+    std::string msg(what);
+    if (r.transport_error || r.status_code == 0) {
+        msg += ": " + (r.error.empty() ? std::string("no response") : r.error);
+    } else {
+        msg += ": HTTP " + std::to_string(r.status_code);
+        if (!r.body.empty()) msg += ": " + r.body.substr(0, 200);
+    }
+    if (s == OVERT_RETRY) return Result::retry(std::move(msg), r.retry_after_ms, accepted);
+    return Result::rejected(std::move(msg), accepted);
+}
+
+// The host's services, as the plugin sees them.
+class Host {
+   public:
+    explicit Host(const overt_host_api* api) noexcept : api_(api) {}
+
+    void log(overt_log_level level, std::string_view message) const noexcept {
+        if (!api_ || !api_->log) return;
+        try {
+            std::string text(message);
+            api_->log(api_->host_ctx, level, text.c_str());
+        } catch (...) {
+        }
+    }
+    int64_t now_ns() const noexcept {
+        return (api_ && api_->monotonic_ns) ? api_->monotonic_ns(api_->host_ctx) : 0;
+    }
+    const char* host_version() const noexcept {
+        return (api_ && api_->host_version) ? api_->host_version : "";
+    }
+    bool has_http() const noexcept { return api_ && api_->http_post && api_->http_response_free; }
+
+    HttpResponse post(const HttpRequest& req) const {
+        HttpResponse out;
+        if (!has_http()) {
+            out.transport_error = true;
+            out.error = "host offers no HTTP service";
+            return out;
+        }
+        std::vector<overt_kv> headers;
+        headers.reserve(req.headers.size());
+        for (const auto& [k, v] : req.headers) headers.push_back({make_str(k), make_str(v)});
+        overt_http_request r{};
+        r.struct_size = sizeof r;
+        r.url = req.url.c_str();
+        r.headers = headers.data();
+        r.header_count = headers.size();
+        r.content_type = req.content_type.c_str();
+        r.body = req.body.data();
+        r.body_size = req.body.size();
+        r.gzip = req.gzip ? 1 : 0;
+        r.deadline_ns = req.deadline_ns;
+        r.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+        r.insecure = req.insecure ? 1 : 0;
+        overt_http_response resp{};
+        resp.struct_size = sizeof resp;
+        if (api_->http_post(api_->host_ctx, &r, &resp) != 0) {
+            out.transport_error = true;
+            out.error = "host refused the HTTP request";
+            return out;
+        }
+        out.status_code = resp.status_code;
+        out.transport_error = resp.transport_error != 0;
+        out.retry_after_ms = resp.retry_after_ms;
+        if (resp.body) out.body.assign(resp.body, resp.body_size);
+        if (resp.error_message) out.error = resp.error_message;
+        api_->http_response_free(api_->host_ctx, &resp);
+        return out;
+    }
+
+   private:
+    const overt_host_api* api_;
+};
+
+class Backend {
+   public:
+    virtual ~Backend() = default;
+    virtual Result send(Events events, int64_t deadline_ns) = 0;
+    virtual Result flush(int64_t /*deadline_ns*/) { return Result::ok(); }
+    virtual std::string describe() const { return {}; }
+};
+
+namespace detail {
+
+inline void write_result(overt_result* out, const Result& r) noexcept {
+    if (!out) return;
+    out->status = r.status;
+    out->retry_after_ms = r.retry_after_ms;
+    out->accepted_count = r.accepted_count;
+    if (out->message && out->message_capacity > 0) {
+        size_t n = r.message.size() < out->message_capacity - 1 ? r.message.size() : out->message_capacity - 1;
+        std::memcpy(out->message, r.message.data(), n);
+        out->message[n] = '\0';
+    }
+}
+
+inline void write_exception(overt_result* out, overt_status status, const char* prefix) noexcept {
+    std::string msg = prefix;
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        try {
+            msg += e.what();
+        } catch (...) {
+        }
+    } catch (...) {
+        msg += "unknown exception";
+    }
+    Result r;
+    r.status = status;
+    r.message = std::move(msg);
+    write_result(out, r);
+}
+
+template <class T>
+int create(const overt_host_api* host, const char* config, size_t size, void** instance,
+           overt_result* result) noexcept {
+    try {
+        auto* b = new T(Host(host), std::string_view(config ? config : "", config ? size : 0));
+        *instance = static_cast<Backend*>(b);
+        write_result(result, Result::ok());
+        return OVERT_OK;
+    } catch (const ConfigError&) {
+        write_exception(result, OVERT_INVALID_CONFIG, "invalid config: ");
+        return OVERT_INVALID_CONFIG;
+    } catch (...) {
+        write_exception(result, OVERT_FATAL, "create failed: ");
+        return OVERT_FATAL;
+    }
+}
+
+inline int send(void* instance, const overt_event* events, size_t count, int64_t deadline_ns,
+                overt_result* result) noexcept {
+    try {
+        Result r = static_cast<Backend*>(instance)->send(Events(events, count), deadline_ns);
+        write_result(result, r);
+        return r.status;
+    } catch (...) {
+        write_exception(result, OVERT_FATAL, "send threw: ");
+        return OVERT_FATAL;
+    }
+}
+
+inline int flush(void* instance, int64_t deadline_ns, overt_result* result) noexcept {
+    try {
+        Result r = static_cast<Backend*>(instance)->flush(deadline_ns);
+        write_result(result, r);
+        return r.status;
+    } catch (...) {
+        write_exception(result, OVERT_FATAL, "flush threw: ");
+        return OVERT_FATAL;
+    }
+}
+
+inline void destroy(void* instance) noexcept {
+    try {
+        delete static_cast<Backend*>(instance);
+    } catch (...) {
+    }
+}
+
+inline size_t describe(void* instance, char* buffer, size_t capacity) noexcept {
+    try {
+        std::string text = static_cast<Backend*>(instance)->describe();
+        if (buffer && capacity > 0) {
+            size_t n = text.size() < capacity - 1 ? text.size() : capacity - 1;
+            std::memcpy(buffer, text.data(), n);
+            buffer[n] = '\0';
+        }
+        return text.size();
+    } catch (...) {
+        if (buffer && capacity > 0) buffer[0] = '\0';
+        return 0;
+    }
+}
+
+template <class T>
+const overt_backend_descriptor* descriptor() noexcept {
+    static const overt_backend_descriptor d = {
+        sizeof(overt_backend_descriptor),
+        OVERT_ABI_MAJOR,
+        OVERT_ABI_MINOR,
+        T::kName,
+        T::kVersion,
+        T::kVendor,
+        T::kDescription,
+        T::kConfigSchema,
+        T::kCapabilities,
+        &create<T>,
+        &detail::send,
+        &detail::flush,
+        &detail::destroy,
+        &detail::describe,
+    };
+    return &d;
+}
+
+}  // namespace detail
+}  // namespace overt::sdk
+
+// Exports the plugin's single entry point for backend class T.
+#define OVERT_BACKEND(T)                                                                \
+    extern "C" OVERT_EXPORT const overt_backend_descriptor* overt_backend_entry_v1(void) { \
+        return ::overt::sdk::detail::descriptor<T>();                                   \
+    }
+
+#endif  // OVERT_BACKEND_HPP
