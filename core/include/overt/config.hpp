@@ -1,0 +1,66 @@
+// overt.yaml: the tool author's configuration. (The user's consent lives elsewhere: see
+// consent.hpp.) Loading reports the file, line and key of anything wrong.
+#pragma once
+
+#include <overt/event.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace overt {
+
+enum class DeliveryMode { at_least_once, at_most_once };
+
+struct BackendConfig {
+    std::string plugin;          // plugin name: libovert-<plugin>.so
+    std::string id;              // unique per config; defaults to the plugin name
+    std::string settings_json;   // the block minus plugin/id/sha256, as a JSON object
+    std::string sha256;          // optional pin of the plugin file (lowercase hex)
+    int line = 0;                // where the block starts in the file (1-based), 0 if none
+};
+
+struct Config {
+    std::string source_path;                 // the file it was read from; "" for defaults
+    std::string tool_name;                   // tool.name (required in a file)
+    std::string tool_version;                // tool.version
+    bool enabled = true;                     // the tool author's switch
+    bool force_enabled = false;              // the seed's ForceEnabled: no consent needed
+    bool extended_collection = false;        // args and error text may be recorded
+    DeliveryMode delivery_mode = DeliveryMode::at_least_once;
+    std::vector<std::string> plugin_dirs;    // searched before OVERT_PLUGIN_PATH and the default
+    size_t buffer_max_events = 1000;
+    size_t spill_max_files = 10;
+    uint64_t spill_max_bytes = 10ull << 20;
+    int64_t exit_budget_ms = 200;            // close() never holds the process longer
+    int64_t flush_timeout_ms = 5000;         // an explicit flush()'s deadline
+    std::string data_dir;                    // "" = resolved per tool (privacy/data_dir)
+    Metadata metadata;                       // added to every event
+    std::string deletion_email;              // deletion requests by e-mail (mailto)
+    std::string deletion_endpoint;           // deletion requests by HTTP POST
+    std::vector<BackendConfig> backends;     // empty = the file backend into the data dir
+};
+
+// Raised for a config that cannot be used. what() reads "FILE:LINE: KEY: problem".
+class ConfigError : public std::runtime_error {
+   public:
+    ConfigError(std::string file, int line, std::string key, const std::string& problem);
+    const std::string& file() const noexcept { return file_; }
+    int line() const noexcept { return line_; }
+    const std::string& key() const noexcept { return key_; }
+
+   private:
+    std::string file_;
+    int line_;
+    std::string key_;
+};
+
+// Reads and checks an overt.yaml; ${VAR} and ${VAR:-default} are expanded from the environment.
+Config load_config(const std::string& path);
+Config parse_config(const std::string& yaml_text, const std::string& source_name);
+
+// Strings for the delivery mode, as in the seed ("at_least_once", "at_most_once").
+std::string_view to_string(DeliveryMode mode);
+
+}  // namespace overt
