@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev zlib1g-dev libcli11-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-jsonschema python3-protobuf protobuf-compiler
+  json-schema-test-suite     # draft-07 conformance cases for the config schema validator
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes
   fiu-utils libfiu-dev       # fault injection
   nginx-light openssl curl jq file dpkg-dev ccache
