@@ -1,0 +1,91 @@
+// OTLP/HTTP logs backend (seed §5.5), synchronous: one export per send(), so the host sees
+// the outcome and can retry or spill (the seed's async exporter hid every failure).
+#include <overt/backend.hpp>
+
+#include <chrono>
+#include <string>
+
+#include "network_config.hpp"
+#include "otlp_encoder.hpp"
+
+namespace {
+
+using namespace overt;
+
+// "<endpoint>/v1/logs" without a doubled slash (seed bug) and without query or fragment.
+std::string logs_url(std::string endpoint) {
+    endpoint = endpoint.substr(0, endpoint.find_first_of("?#"));
+    while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+    constexpr std::string_view kPath = "/v1/logs";
+    if (endpoint.size() >= kPath.size() && endpoint.compare(endpoint.size() - kPath.size(), kPath.size(), kPath) == 0)
+        return endpoint;  // already the full logs URL
+    return endpoint + std::string(kPath);
+}
+
+class OtlpBackend final : public sdk::Backend {
+   public:
+    static constexpr const char* kName = "otlp";
+    static constexpr const char* kVersion = OVERT_PLUGIN_VERSION;
+    static constexpr const char* kVendor = "overt";
+    static constexpr const char* kDescription = "Exports events as OTLP/HTTP log records (protobuf or JSON)";
+    static constexpr const char* kConfigSchema =
+        R"({"type":"object","required":["endpoint"],"properties":{"plugin":{"type":"string"},)"
+        R"("endpoint":{"type":"string"},"protocol":{"enum":["http/protobuf","http/json"]},)"
+        R"("gzip":{"type":"boolean"},"resource_attributes":{"type":"object","additionalProperties":{"type":"string"}},)"
+        OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES R"(},"additionalProperties":false})";
+    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
+
+    OtlpBackend(const sdk::Host& host, std::string_view config_json) : host_(host) {
+        net::Json config = net::parse_config(config_json);
+        endpoint_ = net::require_string(config, "endpoint");
+        net::check_endpoint(endpoint_, "endpoint");
+        url_ = logs_url(endpoint_);
+        std::string protocol = net::get_string(config, "protocol", "http/protobuf");
+        if (protocol == "http/json") json_ = true;
+        else if (protocol != "http/protobuf")
+            throw sdk::ConfigError("'protocol' must be http/protobuf or http/json, not '" + protocol + "'");
+        gzip_ = net::get_bool(config, "gzip", false);
+        transport_ = net::TransportOptions::from(config);
+        // For OTLP, `insecure` means plain-text HTTP is allowed (as OTel exporters use it);
+        // TLS verification itself stays on (use ca_file for a private CA).
+        allow_plain_http_ = transport_.insecure;
+        transport_.insecure = false;
+        if (net::is_plain_http(endpoint_) && !allow_plain_http_)
+            throw sdk::ConfigError("'endpoint' is plain http (" + endpoint_ +
+                                   "): use https, or set insecure: true to allow it");
+        encoder_.resource_attributes = net::get_string_map(config, "resource_attributes");
+        encoder_.scope_version = kVersion;
+        net::warn_cleartext_secrets(host_, kName, endpoint_, transport_.headers);
+    }
+
+    sdk::Result send(sdk::Events events, int64_t deadline_ns) override {
+        if (events.empty()) return sdk::Result::ok();
+        auto observed = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
+        auto request_model = otlp::build_request(events, encoder_, observed);
+        std::string body = json_ ? otlp::encode_json(request_model, encoder_)
+                                 : otlp::encode_protobuf(request_model, encoder_);
+        sdk::HttpRequest request =
+            transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body);
+        request.gzip = gzip_;
+        request.deadline_ns = transport_.request_deadline(host_, deadline_ns);
+        return sdk::result_from_http(host_.post(request), "otlp export to " + url_);
+    }
+
+    std::string describe() const override { return "otlp (" + endpoint_ + ")"; }
+
+   private:
+    sdk::Host host_;
+    std::string endpoint_;
+    std::string url_;
+    bool json_ = false;
+    bool gzip_ = false;
+    bool allow_plain_http_ = false;
+    net::TransportOptions transport_;
+    otlp::EncoderOptions encoder_;
+};
+
+}  // namespace
+
+OVERT_BACKEND(OtlpBackend)

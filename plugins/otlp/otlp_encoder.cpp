@@ -1,0 +1,193 @@
+#include "otlp_encoder.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "protobuf_writer.hpp"
+
+namespace overt::otlp {
+namespace {
+
+constexpr std::string_view kScopeName = "overt";
+constexpr int kSeverityInfo = 9;  // SEVERITY_NUMBER_INFO
+constexpr std::string_view kSeverityText = "INFO";
+
+constexpr std::array<std::string_view, 14> kStandardKeys = {
+    "event.name",  "event.type", "tool.name",  "tool.version",        "host.arch",         "os.type",
+    "os.version",  "go.version", "machine.id", "command.duration_ms", "command.exit_code", "command.args",
+    "command.error", "event.id"};
+
+bool is_standard_key(std::string_view key) {
+    return std::find(kStandardKeys.begin(), kStandardKeys.end(), key) != kStandardKeys.end();
+}
+
+Attribute string_attribute(std::string key, std::string_view value) {
+    Attribute a;
+    a.key = std::move(key);
+    a.string_value = value;
+    return a;
+}
+
+Attribute int_attribute(std::string key, int64_t value) {
+    Attribute a;
+    a.key = std::move(key);
+    a.is_int = true;
+    a.int_value = value;
+    return a;
+}
+
+LogRecord to_log_record(const overt_event& e, uint64_t observed) {
+    using sdk::view;
+    LogRecord r;
+    r.time_unix_nano = static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano));
+    r.observed_time_unix_nano = observed;
+    r.body = view(e.name);
+    auto& a = r.attributes;
+    a.push_back(string_attribute("event.name", view(e.name)));
+    a.push_back(string_attribute("event.type", view(e.type)));
+    a.push_back(string_attribute("tool.name", view(e.tool_name)));
+    a.push_back(string_attribute("tool.version", view(e.version)));
+    a.push_back(string_attribute("host.arch", view(e.arch)));
+    a.push_back(string_attribute("os.type", view(e.os)));
+    a.push_back(string_attribute("os.version", view(e.os_version)));
+    a.push_back(string_attribute("go.version", view(e.runtime_version)));
+    a.push_back(string_attribute("machine.id", view(e.machine_id)));
+    a.push_back(int_attribute("command.duration_ms", e.duration_ms));
+    a.push_back(int_attribute("command.exit_code", e.exit_code));
+    if (e.args_count > 0) {
+        std::string joined;
+        for (size_t i = 0; i < e.args_count; ++i) {
+            if (i) joined += ' ';
+            joined += view(e.args[i]);
+        }
+        a.push_back(string_attribute("command.args", joined));
+    }
+    if (e.error.size > 0) a.push_back(string_attribute("command.error", view(e.error)));
+    a.push_back(string_attribute("event.id", view(e.event_id)));
+    for (size_t i = 0; i < e.metadata_count; ++i) {
+        std::string key(view(e.metadata[i].key));
+        if (is_standard_key(key)) key = "metadata." + key;  // never shadow a standard attribute
+        a.push_back(string_attribute(std::move(key), view(e.metadata[i].value)));
+    }
+    return r;
+}
+
+std::vector<Attribute> resource_attributes(const overt_event& e, const EncoderOptions& options) {
+    std::vector<Attribute> out;
+    auto configured = [&](std::string_view key) {
+        return std::any_of(options.resource_attributes.begin(), options.resource_attributes.end(),
+                           [&](const auto& kv) { return kv.first == key; });
+    };
+    if (!configured("service.name")) out.push_back(string_attribute("service.name", sdk::view(e.tool_name)));
+    if (!configured("service.version")) out.push_back(string_attribute("service.version", sdk::view(e.version)));
+    for (const auto& [key, value] : options.resource_attributes) out.push_back(string_attribute(key, value));
+    return out;
+}
+
+// --- protobuf (field numbers from opentelemetry-proto v1.4.0) ---
+
+void write_any_value(ProtobufWriter& w, uint32_t field, const Attribute& a) {
+    ProtobufWriter value;  // AnyValue
+    if (a.is_int) value.int64_field(3, a.int_value);
+    else value.bytes_field(1, a.string_value);
+    w.message_field(field, value);
+}
+
+void write_attributes(ProtobufWriter& w, uint32_t field, const std::vector<Attribute>& attributes) {
+    for (const auto& a : attributes) {
+        ProtobufWriter kv;  // KeyValue
+        kv.bytes_field(1, a.key);
+        write_any_value(kv, 2, a);
+        w.message_field(field, kv);
+    }
+}
+
+// --- OTLP/JSON: lowerCamelCase keys, int64 as strings, integer enums ---
+
+nlohmann::json json_any_value(const Attribute& a) {
+    if (a.is_int) return {{"intValue", std::to_string(a.int_value)}};
+    return {{"stringValue", a.string_value}};
+}
+
+nlohmann::json json_attributes(const std::vector<Attribute>& attributes) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& a : attributes) out.push_back({{"key", a.key}, {"value", json_any_value(a)}});
+    return out;
+}
+
+}  // namespace
+
+std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options, uint64_t observed) {
+    std::vector<ResourceLogs> request;
+    std::vector<std::pair<std::string_view, std::string_view>> keys;  // (tool, version) per entry
+    for (const auto& e : events) {
+        std::pair<std::string_view, std::string_view> key{sdk::view(e.tool_name), sdk::view(e.version)};
+        auto it = std::find(keys.begin(), keys.end(), key);
+        size_t index = static_cast<size_t>(it - keys.begin());
+        if (it == keys.end()) {
+            keys.push_back(key);
+            request.push_back({resource_attributes(e, options), {}});
+        }
+        request[index].records.push_back(to_log_record(e, observed));
+    }
+    return request;
+}
+
+std::string encode_protobuf(const std::vector<ResourceLogs>& request, const EncoderOptions& options) {
+    ProtobufWriter export_request;
+    for (const auto& resource_logs : request) {
+        ProtobufWriter resource;
+        write_attributes(resource, 1, resource_logs.resource_attributes);
+
+        ProtobufWriter scope;  // InstrumentationScope
+        scope.bytes_field(1, kScopeName);
+        if (!options.scope_version.empty()) scope.bytes_field(2, options.scope_version);
+
+        ProtobufWriter scope_logs;
+        scope_logs.message_field(1, scope);
+        for (const auto& record : resource_logs.records) {
+            ProtobufWriter log;
+            log.fixed64_field(1, record.time_unix_nano);
+            log.varint_field(2, kSeverityInfo);
+            log.bytes_field(3, kSeverityText);
+            ProtobufWriter body;
+            body.bytes_field(1, record.body);
+            log.message_field(5, body);
+            write_attributes(log, 6, record.attributes);
+            log.fixed64_field(11, record.observed_time_unix_nano);
+            scope_logs.message_field(2, log);
+        }
+
+        ProtobufWriter entry;  // ResourceLogs
+        entry.message_field(1, resource);
+        entry.message_field(2, scope_logs);
+        export_request.message_field(1, entry);
+    }
+    return export_request.take();
+}
+
+std::string encode_json(const std::vector<ResourceLogs>& request, const EncoderOptions& options) {
+    nlohmann::json resource_logs = nlohmann::json::array();
+    for (const auto& entry : request) {
+        nlohmann::json records = nlohmann::json::array();
+        for (const auto& record : entry.records) {
+            records.push_back({{"timeUnixNano", std::to_string(record.time_unix_nano)},
+                               {"observedTimeUnixNano", std::to_string(record.observed_time_unix_nano)},
+                               {"severityNumber", kSeverityInfo},
+                               {"severityText", kSeverityText},
+                               {"body", {{"stringValue", record.body}}},
+                               {"attributes", json_attributes(record.attributes)}});
+        }
+        nlohmann::json scope = {{"name", kScopeName}};
+        if (!options.scope_version.empty()) scope["version"] = options.scope_version;
+        resource_logs.push_back({{"resource", {{"attributes", json_attributes(entry.resource_attributes)}}},
+                                 {"scopeLogs", nlohmann::json::array({{{"scope", scope}, {"logRecords", records}}})}});
+    }
+    nlohmann::json body = {{"resourceLogs", resource_logs}};
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace overt::otlp
