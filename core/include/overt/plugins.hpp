@@ -1,0 +1,101 @@
+// The plugin host: finds backend plugins (libovert-<name>.so), checks that they can be
+// trusted before loading them, and turns a configured backend into an overt::Sink.
+//
+// Search order: config `plugin_dirs`, then OVERT_PLUGIN_PATH (colon-separated), then the
+// install's plugin dir (found relative to the running executable, else the configured
+// prefix). The first directory that has a plugin name wins; later copies are "shadowed".
+// Libraries are loaded once per file with RTLD_NOW|RTLD_LOCAL and never unloaded.
+#pragma once
+
+#include <overt/config.hpp>
+#include <overt/sink.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace overt {
+
+// What a loadable plugin says about itself.
+struct PluginInfo {
+    std::string name;
+    std::string version;
+    std::string vendor;
+    std::string description;
+    uint32_t abi_major = 0;
+    uint32_t abi_minor = 0;
+    uint64_t capabilities = 0;  // OVERT_CAP_* from overt/backend.h
+    std::string path;
+    std::string config_schema;  // JSON Schema text ("" when the plugin declares none)
+};
+
+// A file that looks like a plugin but was not accepted, and why.
+struct RefusedPlugin {
+    std::string path;
+    std::string reason;
+};
+
+// A plugin file ignored because a directory earlier in the search path has the same name.
+struct ShadowedPlugin {
+    std::string name;
+    std::string path;
+    std::string shadowed_by;
+};
+
+struct Discovery {
+    std::vector<PluginInfo> plugins;   // in search order
+    std::vector<RefusedPlugin> refused;
+    std::vector<ShadowedPlugin> shadowed;
+};
+
+// The directories searched, in order: `config_dirs`, then OVERT_PLUGIN_PATH, then the default.
+std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});
+
+// The install's plugin dir: <exe dir>/OVERT_PLUGIN_DIR_FROM_BIN if it exists, else
+// OVERT_DEFAULT_PLUGIN_DIR.
+std::string default_plugin_dir();
+
+// Lists every libovert-*.so in `dirs`. Loads the ones that pass the trust checks (which runs
+// their static constructors) to read their descriptors. Missing directories are skipped.
+Discovery discover_plugins(const std::vector<std::string>& dirs);
+
+// A backend could not be created. what() names the backend, the plugin, its file (when one
+// was found) and the reason.
+class PluginError : public std::runtime_error {
+   public:
+    PluginError(std::string backend_id, std::string plugin, std::string path, const std::string& reason);
+    const std::string& backend_id() const noexcept { return backend_id_; }
+    const std::string& plugin() const noexcept { return plugin_; }
+    const std::string& path() const noexcept { return path_; }
+
+   private:
+    std::string backend_id_;
+    std::string plugin_;
+    std::string path_;
+};
+
+class PluginHost {
+   public:
+    // A host without an HTTP service: plugins that call http_post get a transport error.
+    // (libovert's collector builds its host with the libcurl service.)
+    explicit PluginHost(std::vector<std::string> search_dirs);
+    ~PluginHost();
+    PluginHost(PluginHost&&) noexcept;
+    PluginHost& operator=(PluginHost&&) noexcept;
+
+    const std::vector<std::string>& search_dirs() const noexcept;
+
+    // Finds and loads the plugin, checks its sha256 pin, validates settings_json against the
+    // plugin's config schema and creates an instance. Throws PluginError.
+    std::unique_ptr<Sink> create_sink(const BackendConfig& backend);
+
+    class Impl;
+    explicit PluginHost(std::unique_ptr<Impl> impl);
+
+   private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace overt

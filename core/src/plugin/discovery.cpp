@@ -1,0 +1,96 @@
+// Plugin search path and discovery (overt/plugins.hpp).
+#include "plugin/plugin_library.hpp"
+#include "plugin/trust.hpp"
+
+#include <overt/plugins.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+namespace overt {
+
+namespace {
+
+constexpr std::string_view kPrefix = "libovert-";
+constexpr std::string_view kSuffix = ".so";
+
+// The plugin name inside "libovert-<name>.so", or "" when the file is not named like a plugin.
+std::string name_from_file(std::string_view file) {
+    if (file.size() <= kPrefix.size() + kSuffix.size() || !file.starts_with(kPrefix) || !file.ends_with(kSuffix))
+        return {};
+    return std::string(file.substr(kPrefix.size(), file.size() - kPrefix.size() - kSuffix.size()));
+}
+
+std::string join(const std::string& dir, const std::string& file) {
+    return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file;
+}
+
+}  // namespace
+
+std::string default_plugin_dir() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto beside = (exe.parent_path() / OVERT_PLUGIN_DIR_FROM_BIN).lexically_normal();
+        if (std::filesystem::is_directory(beside, ec)) {
+            std::string text = beside.string();
+            if (text.size() > 1 && text.back() == '/') text.pop_back();
+            return text;
+        }
+    }
+    return OVERT_DEFAULT_PLUGIN_DIR;
+}
+
+std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs) {
+    std::vector<std::string> dirs;
+    auto add = [&](std::string dir) {
+        if (!dir.empty() && std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(std::move(dir));
+    };
+    for (const auto& dir : config_dirs) add(dir);
+    if (const char* env = std::getenv("OVERT_PLUGIN_PATH")) {
+        std::string_view rest = env;
+        while (!rest.empty()) {
+            size_t colon = rest.find(':');
+            add(std::string(rest.substr(0, colon)));
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+        }
+    }
+    add(default_plugin_dir());
+    return dirs;
+}
+
+Discovery discover_plugins(const std::vector<std::string>& dirs) {
+    Discovery found;
+    std::map<std::string, std::string> first_path;  // name -> path that owns it
+    for (const auto& dir : dirs) {
+        std::error_code ec;
+        std::vector<std::string> names;
+        for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+            std::string name = name_from_file(it->path().filename().string());
+            if (!name.empty()) names.push_back(std::move(name));
+        }
+        std::sort(names.begin(), names.end());
+        for (const auto& name : names) {
+            const std::string path = join(dir, plugin::plugin_file_name(name));
+            if (auto owner = first_path.find(name); owner != first_path.end()) {
+                found.shadowed.push_back({name, path, owner->second});
+                continue;
+            }
+            first_path.emplace(name, path);
+            try {
+                PluginInfo info = plugin::load_plugin(dir, name).info;
+                info.path = path;
+                found.plugins.push_back(std::move(info));
+            } catch (const std::exception& refusal) {
+                found.refused.push_back({path, refusal.what()});
+            }
+        }
+    }
+    return found;
+}
+
+}  // namespace overt

@@ -1,0 +1,143 @@
+#include "plugin/host_api.hpp"
+#include "plugin/plugin_host_factory.hpp"
+#include "plugin/plugin_library.hpp"
+#include "plugin/plugin_sink.hpp"
+#include "plugin/trust.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cstdio>
+#include <utility>
+
+namespace overt {
+
+namespace {
+
+std::string error_text(const std::string& backend_id, const std::string& plugin, const std::string& path,
+                       const std::string& reason) {
+    std::string text = "backend \"" + backend_id + "\" (plugin \"" + plugin + "\"";
+    if (!path.empty()) text += ", " + path;
+    return text + "): " + reason;
+}
+
+std::string join_dirs(const std::vector<std::string>& dirs) {
+    std::string out;
+    for (const auto& dir : dirs) out += (out.empty() ? "" : ", ") + dir;
+    return out.empty() ? "(no directories)" : out;
+}
+
+std::string join_path(const std::string& dir, const std::string& file) {
+    return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file;
+}
+
+}  // namespace
+
+PluginError::PluginError(std::string backend_id, std::string plugin, std::string path, const std::string& reason)
+    : std::runtime_error(error_text(backend_id, plugin, path, reason)),
+      backend_id_(std::move(backend_id)),
+      plugin_(std::move(plugin)),
+      path_(std::move(path)) {}
+
+class PluginHost::Impl {
+   public:
+    Impl(std::vector<std::string> dirs, std::shared_ptr<transport::HttpService> http)
+        : dirs_(std::move(dirs)), http_(std::move(http)) {}
+
+    const std::vector<std::string>& dirs() const noexcept { return dirs_; }
+    std::unique_ptr<Sink> create_sink(const BackendConfig& backend);
+
+   private:
+    std::vector<std::string> dirs_;
+    std::shared_ptr<transport::HttpService> http_;
+};
+
+std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend) {
+    const std::string id = backend.id.empty() ? backend.plugin : backend.id;
+    if (backend.plugin.empty() || backend.plugin.find('/') != std::string::npos)
+        throw PluginError(id, backend.plugin, "", "not a valid plugin name");
+
+    // The first directory holding the file owns the name, as in discovery.
+    const std::string file_name = plugin::plugin_file_name(backend.plugin);
+    std::string dir;
+    for (const auto& candidate : dirs_) {
+        struct stat st {};
+        if (::lstat(join_path(candidate, file_name).c_str(), &st) == 0) {
+            dir = candidate;
+            break;
+        }
+    }
+    if (dir.empty()) {
+        throw PluginError(id, backend.plugin, "",
+                          "plugin not found: no " + file_name + " in " + join_dirs(dirs_));
+    }
+    const std::string path = join_path(dir, file_name);
+
+    const plugin::LoadedPlugin* loaded = nullptr;
+    try {
+        loaded = &plugin::load_plugin(dir, backend.plugin, backend.sha256);
+    } catch (const std::exception& refusal) {
+        throw PluginError(id, backend.plugin, path, std::string("refused: ") + refusal.what());
+    }
+
+    const std::string& settings = backend.settings_json.empty() ? std::string("{}") : backend.settings_json;
+    nlohmann::json config = nlohmann::json::parse(settings, nullptr, false);
+    if (config.is_discarded() || !config.is_object())
+        throw PluginError(id, backend.plugin, path, "settings are not a JSON object");
+    if (loaded->config_schema) {
+        auto errors = loaded->config_schema->validate(config);
+        if (!errors.empty()) {
+            std::string reason = "invalid config: ";
+            for (size_t i = 0; i < errors.size(); ++i) reason += (i ? "; " : "") + errors[i].to_string();
+            throw PluginError(id, backend.plugin, path, reason);
+        }
+    }
+
+    auto host = std::make_unique<plugin::HostApi>(backend.plugin, http_);
+    std::array<char, 1024> message{};
+    overt_result result{};
+    result.struct_size = sizeof result;
+    result.retry_after_ms = -1;
+    result.message = message.data();
+    result.message_capacity = message.size();
+    void* instance = nullptr;
+    int status = OVERT_FATAL;
+    const std::string config_text = config.dump();
+    try {
+        status = loaded->descriptor->create(host->table(), config_text.c_str(), config_text.size(), &instance, &result);
+    } catch (...) {
+        std::snprintf(message.data(), message.size(), "create let a C++ exception escape the C ABI");
+    }
+    message.back() = '\0';
+    const std::string text(message.data());
+    if (status != OVERT_OK) {
+        std::string what = status == OVERT_INVALID_CONFIG ? "rejected its config"
+                         : status == OVERT_FATAL        ? "create failed"
+                                                        : "create returned status " + std::to_string(status);
+        throw PluginError(id, backend.plugin, path, what + (text.empty() ? "" : ": " + text));
+    }
+    if (!instance) throw PluginError(id, backend.plugin, path, "create returned OK without an instance");
+    return std::make_unique<plugin::PluginSink>(id, *loaded, std::move(host), instance);
+}
+
+PluginHost::PluginHost(std::vector<std::string> search_dirs)
+    : impl_(std::make_unique<Impl>(std::move(search_dirs), nullptr)) {}
+PluginHost::PluginHost(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PluginHost::~PluginHost() = default;
+PluginHost::PluginHost(PluginHost&&) noexcept = default;
+PluginHost& PluginHost::operator=(PluginHost&&) noexcept = default;
+
+const std::vector<std::string>& PluginHost::search_dirs() const noexcept { return impl_->dirs(); }
+
+std::unique_ptr<Sink> PluginHost::create_sink(const BackendConfig& backend) { return impl_->create_sink(backend); }
+
+namespace plugin {
+
+PluginHost make_plugin_host(std::vector<std::string> search_dirs, std::shared_ptr<transport::HttpService> http) {
+    return PluginHost(std::make_unique<PluginHost::Impl>(std::move(search_dirs), std::move(http)));
+}
+
+}  // namespace plugin
+}  // namespace overt

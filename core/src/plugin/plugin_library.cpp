@@ -1,0 +1,166 @@
+#include "plugin/plugin_library.hpp"
+
+#include "plugin/trust.hpp"
+
+#include <boost/dll/shared_library.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <utility>
+
+namespace overt::plugin {
+
+namespace {
+
+struct LibraryEntry {
+    // Held and never released: plugins stay loaded for the lifetime of the process.
+    std::unique_ptr<boost::dll::shared_library> library;
+    std::unique_ptr<LoadedPlugin> plugin;
+    std::string refusal;  // the descriptor was refused (the library stays loaded regardless)
+};
+
+struct Registry {
+    std::mutex mutex;
+    std::map<std::pair<dev_t, ino_t>, LibraryEntry> entries;
+};
+
+Registry& registry() {
+    // Deliberately never destroyed: destroying it would dlclose libraries whose code may
+    // still run in static destructors.
+    static Registry* instance = new Registry;
+    return *instance;
+}
+
+// dlerror() text from Boost's exception, with the /proc/self/fd/N alias replaced by the path.
+std::string load_error_text(const std::exception& e, const TrustedFile& file) {
+    std::string text = e.what();
+    static constexpr std::string_view marker = "(dlerror system message: ";
+    if (size_t start = text.find(marker); start != std::string::npos) {
+        start += marker.size();
+        size_t end = text.rfind(')');
+        text = text.substr(start, end > start ? end - start : std::string::npos);
+    }
+    const std::string alias = file.fd_path();
+    for (size_t at = text.find(alias); at != std::string::npos; at = text.find(alias, at + 1)) {
+        text.replace(at, alias.size(), file.resolved_path());
+    }
+    return text;
+}
+
+std::string text_or_empty(const char* s) { return s ? std::string(s) : std::string(); }
+
+constexpr size_t kRequiredDescriptorSize = offsetof(overt_backend_descriptor, destroy) + sizeof(void (*)(void*));
+constexpr size_t kDescribeEnd = offsetof(overt_backend_descriptor, describe) + sizeof(void*);
+constexpr uint32_t kMaxDescriptorSize = 64 * 1024;
+
+// Checks the descriptor fields that do not depend on the file name. Throws Refusal.
+std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d, const std::string& path) {
+    if (!d) throw Refusal("entry point returned no descriptor");
+    if (d->struct_size < kRequiredDescriptorSize || d->struct_size > kMaxDescriptorSize)
+        throw Refusal("descriptor struct_size " + std::to_string(d->struct_size) + " is not a plausible size");
+    if (d->abi_major != OVERT_ABI_MAJOR) {
+        throw Refusal("plugin ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) +
+                      " is incompatible: this host speaks ABI " + std::to_string(OVERT_ABI_MAJOR) + ".x");
+    }
+    if (d->abi_minor > OVERT_ABI_MINOR) {
+        throw Refusal("plugin needs ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) +
+                      ", newer than this host's " + std::to_string(OVERT_ABI_MAJOR) + "." +
+                      std::to_string(OVERT_ABI_MINOR));
+    }
+    std::string missing;
+    if (!d->create) missing += " create";
+    if (!d->send) missing += " send";
+    if (!d->flush) missing += " flush";
+    if (!d->destroy) missing += " destroy";
+    if (!missing.empty()) throw Refusal("required function(s) missing from the descriptor:" + missing);
+    if (!d->name || !*d->name) throw Refusal("descriptor has no name");
+
+    auto plugin = std::make_unique<LoadedPlugin>();
+    plugin->descriptor = d;
+    plugin->has_describe = d->struct_size >= kDescribeEnd && d->describe != nullptr;
+    PluginInfo& info = plugin->info;
+    info.name = d->name;
+    info.version = text_or_empty(d->version);
+    info.vendor = text_or_empty(d->vendor);
+    info.description = text_or_empty(d->description);
+    info.abi_major = d->abi_major;
+    info.abi_minor = d->abi_minor;
+    info.capabilities = d->capabilities;
+    info.path = path;
+    info.config_schema = text_or_empty(d->config_schema);
+    if (!info.config_schema.empty()) {
+        try {
+            plugin->config_schema = std::make_unique<schema::JsonSchema>(schema::JsonSchema::parse(info.config_schema));
+        } catch (const std::exception& e) {
+            throw Refusal(std::string("its config_schema is unusable: ") + e.what());
+        }
+    }
+    return plugin;
+}
+
+const LoadedPlugin& load_locked(LibraryEntry& entry, const TrustedFile& file, const std::string& path) {
+    if (entry.plugin) return *entry.plugin;
+    if (!entry.refusal.empty()) throw Refusal(entry.refusal);
+
+    auto library = std::make_unique<boost::dll::shared_library>();
+    try {
+        library->load(file.fd_path(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception& e) {
+        throw Refusal("cannot load: " + load_error_text(e, file));
+    }
+    entry.library = std::move(library);
+    try {
+        if (!entry.library->has(OVERT_BACKEND_ENTRY_SYMBOL))
+            throw Refusal("no entry point " OVERT_BACKEND_ENTRY_SYMBOL " (not an overt plugin?)");
+        auto& entry_fn = entry.library->get<const overt_backend_descriptor*()>(OVERT_BACKEND_ENTRY_SYMBOL);
+        const overt_backend_descriptor* descriptor = nullptr;
+        try {
+            descriptor = entry_fn();
+        } catch (...) {
+            throw Refusal("entry point threw an exception");
+        }
+        entry.plugin = check_descriptor(descriptor, path);
+        return *entry.plugin;
+    } catch (const Refusal& refusal) {
+        entry.refusal = refusal.what();
+        throw;
+    } catch (const std::exception& e) {
+        entry.refusal = std::string("cannot read the entry point: ") + e.what();
+        throw Refusal(entry.refusal);
+    }
+}
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+}  // namespace
+
+std::string plugin_file_name(const std::string& name) { return "libovert-" + name + ".so"; }
+
+const LoadedPlugin& load_plugin(const std::string& dir, const std::string& name, const std::string& sha256_pin) {
+    const std::string file_name = plugin_file_name(name);
+    TrustedFile file = open_trusted(dir, file_name);
+    if (!sha256_pin.empty()) {
+        const std::string actual = sha256_hex(file.fd());
+        if (actual != lowercase(sha256_pin))
+            throw Refusal("sha256 mismatch: pinned " + sha256_pin + ", file has " + actual);
+    }
+    const std::string path = dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file_name;
+
+    Registry& reg = registry();
+    std::lock_guard lock(reg.mutex);
+    LibraryEntry& entry = reg.entries[{file.device(), file.inode()}];
+    const LoadedPlugin& plugin = load_locked(entry, file, path);
+    if (plugin.info.name != name) {
+        throw Refusal("descriptor name \"" + plugin.info.name + "\" does not match the file name (expected \"" + name +
+                      "\")");
+    }
+    return plugin;
+}
+
+}  // namespace overt::plugin

@@ -1,0 +1,189 @@
+#include "plugin/plugin_sink.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+namespace overt::plugin {
+
+namespace {
+
+overt_str view(const std::string& s) noexcept { return overt_str{s.data(), s.size()}; }
+
+bool key_less(const overt_kv& a, const overt_kv& b) noexcept {
+    return std::string_view(a.key.data, a.key.size) < std::string_view(b.key.data, b.key.size);
+}
+
+int64_t to_ns(Deadline deadline) noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count();
+}
+
+constexpr size_t kMaxDescribe = 4096;
+
+}  // namespace
+
+PluginSink::PluginSink(std::string id, const LoadedPlugin& plugin, std::unique_ptr<HostApi> host, void* instance)
+    : id_(std::move(id)), plugin_(plugin), host_(std::move(host)), instance_(instance) {}
+
+PluginSink::~PluginSink() {
+    std::lock_guard lock(mutex_);
+    try {
+        plugin_.descriptor->destroy(instance_);
+    } catch (...) {
+        // A C++ exception escaping a C entry point: nothing left to do but go on.
+    }
+}
+
+std::string PluginSink::describe() const {
+    std::lock_guard lock(mutex_);
+    if (!plugin_.has_describe) return plugin_.info.name;
+    try {
+        std::array<char, 256> buffer{};
+        size_t needed = plugin_.descriptor->describe(instance_, buffer.data(), buffer.size());
+        if (needed == 0) return plugin_.info.name;
+        if (needed < buffer.size()) return std::string(buffer.data(), strnlen(buffer.data(), needed));
+        std::string text(std::min(needed, kMaxDescribe) + 1, '\0');
+        plugin_.descriptor->describe(instance_, text.data(), text.size());
+        text.resize(strnlen(text.data(), text.size() - 1));
+        return text.empty() ? plugin_.info.name : text;
+    } catch (...) {
+        return plugin_.info.name;
+    }
+}
+
+overt_result PluginSink::fresh_result() {
+    message_[0] = '\0';
+    overt_result result{};
+    result.struct_size = sizeof(overt_result);
+    result.status = OVERT_OK;
+    result.retry_after_ms = -1;
+    result.message = message_.data();
+    result.message_capacity = message_.size();
+    return result;
+}
+
+void PluginSink::build_batch(std::span<const Event> events) {
+    text_.clear();
+    text_offsets_.clear();
+    args_.clear();
+    metadata_.clear();
+    batch_.clear();
+    // Pass 1: everything the views point into. text_ may reallocate, so offsets only.
+    for (const Event& e : events) {
+        text_offsets_.push_back(text_.size());
+        append_json(text_, e);
+        text_offsets_.push_back(text_.size());
+        text_ += format_timestamp(e.timestamp_unix_nano);
+        for (const auto& arg : e.args) args_.push_back(view(arg));
+        if (e.metadata) {
+            const size_t first = metadata_.size();
+            for (const auto& [key, value] : *e.metadata) metadata_.push_back({view(key), view(value)});
+            auto begin = metadata_.begin() + static_cast<std::ptrdiff_t>(first);
+            if (!std::is_sorted(begin, metadata_.end(), key_less)) std::sort(begin, metadata_.end(), key_less);
+        }
+    }
+    text_offsets_.push_back(text_.size());
+
+    // Pass 2: the C structs, borrowing from the events and the buffers above.
+    static const std::string empty;
+    size_t arg_at = 0;
+    size_t meta_at = 0;
+    for (size_t i = 0; i < events.size(); ++i) {
+        const Event& e = events[i];
+        overt_event c{};
+        c.struct_size = sizeof(overt_event);
+        c.event_id = view(e.event_id);
+        c.timestamp_unix_nano = e.timestamp_unix_nano;
+        c.type = view(e.type);
+        c.name = view(e.name);
+        const Origin* origin = e.origin.get();
+        c.machine_id = view(origin ? origin->machine_id : empty);
+        c.tool_name = view(origin ? origin->tool_name : empty);
+        c.version = view(origin ? origin->version : empty);
+        c.os = view(origin ? origin->os : empty);
+        c.arch = view(origin ? origin->arch : empty);
+        c.runtime_version = view(origin ? origin->runtime_version : empty);
+        c.os_version = view(origin ? origin->os_version : empty);
+        c.duration_ms = e.duration_ms;
+        c.exit_code = e.exit_code;
+        c.args = args_.data() + arg_at;
+        c.args_count = e.args.size();
+        arg_at += e.args.size();
+        c.error = view(e.error);
+        const size_t meta_count = e.metadata ? e.metadata->size() : 0;
+        c.metadata = metadata_.data() + meta_at;
+        c.metadata_count = meta_count;
+        meta_at += meta_count;
+        const size_t json_at = text_offsets_[2 * i];
+        const size_t time_at = text_offsets_[2 * i + 1];
+        const size_t end_at = text_offsets_[2 * i + 2];
+        c.json = overt_str{text_.data() + json_at, time_at - json_at};
+        c.timestamp = overt_str{text_.data() + time_at, end_at - time_at};
+        batch_.push_back(c);
+    }
+}
+
+SendResult PluginSink::finish(int returned, size_t count, const char* call) {
+    message_.back() = '\0';  // whatever the plugin wrote, the text ends inside the buffer
+    std::string message(message_.data());
+    SendResult out;
+    out.message = message;
+    switch (returned) {
+        case OVERT_OK:
+            out.message.clear();
+            return out;
+        case OVERT_RETRY:
+        case OVERT_REJECTED:
+            out.status = returned == OVERT_RETRY ? SendStatus::retry : SendStatus::rejected;
+            out.retry_after_ms = (returned == OVERT_RETRY && last_result_.retry_after_ms >= 0) ? last_result_.retry_after_ms : -1;
+            out.accepted = static_cast<size_t>(std::min<uint64_t>(last_result_.accepted_count, count));
+            return out;
+        case OVERT_FATAL:
+            out.message = message.empty() ? plugin_.info.name + ": " + call + " reported a fatal error" : message;
+            break;
+        case OVERT_INVALID_CONFIG:
+            out.message = std::string(call) + " returned INVALID_CONFIG" + (message.empty() ? "" : ": " + message);
+            break;
+        default:
+            out.message = std::string(call) + " returned unknown status " + std::to_string(returned) +
+                          (message.empty() ? "" : ": " + message);
+            break;
+    }
+    // The instance is unusable from here on.
+    out.status = SendStatus::fatal;
+    fatal_ = true;
+    fatal_message_ = out.message;
+    return out;
+}
+
+SendResult PluginSink::send(std::span<const Event> events, Deadline deadline) {
+    std::lock_guard lock(mutex_);
+    if (fatal_) return SendResult{SendStatus::fatal, -1, 0, fatal_message_};
+    if (events.empty()) return SendResult::ok();
+    build_batch(events);
+    last_result_ = fresh_result();
+    int returned = OVERT_FATAL;
+    try {
+        returned = plugin_.descriptor->send(instance_, batch_.data(), batch_.size(), to_ns(deadline), &last_result_);
+    } catch (...) {
+        std::snprintf(message_.data(), message_.size(), "send let a C++ exception escape the C ABI");
+    }
+    return finish(returned, events.size(), "send");
+}
+
+SendResult PluginSink::flush(Deadline deadline) {
+    std::lock_guard lock(mutex_);
+    if (fatal_) return SendResult{SendStatus::fatal, -1, 0, fatal_message_};
+    last_result_ = fresh_result();
+    int returned = OVERT_FATAL;
+    try {
+        returned = plugin_.descriptor->flush(instance_, to_ns(deadline), &last_result_);
+    } catch (...) {
+        std::snprintf(message_.data(), message_.size(), "flush let a C++ exception escape the C ABI");
+    }
+    return finish(returned, 0, "flush");
+}
+
+}  // namespace overt::plugin
