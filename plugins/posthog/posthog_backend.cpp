@@ -1,0 +1,90 @@
+// PostHog capture backend: POST <host>/batch/ (seed §5.7), with every field the seed lost,
+// and batches split to stay under capture's request limits.
+#include <overt/backend.hpp>
+
+#include <string>
+#include <vector>
+
+#include "chunked_sender.hpp"
+#include "network_config.hpp"
+#include "posthog_encoder.hpp"
+
+namespace {
+
+using namespace overt;
+
+std::string host_for_instance(const std::string& instance) {
+    if (instance == "us") return "https://us.i.posthog.com";
+    if (instance == "eu") return "https://eu.i.posthog.com";
+    throw sdk::ConfigError("'instance' is '" + instance + "'; use us or eu, or set 'host' for a self-hosted PostHog");
+}
+
+class PosthogBackend final : public sdk::Backend {
+   public:
+    static constexpr const char* kName = "posthog";
+    static constexpr const char* kVersion = OVERT_PLUGIN_VERSION;
+    static constexpr const char* kVendor = "overt";
+    static constexpr const char* kDescription = "Sends events to PostHog's capture batch API";
+    static constexpr const char* kConfigSchema =
+        R"({"type":"object","required":["api_key"],"properties":{"plugin":{"type":"string"},)"
+        R"("api_key":{"type":"string"},"host":{"type":"string"},"instance":{"enum":["us","eu"]},)"
+        R"("endpoint":{"type":"string"},"gzip":{"type":"boolean"},)" OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES
+        R"(},"additionalProperties":false})";
+    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
+
+    PosthogBackend(const sdk::Host& host, std::string_view config_json) : host_(host) {
+        net::Json config = net::parse_config(config_json);
+        api_key_ = net::require_string(config, "api_key");
+        if (api_key_.rfind("phx_", 0) == 0)
+            throw sdk::ConfigError("'api_key' is a personal API key (phx_...); capture needs the project key (phc_...)");
+        url_ = net::get_string(config, "endpoint");
+        if (!url_.empty()) {
+            net::check_endpoint(url_, "endpoint");
+        } else {
+            std::string base = net::get_string(config, "host");
+            const char* key = "host";
+            if (base.empty()) base = host_for_instance(net::get_string(config, "instance", "us"));
+            net::check_endpoint(base, key);
+            while (!base.empty() && base.back() == '/') base.pop_back();
+            url_ = base + "/batch/";
+        }
+        gzip_ = net::get_bool(config, "gzip", false);
+        transport_ = net::TransportOptions::from(config);
+        net::warn_cleartext_secrets(host_, kName, url_, transport_.headers);
+        body_prefix_ = R"({"api_key":)" + net::dump(api_key_) + R"(,"batch":[)";
+    }
+
+    sdk::Result send(sdk::Events events, int64_t deadline_ns) override {
+        std::vector<std::string> items;
+        items.reserve(events.size());
+        for (const auto& e : events) items.push_back(posthog::encode_batch_item(e, kVersion));
+        net::ChunkLimits limits;
+        limits.max_items = 1000;
+        limits.max_request_bytes = 20'000'000;
+        limits.max_item_bytes = 1'000'000;
+        limits.wrapper_bytes = body_prefix_.size() + 2;
+        int64_t request_deadline = transport_.request_deadline(host_, deadline_ns);
+        return net::send_in_chunks(host_, kName, items, events, limits,
+                                   [&](const std::string& joined, size_t, size_t) {
+                                       std::string body = body_prefix_ + joined + "]}";
+                                       sdk::HttpRequest request = transport_.request(url_, "application/json", body);
+                                       request.gzip = gzip_;
+                                       request.deadline_ns = request_deadline;
+                                       return sdk::result_from_http(host_.post(request), "posthog POST " + url_);
+                                   });
+    }
+
+    std::string describe() const override { return "posthog (" + url_ + ")"; }
+
+   private:
+    sdk::Host host_;
+    std::string api_key_;
+    std::string url_;
+    std::string body_prefix_;
+    bool gzip_ = false;
+    net::TransportOptions transport_;
+};
+
+}  // namespace
+
+OVERT_BACKEND(PosthogBackend)
