@@ -18,6 +18,10 @@ namespace {
 struct LibraryEntry {
     // Held and never released: plugins stay loaded for the lifetime of the process.
     std::unique_ptr<boost::dll::shared_library> library;
+    // The checked file stays open as long as the library is loaded: the library was loaded
+    // as /proc/self/fd/N, and the loader matches later loads by that name first, so N must
+    // never name another file.
+    std::unique_ptr<TrustedFile> file;
     std::unique_ptr<LoadedPlugin> plugin;
     std::string refusal;  // the descriptor was refused (the library stays loaded regardless)
 };
@@ -101,7 +105,7 @@ std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d
     return plugin;
 }
 
-const LoadedPlugin& load_locked(LibraryEntry& entry, const TrustedFile& file, const std::string& path) {
+const LoadedPlugin& load_locked(LibraryEntry& entry, TrustedFile& file, const std::string& path) {
     if (entry.plugin) return *entry.plugin;
     if (!entry.refusal.empty()) throw Refusal(entry.refusal);
 
@@ -112,6 +116,7 @@ const LoadedPlugin& load_locked(LibraryEntry& entry, const TrustedFile& file, co
         throw Refusal("cannot load: " + load_error_text(e, file));
     }
     entry.library = std::move(library);
+    entry.file = std::make_unique<TrustedFile>(std::move(file));
     try {
         if (!entry.library->has(OVERT_BACKEND_ENTRY_SYMBOL))
             throw Refusal("no entry point " OVERT_BACKEND_ENTRY_SYMBOL " (not an overt plugin?)");
