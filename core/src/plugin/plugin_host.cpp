@@ -113,10 +113,11 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
     message.back() = '\0';
     const std::string text(message.data());
     if (status != OVERT_OK) {
-        std::string what = status == OVERT_INVALID_CONFIG ? "rejected its config"
-                         : status == OVERT_FATAL        ? "create failed"
-                                                        : "create returned status " + std::to_string(status);
-        throw PluginError(id, backend.plugin, path, what + (text.empty() ? "" : ": " + text));
+        const std::string status_name = status == OVERT_INVALID_CONFIG ? "INVALID_CONFIG"
+                                      : status == OVERT_FATAL          ? "FATAL"
+                                                                       : "status " + std::to_string(status);
+        throw PluginError(id, backend.plugin, path,
+                          "instance not created (" + status_name + ")" + (text.empty() ? "" : ": " + text));
     }
     if (!instance) throw PluginError(id, backend.plugin, path, "create returned OK without an instance");
     return std::make_unique<plugin::PluginSink>(id, *loaded, std::move(host), instance);

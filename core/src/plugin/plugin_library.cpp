@@ -60,7 +60,8 @@ constexpr size_t kRequiredDescriptorSize = offsetof(overt_backend_descriptor, de
 constexpr size_t kDescribeEnd = offsetof(overt_backend_descriptor, describe) + sizeof(void*);
 constexpr uint32_t kMaxDescriptorSize = 64 * 1024;
 
-// Checks the descriptor fields that do not depend on the file name. Throws Refusal.
+}  // namespace
+
 std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d, const std::string& path) {
     if (!d) throw Refusal("entry point returned no descriptor");
     if (d->struct_size < kRequiredDescriptorSize || d->struct_size > kMaxDescriptorSize)
@@ -104,6 +105,8 @@ std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d
     }
     return plugin;
 }
+
+namespace {
 
 const LoadedPlugin& load_locked(LibraryEntry& entry, TrustedFile& file, const std::string& path) {
     if (entry.plugin) return *entry.plugin;

@@ -20,6 +20,10 @@ struct LoadedPlugin {
     bool has_describe = false;
 };
 
+// Checks the descriptor fields that do not depend on the file name (ABI, required functions,
+// name, config schema) and reads its info. Pure: touches nothing but `descriptor`. Throws Refusal.
+std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* descriptor, const std::string& path);
+
 // "libovert-<name>.so"
 std::string plugin_file_name(const std::string& name);
 
