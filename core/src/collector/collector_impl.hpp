@@ -1,0 +1,65 @@
+// Collector internals shared by collector.cpp (recording) and flush.cpp (delivery).
+#pragma once
+
+#include <overt/collector.hpp>
+#include <overt/plugins.hpp>
+
+#include "delivery/deliver.hpp"
+#include "spill/spill_store.hpp"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace overt {
+
+struct Collector::Impl {
+    Config config;
+    bool enabled = false;
+    std::string data_dir;
+    std::string machine_id;
+    std::string consent_reason;
+    std::shared_ptr<const Origin> origin;
+    std::shared_ptr<const Metadata> base_metadata;  // redacted once
+
+    std::unique_ptr<PluginHost> plugin_host;    // outlives its sinks (declared first); open() only
+    // Sinks, by position; absent ones failed to load (their ids still owe events).
+    std::vector<std::unique_ptr<Sink>> sinks;
+    std::vector<std::string> sink_ids;       // every id: loaded then unavailable
+    std::vector<std::string> sink_info;      // describe() of each, for backend_info()
+    std::vector<bool> sink_unavailable;      // failed to load, or fatal during this run
+    std::unique_ptr<spill::SpillStore> store;  // null without a data dir
+    delivery::RetryPolicy retry_policy;
+
+    // `mutex` guards the buffer, the counters and own_files (short sections only).
+    mutable std::mutex mutex;
+    std::vector<Event> buffer;
+    Counters counters;
+    std::map<std::string, uint64_t> own_files;  // spill file -> events, counted in `spilled`
+    PersistedCounters persisted_base;           // counters already added to counters.json
+
+    std::mutex flush_mutex;                     // one flush at a time per process
+    std::atomic<uint64_t> drop_generation{0};   // drop() bumps it: queued retries give up
+    std::atomic<bool> closed{false};
+    mutable std::mutex info_mutex;
+    std::string backend_info;
+
+    void record(Event&& event);
+    std::shared_ptr<const Metadata> merge_metadata(const Metadata& extra) const;
+    Event make_event(std::string_view type, std::string_view name, const Metadata& extra) const;
+
+    // Writes `events` (owed to `pending`) to disk, applies the caps, updates counters (the
+    // events move from buffered to spilled). With no store or on failure, the events are
+    // dropped with `fallback_reason`. Returns the number spilled.
+    uint64_t spill(std::vector<Event> events, const std::vector<std::string>& pending,
+                   std::string_view fallback_reason);
+    void enforce_caps();
+    FlushReport flush(Deadline deadline, bool at_exit);
+    void persist_counters();
+    void drop();
+};
+
+}  // namespace overt

@@ -1,0 +1,150 @@
+// The user's consent file and the precedence of switches that decide whether to collect.
+#include <overt/consent.hpp>
+#include <overt/data_dir.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace overt {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+    throw std::runtime_error(path + ": " + what + ": " + std::strerror(errno));
+}
+
+void make_private_dirs(const std::filesystem::path& dir) {
+    std::filesystem::path partial;
+    for (const auto& piece : dir) {
+        partial /= piece;
+        if (mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) fail(partial.string(), "cannot create directory");
+    }
+}
+
+// temp file, fsync, rename, fsync of the directory: a crash leaves the old or the new file.
+void write_atomically(const std::string& path, const std::string& content) {
+    const std::filesystem::path target(path);
+    make_private_dirs(target.parent_path());
+    const std::string temp = path + ".tmp-" + std::to_string(getpid());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) fail(temp, "cannot create");
+    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+              ::fsync(fd) == 0;
+    ok = (::close(fd) == 0) && ok;
+    if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        errno = saved;
+        fail(path, "cannot write");
+    }
+    if (int dir_fd = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+        ::fsync(dir_fd);
+        ::close(dir_fd);
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(Consent consent) {
+    switch (consent) {
+        case Consent::granted: return "granted";
+        case Consent::denied: return "denied";
+        case Consent::unset: break;
+    }
+    return "unset";
+}
+
+ConsentStore::ConsentStore(std::string_view tool_name)
+    : path_(user_config_dir(tool_name) + "/consent.yaml") {}
+
+ConsentStore ConsentStore::at_path(std::string file_path) {
+    ConsentStore store;
+    store.path_ = std::move(file_path);
+    return store;
+}
+
+Consent ConsentStore::load() {
+    warning_.clear();
+    local_only_ = false;
+    std::error_code error;
+    if (!std::filesystem::exists(path_, error)) return Consent::unset;
+    try {
+        const YAML::Node root = YAML::LoadFile(path_);
+        const YAML::Node telemetry = root["telemetry"];
+        if (!telemetry || !telemetry.IsMap()) {
+            warning_ = path_ + ": no 'telemetry' map; consent treated as not given";
+            return Consent::unset;
+        }
+        if (const YAML::Node local_only = telemetry["local_only"]) local_only_ = local_only.as<bool>();
+        const YAML::Node enabled = telemetry["enabled"];
+        if (!enabled) {
+            warning_ = path_ + ": no 'telemetry.enabled'; consent treated as not given";
+            return Consent::unset;
+        }
+        return enabled.as<bool>() ? Consent::granted : Consent::denied;
+    } catch (const YAML::Exception& problem) {
+        local_only_ = false;
+        warning_ = path_ + ":" + std::to_string(problem.mark.line + 1) + ": unreadable consent file (" +
+                   problem.msg + "); consent treated as not given";
+        return Consent::unset;
+    }
+}
+
+void ConsentStore::save(Consent consent) {
+    if (consent == Consent::unset) {
+        clear();
+        return;
+    }
+    const std::string content = std::string("# overt: your telemetry choice for this tool.\n") +
+                                "telemetry:\n  enabled: " + (consent == Consent::granted ? "true" : "false") +
+                                "\n  local_only: " + (local_only_ ? "true" : "false") + "\n";
+    write_atomically(path_, content);
+}
+
+bool ConsentStore::clear() { return ::unlink(path_.c_str()) == 0; }
+
+bool parse_go_bool(std::string_view text, bool& value) {
+    for (std::string_view yes : {"1", "t", "T", "TRUE", "true", "True"})
+        if (text == yes) return value = true, true;
+    for (std::string_view no : {"0", "f", "F", "FALSE", "false", "False"})
+        if (text == no) return value = false, true;
+    return false;
+}
+
+std::string telemetry_env_var(std::string_view tool_name) {
+    std::string name;
+    for (unsigned char c : tool_name) name += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+    return name + "_TELEMETRY";
+}
+
+ConsentDecision decide_consent(const Config& config, Consent stored, const GetEnv& getenv) {
+    if (!config.enabled) return {false, "telemetry is disabled by the tool author"};
+    if (config.force_enabled) return {true, "telemetry is enforced by the tool author"};
+    if (const char* dnt = getenv("DO_NOT_TRACK"); dnt && *dnt) {
+        std::string_view value(dnt);
+        if (value != "0" && value != "false") return {false, "DO_NOT_TRACK is set"};
+    }
+    const std::string variable = telemetry_env_var(config.tool_name);
+    if (const char* override_value = getenv(variable.c_str())) {
+        bool on = false;
+        if (!parse_go_bool(override_value, on))
+            return {false, variable + "='" + override_value + "' is not a boolean; telemetry stays off"};
+        return {on, variable + (on ? " turns telemetry on" : " turns telemetry off")};
+    }
+    switch (stored) {
+        case Consent::granted: return {true, "you enabled telemetry"};
+        case Consent::denied: return {false, "you disabled telemetry"};
+        case Consent::unset: break;
+    }
+    return {false, "telemetry is off until you enable it"};
+}
+
+}  // namespace overt

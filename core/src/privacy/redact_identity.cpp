@@ -1,0 +1,68 @@
+#include "privacy/redact_identity.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace overt::privacy {
+namespace {
+
+void add_home(Identity& identity, std::string home) {
+    while (home.size() > 1 && home.back() == '/') home.pop_back();
+    if (home.size() < 2 || home.front() != '/') return;
+    if (std::find(identity.home_dirs.begin(), identity.home_dirs.end(), home) == identity.home_dirs.end())
+        identity.home_dirs.push_back(std::move(home));
+}
+
+void add_user(Identity& identity, std::string user) {
+    if (user.size() < 3 || user == "root") return;
+    if (std::find(identity.user_names.begin(), identity.user_names.end(), user) == identity.user_names.end())
+        identity.user_names.push_back(std::move(user));
+}
+
+std::atomic<const Identity*> g_identity{nullptr};
+std::mutex g_identity_mutex;
+std::vector<std::unique_ptr<const Identity>> g_identities;  // every identity ever published
+
+const Identity* publish(Identity identity) {
+    std::lock_guard lock(g_identity_mutex);
+    g_identities.push_back(std::make_unique<const Identity>(std::move(identity)));
+    g_identity.store(g_identities.back().get(), std::memory_order_release);
+    return g_identities.back().get();
+}
+
+}  // namespace
+
+Identity lookup_identity() {
+    Identity identity;
+    if (const char* home = std::getenv("HOME")) add_home(identity, home);
+    if (const char* user = std::getenv("USER")) add_user(identity, user);
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    std::string buffer(16384, '\0');
+    if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found) {
+        if (found->pw_dir) add_home(identity, found->pw_dir);
+        if (found->pw_name) add_user(identity, found->pw_name);
+    }
+    std::sort(identity.home_dirs.begin(), identity.home_dirs.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return identity;
+}
+
+const Identity& current_identity() {
+    if (const Identity* identity = g_identity.load(std::memory_order_acquire)) return *identity;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (!g_identity.load(std::memory_order_acquire)) publish(lookup_identity());
+    });
+    return *g_identity.load(std::memory_order_acquire);
+}
+
+void set_identity_for_testing(Identity identity) { publish(std::move(identity)); }
+
+}  // namespace overt::privacy

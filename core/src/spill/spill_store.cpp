@@ -1,0 +1,303 @@
+#include "spill/spill_store.hpp"
+
+#include "collector/logger.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <system_error>
+
+namespace overt::spill {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kPrefix = "telemetry-spill-";
+constexpr std::string_view kSuffix = ".json";
+constexpr std::string_view kTempPrefix = ".telemetry-spill-";
+constexpr std::string_view kTempSuffix = ".json.tmp";
+constexpr auto kStaleTempAge = std::chrono::minutes(10);
+
+std::atomic<uint64_t> g_sequence{0};
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+int64_t unix_nano_now() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        text.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+void fsync_dir(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+bool read_fd(int fd, std::string& out) {
+    out.clear();
+    char buffer[65536];
+    off_t offset = 0;
+    for (;;) {
+        ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        if (n == 0) return true;
+        out.append(buffer, static_cast<size_t>(n));
+        offset += n;
+    }
+}
+
+// ".telemetry-spill-<nano>-<pid>-<seq>.json.tmp" -> pid, or -1.
+long temp_file_pid(std::string_view name) {
+    name.remove_prefix(kTempPrefix.size());
+    name.remove_suffix(kTempSuffix.size());
+    auto first = name.find('-');
+    if (first == std::string_view::npos) return -1;
+    auto second = name.find('-', first + 1);
+    if (second == std::string_view::npos) return -1;
+    try {
+        return std::stol(std::string(name.substr(first + 1, second - first - 1)));
+    } catch (...) {
+        return -1;
+    }
+}
+
+}  // namespace
+
+bool is_spill_file_name(std::string_view name) {
+    return name.size() > kPrefix.size() + kSuffix.size() && name.starts_with(kPrefix) && name.ends_with(kSuffix);
+}
+
+bool is_temp_file_name(std::string_view name) {
+    return name.size() > kTempPrefix.size() + kTempSuffix.size() && name.starts_with(kTempPrefix) &&
+           name.ends_with(kTempSuffix);
+}
+
+Claim::~Claim() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+SpillStore::SpillStore(fs::path dir, std::string tool) : dir_(std::move(dir)), tool_(std::move(tool)) {}
+
+bool SpillStore::write_file_atomically(const std::string& final_name, std::string_view text,
+                                       std::string& error) const {
+    std::error_code ec;
+    if (!fs::exists(dir_, ec)) {
+        fs::create_directories(dir_, ec);
+        if (ec) {
+            error = "cannot create data dir " + dir_.string() + ": " + ec.message();
+            return false;
+        }
+        ::chmod(dir_.c_str(), 0700);
+    }
+    // Always this process's pid: stale-temp cleanup by others judges by it.
+    std::string temp_name = std::string(kTempPrefix) + std::to_string(unix_nano_now()) + "-" +
+                            std::to_string(::getpid()) + "-" + std::to_string(g_sequence.fetch_add(1)) +
+                            std::string(kTempSuffix);
+    fs::path temp_path = dir_ / temp_name;
+    int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error = "cannot create " + temp_path.string() + ": " + errno_text(errno);
+        return false;
+    }
+    bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+    int saved = errno;
+    ::close(fd);
+    if (!ok || ::rename(temp_path.c_str(), (dir_ / final_name).c_str()) != 0) {
+        if (ok) saved = errno;
+        error = "cannot write " + (dir_ / final_name).string() + ": " + errno_text(saved);
+        ::unlink(temp_path.c_str());
+        return false;
+    }
+    fsync_dir(dir_);
+    return true;
+}
+
+std::vector<WrittenFile> SpillStore::write(std::span<const Event> events, std::span<const std::string> pending,
+                                           std::string& error) {
+    std::vector<WrittenFile> written;
+    for (auto& chunk : encode_chunks(tool_, pending, events)) {
+        std::string name = std::string(kPrefix) + std::to_string(unix_nano_now()) + "-" + std::to_string(::getpid()) +
+                           "-" + std::to_string(g_sequence.fetch_add(1)) + std::string(kSuffix);
+        if (!write_file_atomically(name, chunk.text, error)) break;
+        written.push_back({std::move(name), chunk.event_count});
+    }
+    return written;
+}
+
+std::vector<std::string> SpillStore::list() const {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (is_spill_file_name(name) && it->is_regular_file(ec)) names.push_back(std::move(name));
+    }
+    // Age order: by the writer's timestamp; names without one (foreign or hand-made) count as
+    // oldest, then by name.
+    auto age = [](const std::string& name) -> int64_t {
+        std::string_view rest = std::string_view(name).substr(kPrefix.size());
+        size_t digits = 0;
+        while (digits < rest.size() && digits < 19 && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+        if (digits == 0) return -1;
+        return std::stoll(std::string(rest.substr(0, digits)));
+    };
+    std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+        int64_t age_a = age(a), age_b = age(b);
+        return age_a != age_b ? age_a < age_b : a < b;
+    });
+    return names;
+}
+
+uint64_t SpillStore::total_bytes() const {
+    uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& name : list()) {
+        auto size = fs::file_size(dir_ / name, ec);
+        if (!ec) total += size;
+    }
+    return total;
+}
+
+std::optional<Claim> SpillStore::claim(const std::string& name) const {
+    fs::path path = dir_ / name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return std::nullopt;
+    Claim claim(fd, name);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return std::nullopt;  // another process is sending it
+    // It may have been deleted or replaced between open and flock.
+    struct stat by_fd {}, by_path {};
+    if (::fstat(fd, &by_fd) != 0 || ::stat(path.c_str(), &by_path) != 0 || by_fd.st_ino != by_path.st_ino ||
+        by_fd.st_dev != by_path.st_dev)
+        return std::nullopt;
+    return claim;
+}
+
+bool SpillStore::read(const Claim& claim, SpillContent& content, std::string& error) const {
+    std::string text;
+    if (!read_fd(claim.fd(), text)) {
+        error = "cannot read: " + errno_text(errno);
+        return false;
+    }
+    return decode(text, content, error);
+}
+
+bool SpillStore::peek(const std::string& name, SpillContent& content, std::string& error) const {
+    int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        error = "cannot open: " + errno_text(errno);
+        return false;
+    }
+    Claim holder(fd, name);
+    return read(holder, content, error);
+}
+
+void SpillStore::remove(const Claim& claim) const {
+    fs::path path = dir_ / claim.name();
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        detail::logger()->warn("overt: cannot remove spill file {}: {}", path.string(), errno_text(errno));
+}
+
+bool SpillStore::rewrite(const Claim& claim, const SpillContent& content, std::string& error) const {
+    std::string text = encode(content.tool.empty() ? tool_ : content.tool, content.pending, content.events);
+    return write_file_atomically(claim.name(), text, error);
+}
+
+std::string SpillStore::move_aside(const Claim& claim) const {
+    fs::path corrupt_dir = dir_ / kCorruptDirName;
+    std::error_code ec;
+    if (!fs::exists(corrupt_dir, ec)) {
+        fs::create_directory(corrupt_dir, ec);
+        ::chmod(corrupt_dir.c_str(), 0700);
+    }
+    fs::path target = corrupt_dir / claim.name();
+    if (fs::exists(target, ec)) target += "." + std::to_string(unix_nano_now());
+    fs::rename(dir_ / claim.name(), target, ec);
+    if (ec) {
+        detail::logger()->error("overt: cannot move corrupt spill file {} to {}: {}", (dir_ / claim.name()).string(),
+                                target.string(), ec.message());
+        return (dir_ / claim.name()).string();
+    }
+    return target.string();
+}
+
+std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_bytes) const {
+    std::vector<PrunedFile> pruned;
+    std::vector<std::string> names = list();
+    std::vector<uint64_t> sizes;
+    uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& name : names) {
+        uint64_t size = fs::file_size(dir_ / name, ec);
+        sizes.push_back(ec ? 0 : size);
+        total += sizes.back();
+    }
+    size_t count = names.size();
+    for (size_t i = 0; i < names.size() && (count > max_files || total > max_bytes); ++i) {
+        auto claim = this->claim(names[i]);
+        if (!claim) continue;  // being sent right now, or already gone
+        SpillContent content;
+        std::string error;
+        size_t events = read(*claim, content, error) ? content.events.size() : 0;
+        remove(*claim);
+        pruned.push_back({names[i], events});
+        --count;
+        total -= sizes[i];
+    }
+    return pruned;
+}
+
+void SpillStore::remove_stale_temps() const {
+    std::error_code ec;
+    auto now = fs::file_time_type::clock::now();
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!is_temp_file_name(name)) continue;
+        long pid = temp_file_pid(name);
+        bool writer_dead = pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+        std::error_code time_ec;
+        auto modified = fs::last_write_time(it->path(), time_ec);
+        bool old = !time_ec && now - modified > kStaleTempAge;
+        if (writer_dead || old) {
+            std::error_code remove_ec;
+            fs::remove(it->path(), remove_ec);
+        }
+    }
+}
+
+std::vector<std::string> SpillStore::erase_all() const {
+    std::vector<std::string> removed;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (is_spill_file_name(name) || is_temp_file_name(name)) {
+            std::error_code remove_ec;
+            if (fs::remove(it->path(), remove_ec) && is_spill_file_name(name)) removed.push_back(name);
+        }
+    }
+    fs::remove_all(dir_ / kCorruptDirName, ec);
+    return removed;
+}
+
+}  // namespace overt::spill

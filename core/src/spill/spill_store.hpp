@@ -1,0 +1,92 @@
+// Spill files in a data dir shared by every process of one tool.
+//
+// Names: telemetry-spill-<unixnano>-<pid>-<seq>.json (0600, dir 0700), so name order is age
+// order. A file is written to ".telemetry-spill-...json.tmp" in the same dir, fsync'd,
+// renamed, and the dir fsync'd: a reader sees a whole file or none. Temp files left by a
+// killed writer never match the spill pattern and are removed once stale.
+// A process sending a file holds flock(LOCK_EX) on it and re-checks after locking that the
+// path still names the inode it locked, so no two processes send the same file.
+#pragma once
+
+#include "spill/spill_format.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace overt::spill {
+
+inline constexpr const char* kCorruptDirName = "corrupt";
+
+// An exclusive claim on one spill file; released (fd closed) on destruction.
+class Claim {
+   public:
+    Claim(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    Claim(Claim&& other) noexcept : fd_(std::exchange(other.fd_, -1)), name_(std::move(other.name_)) {}
+    Claim& operator=(Claim&&) = delete;
+    ~Claim();
+    int fd() const { return fd_; }
+    const std::string& name() const { return name_; }
+
+   private:
+    int fd_;
+    std::string name_;
+};
+
+struct WrittenFile {
+    std::string name;
+    size_t event_count = 0;
+};
+
+struct PrunedFile {
+    std::string name;
+    size_t event_count = 0;
+};
+
+class SpillStore {
+   public:
+    SpillStore(std::filesystem::path dir, std::string tool);
+
+    const std::filesystem::path& dir() const { return dir_; }
+
+    // Writes events in chunks of <= 1 MiB. Returns the files written in event order; on an
+    // I/O error stops, fills `error` and returns what was written before it.
+    std::vector<WrittenFile> write(std::span<const Event> events, std::span<const std::string> pending,
+                                   std::string& error);
+
+    // Spill file names, oldest first.
+    std::vector<std::string> list() const;
+    uint64_t total_bytes() const;
+
+    // nullopt when another process holds the file or it is gone.
+    std::optional<Claim> claim(const std::string& name) const;
+    bool read(const Claim& claim, SpillContent& content, std::string& error) const;
+    // Reads without claiming (inspect): false with an error if unreadable.
+    bool peek(const std::string& name, SpillContent& content, std::string& error) const;
+    void remove(const Claim& claim) const;
+    // Replaces the file's content (e.g. a shorter pending list) atomically.
+    bool rewrite(const Claim& claim, const SpillContent& content, std::string& error) const;
+    // Moves it to <dir>/corrupt/, never deleting it. Returns the new path.
+    std::string move_aside(const Claim& claim) const;
+
+    // Removes oldest files until at most max_files and max_bytes remain; files other
+    // processes are sending are skipped. Returns what was removed with their event counts.
+    std::vector<PrunedFile> enforce_caps(size_t max_files, uint64_t max_bytes) const;
+    // Removes temp files of dead writers or older than ten minutes.
+    void remove_stale_temps() const;
+    // Removes every spill file, temp file and corrupt/. Returns the names of spill files removed.
+    std::vector<std::string> erase_all() const;
+
+   private:
+    bool write_file_atomically(const std::string& final_name, std::string_view text, std::string& error) const;
+    std::filesystem::path dir_;
+    std::string tool_;
+};
+
+bool is_spill_file_name(std::string_view name);
+bool is_temp_file_name(std::string_view name);
+
+}  // namespace overt::spill

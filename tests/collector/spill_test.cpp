@@ -1,0 +1,192 @@
+// The spill store: format, chunking, caps (seed item 15), corrupt files, temp files.
+#include "test_support.hpp"
+
+#include "spill/spill_format.hpp"
+#include "spill/spill_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace overt::testing {
+namespace {
+
+Event sample_event(std::string name, size_t padding = 0) {
+    Event event;
+    event.event_id = new_event_id();
+    event.timestamp_unix_nano = 1'774'864'800'123'456'789;
+    event.type = "command.invocation";
+    event.name = std::move(name);
+    event.origin = std::make_shared<const Origin>(make_origin("m", "mytool", "1.0"));
+    event.duration_ms = 7;
+    event.args = {"--x", std::string(padding, 'p')};
+    event.metadata = std::make_shared<const Metadata>(Metadata{{"k", "v<&>"}});
+    return event;
+}
+
+TEST(SpillFormat, RoundTripsEventsAndPendingSinks) {
+    std::vector<Event> events{sample_event("a"), sample_event("b")};
+    std::vector<std::string> pending{"file", "otlp"};
+    std::string text = spill::encode("mytool", pending, events);
+    spill::SpillContent content;
+    std::string error;
+    ASSERT_TRUE(spill::decode(text, content, error)) << error;
+    EXPECT_FALSE(content.legacy);
+    EXPECT_EQ(content.tool, "mytool");
+    EXPECT_EQ(content.pending, pending);
+    ASSERT_EQ(content.events.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) EXPECT_EQ(to_json(content.events[i]), to_json(events[i]));
+    EXPECT_EQ(content.events[0].origin.get(), content.events[1].origin.get()) << "origins are shared";
+}
+
+TEST(SpillFormat, ChunksAtOneMebibyteAndLosesNothing) {
+    std::vector<Event> events;
+    for (int i = 0; i < 30; ++i) events.push_back(sample_event(std::to_string(i), 100'000));
+    auto chunks = spill::encode_chunks("mytool", std::vector<std::string>{"file"}, events);
+    ASSERT_GT(chunks.size(), 1u);
+    std::vector<std::string> names;
+    for (const auto& chunk : chunks) {
+        EXPECT_LE(chunk.text.size(), spill::kMaxFileBytes);
+        spill::SpillContent content;
+        std::string error;
+        ASSERT_TRUE(spill::decode(chunk.text, content, error)) << error;
+        EXPECT_EQ(content.events.size(), chunk.event_count);
+        for (const auto& event : content.events) names.push_back(event.name);
+    }
+    ASSERT_EQ(names.size(), 30u);
+    for (int i = 0; i < 30; ++i) EXPECT_EQ(names[static_cast<size_t>(i)], std::to_string(i));
+}
+
+TEST(SpillFormat, OversizeEventGetsAFileOfItsOwn) {
+    std::vector<Event> events{sample_event("big", spill::kMaxFileBytes + 10), sample_event("small")};
+    auto chunks = spill::encode_chunks("mytool", std::vector<std::string>{}, events);
+    ASSERT_EQ(chunks.size(), 2u);
+    EXPECT_EQ(chunks[0].event_count, 1u);
+}
+
+TEST(SpillFormat, BadInputIsRejectedWithAReason) {
+    struct Case {
+        const char* text;
+        const char* expected;
+    };
+    for (const Case& c : {Case{"{\"overt_spill\":1,\"events\":[", "invalid JSON"},
+                          Case{"{\"overt_spill\":2,\"pending\":[],\"events\":[]}", "unknown spill format version 2"},
+                          Case{"{\"pending\":[],\"events\":[]}", "overt_spill"},
+                          Case{"{\"overt_spill\":1,\"pending\":\"x\",\"events\":[]}", "pending"},
+                          Case{"[{\"timestamp\":\"yesterday\"}]", "timestamp"},
+                          Case{"[{\"timestamp\":\"2026-03-30T10:00:00Z\",\"duration_ms\":\"5\"}]", "duration_ms"},
+                          Case{"[{\"timestamp\":\"2026-03-30T10:00:00Z\",\"metadata\":{\"a\":1}}]", "metadata"},
+                          Case{"42", "neither"}}) {
+        spill::SpillContent content;
+        std::string error;
+        EXPECT_FALSE(spill::decode(c.text, content, error)) << c.text;
+        EXPECT_NE(error.find(c.expected), std::string::npos) << c.text << " -> " << error;
+    }
+}
+
+TEST(SpillStore, CorruptTruncatedAndUnknownFilesAreMovedAsideAndCounted) {
+    TempDir dir;
+    std::vector<Event> events{sample_event("ok")};
+    std::string good = spill::encode("mytool", std::vector<std::string>{"spy"}, events);
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", "not json at all");
+    write_file(dir.path() / "telemetry-spill-2-1-0.json", good.substr(0, good.size() / 2));  // truncated
+    write_file(dir.path() / "telemetry-spill-3-1-0.json", R"({"overt_spill":9,"pending":[],"events":[]})");
+    write_file(dir.path() / "telemetry-spill-4-1-0.json", R"({"some":"object"})");
+    write_file(dir.path() / "telemetry-spill-5-1-0.json", good);
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    FlushReport report = collector.flush();
+    EXPECT_EQ(report.corrupt_files, 4u);
+    EXPECT_EQ(collector.counters().corrupt_files, 4u);
+    ASSERT_EQ(sinks.logs[0]->events().size(), 1u);
+    EXPECT_EQ(sinks.logs[0]->events()[0].name, "ok");
+    EXPECT_TRUE(spill_files(dir.path()).empty());
+    for (const char* name : {"telemetry-spill-1-1-0.json", "telemetry-spill-2-1-0.json",
+                             "telemetry-spill-3-1-0.json", "telemetry-spill-4-1-0.json"})
+        EXPECT_TRUE(fs::exists(dir.path() / "corrupt" / name)) << name;
+    EXPECT_FALSE(report.ok());
+    EXPECT_EQ(read_persisted_counters(dir.str()).corrupt_files, 4u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+TEST(SpillStore, AnotherToolsFilesAreLeftAlone) {
+    TempDir dir;
+    std::vector<Event> events{sample_event("theirs")};
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", spill::encode("othertool", std::vector<std::string>{}, events));
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    collector.flush();
+    EXPECT_EQ(sinks.logs[0]->calls(), 0u);
+    EXPECT_EQ(spill_files(dir.path()).size(), 1u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+TEST(SpillStore, PruneKeepsAtMostTheCapOfFiles) {  // seed 15
+    TempDir dir;
+    for (char c = 'a'; c <= 'o'; ++c) write_file(dir.path() / (std::string("telemetry-spill-") + c + ".json"), "[]");
+    Config config = test_config(1);
+    config.spill_max_files = 10;
+    Collector collector(config, {}, granted(dir.str()));
+    collector.track(event_type::feature_used, "x");
+    auto files = spill_files(dir.path());
+    EXPECT_EQ(files.size(), 10u);
+    EXPECT_FALSE(fs::exists(dir.path() / "telemetry-spill-a.json")) << "the oldest go first";
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+TEST(SpillStore, CapsDropTheOldestEventsAndCountThem) {
+    TempDir dir;
+    Config config = test_config(2);
+    config.spill_max_files = 2;
+    Collector collector(config, {}, granted(dir.str()));
+    for (int i = 0; i < 8; ++i) collector.track(event_type::feature_used, std::to_string(i));  // 4 spills
+    EXPECT_EQ(spill_files(dir.path()).size(), 2u);
+    Counters counters = collector.counters();
+    EXPECT_EQ(counters.dropped[std::string(drop_reason::spill_cap)], 4u);
+    EXPECT_EQ(counters.spilled, 4u);
+    auto pending = collector.pending_events();
+    ASSERT_EQ(pending.size(), 4u);
+    EXPECT_EQ(pending.front().name, "4") << "the newest survive";
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+TEST(SpillStore, ByteCapAlsoApplies) {
+    TempDir dir;
+    Config config = test_config(1);
+    config.spill_max_bytes = 1500;  // about two single-event files
+    Collector collector(config, {}, granted(dir.str()));
+    for (int i = 0; i < 6; ++i) collector.track(event_type::feature_used, std::to_string(i));
+    uint64_t total = 0;
+    for (const auto& name : spill_files(dir.path())) total += fs::file_size(dir.path() / name);
+    EXPECT_LE(total, 1500u);
+    EXPECT_GT(collector.counters().dropped[std::string(drop_reason::spill_cap)], 0u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+TEST(SpillStore, TempFilesAreNeverReadAndStaleOnesAreRemoved) {
+    TempDir dir;
+    // A temp file of a writer that no longer exists (pid 999999999 cannot be alive).
+    auto temp = dir.path() / ".telemetry-spill-1-999999999-0.json.tmp";
+    write_file(temp, "[{\"timestamp\":\"2026-03-30T10:00:00Z\",\"name\":\"half");
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    FlushReport report = collector.flush();
+    EXPECT_EQ(sinks.logs[0]->calls(), 0u);
+    EXPECT_EQ(report.corrupt_files, 0u);
+    EXPECT_FALSE(fs::exists(temp));
+}
+
+TEST(SpillStore, ClaimIsExclusiveAndNoticesReplacement) {
+    TempDir dir;
+    spill::SpillStore store(dir.path(), "mytool");
+    std::vector<Event> events{sample_event("a")};
+    std::string error;
+    auto written = store.write(events, std::vector<std::string>{"x"}, error);
+    ASSERT_EQ(written.size(), 1u) << error;
+    auto first = store.claim(written[0].name);
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(store.claim(written[0].name)) << "a second claim must fail while the first holds it";
+    store.remove(*first);
+    EXPECT_FALSE(store.claim(written[0].name));
+}
+
+}  // namespace
+}  // namespace overt::testing
