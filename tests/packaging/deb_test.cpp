@@ -1,0 +1,138 @@
+// The .deb packages cpack made (fixture deb_build_test): names, control fields and files.
+// Plugins must land in the plugin dir compiled into libovert, so installing
+// overt-plugin-<name> is all it takes to use a backend.
+#include "packaging_env.hpp"
+#include "process.hpp"
+
+#include <overt/testing/conformance.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace overt::packaging_test;
+
+namespace {
+
+std::string trim(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+// One .deb: its control fields and its files, unpacked into a scratch root.
+class Deb {
+   public:
+    explicit Deb(const std::string& package) {
+        for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
+            const std::string file = entry.path().filename().string();
+            if (entry.path().extension() == ".deb" && file.rfind(package + "_", 0) == 0) path_ = entry.path();
+        }
+        if (path_.empty()) return;
+        CommandResult unpacked = run("dpkg-deb -x " + shell_quote(path_.string()) + " " + shell_quote(root_.path().string()));
+        if (unpacked.exit_code != 0) throw std::runtime_error(unpacked.output);
+        for (auto it = fs::recursive_directory_iterator(root_.path()); it != fs::recursive_directory_iterator(); ++it)
+            if (!it->is_directory() || it->is_symlink()) files_.insert("/" + fs::relative(it->path(), root_.path()).string());
+    }
+
+    bool found() const { return !path_.empty(); }
+    std::string field(const std::string& name) const {
+        return trim(run("dpkg-deb -f " + shell_quote(path_.string()) + " " + name).output);
+    }
+    const std::set<std::string>& files() const { return files_; }
+    bool has(const std::string& file) const { return files_.count(file) == 1; }
+    fs::path root() const { return root_.path(); }
+    std::string listing() const {
+        std::string out;
+        for (const auto& f : files_) out += f + "\n";
+        return out;
+    }
+
+   private:
+    fs::path path_;
+    ScratchDir root_;
+    std::set<std::string> files_;
+};
+
+const std::string kLib = kInstallFullLibdir;
+const std::string kPrefix = kInstallPrefix;
+const std::string kExactCore = std::string("overt (= ") + kVersion + ")";
+
+TEST(DebPackages, CorePackageHasRuntimeLibraryCommandAndNoDevFiles) {
+    Deb deb("overt");
+    ASSERT_TRUE(deb.found()) << "no overt_*.deb in " << OVERT_DEB_DIR;
+    EXPECT_EQ(deb.field("Package"), "overt");
+    EXPECT_EQ(deb.field("Version"), kVersion);
+    EXPECT_FALSE(deb.field("Maintainer").empty());
+    EXPECT_FALSE(deb.field("Description").empty());
+    EXPECT_TRUE(deb.has(kLib + "/libovert.so.0")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/libovert.so." + kVersion)) << deb.listing();
+    EXPECT_TRUE(deb.has(kPrefix + "/bin/overt")) << deb.listing();
+    EXPECT_FALSE(deb.has(kLib + "/libovert.so")) << "the namelink belongs in overt-dev";
+    for (const auto& file : deb.files()) {
+        EXPECT_EQ(file.find("/include/"), std::string::npos) << file;
+        EXPECT_EQ(file.find("/overt/plugins/"), std::string::npos) << file << ": plugins have their own packages";
+    }
+}
+
+TEST(DebPackages, DevPackageHasHeadersCMakePackageAndPkgConfig) {
+    Deb deb("overt-dev");
+    ASSERT_TRUE(deb.found()) << "no overt-dev_*.deb in " << OVERT_DEB_DIR;
+    EXPECT_NE(deb.field("Depends").find(kExactCore), std::string::npos) << deb.field("Depends");
+    for (const char* header : {"backend.h", "backend.hpp", "event.hpp", "config.hpp", "testing/conformance.hpp",
+                               "testing/fake_host.hpp"})
+        EXPECT_TRUE(deb.has(kPrefix + "/include/overt/" + header)) << header << "\n" << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/libovert.so")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/cmake/overt/overtConfig.cmake")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/cmake/overt/overtConfigVersion.cmake")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/cmake/overt/overtTargets.cmake")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/pkgconfig/overt.pc")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/pkgconfig/overt-sdk.pc")) << deb.listing();
+}
+
+TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
+    const auto plugins = split_words(kPlugins);
+    ASSERT_FALSE(plugins.empty());
+    for (const std::string& name : plugins) {
+        SCOPED_TRACE("plugin " + name);
+        Deb deb("overt-plugin-" + name);
+        ASSERT_TRUE(deb.found()) << "no overt-plugin-" << name << "_*.deb in " << OVERT_DEB_DIR;
+        EXPECT_EQ(deb.field("Package"), "overt-plugin-" + name);
+        EXPECT_EQ(deb.field("Version"), kVersion);
+        EXPECT_NE(deb.field("Depends").find(kExactCore), std::string::npos) << deb.field("Depends");
+        const std::string plugin_file = kLib + "/overt/plugins/libovert-" + name + ".so";
+        EXPECT_EQ(deb.files(), std::set<std::string>{plugin_file}) << deb.listing();
+
+        // What the package installs is a plugin the kit can load under that name.
+        const auto results = overt::testing::run_conformance([&] {
+            overt::testing::ConformanceOptions options;
+            options.plugin_path = (deb.root() / plugin_file.substr(1)).string();
+            options.large_batch_size = 10;
+            return options;
+        }());
+        const auto* name_check = &results.front();
+        for (const auto& r : results)
+            if (r.name == "descriptor.name_matches_file") name_check = &r;
+        EXPECT_EQ(name_check->name, "descriptor.name_matches_file") << overt::testing::format_report(results);
+        EXPECT_TRUE(name_check->passed) << name_check->message;
+    }
+}
+
+TEST(DebPackages, NoFileIsInTwoPackages) {
+    std::map<std::string, std::string> owner;
+    std::vector<std::string> packages = {"overt", "overt-dev"};
+    for (const std::string& name : split_words(kPlugins)) packages.push_back("overt-plugin-" + name);
+    for (const std::string& package : packages) {
+        Deb deb(package);
+        ASSERT_TRUE(deb.found()) << package;
+        for (const std::string& file : deb.files()) {
+            auto [it, inserted] = owner.emplace(file, package);
+            EXPECT_TRUE(inserted) << file << " is in " << it->second << " and " << package;
+        }
+    }
+}
+
+}  // namespace

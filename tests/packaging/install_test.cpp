@@ -1,0 +1,174 @@
+// The installed tree: layout, the CMake package and pkg-config files as a consumer uses
+// them, the plugin template built against it, and the overt command finding that plugin.
+#include "packaging_env.hpp"
+#include "process.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <regex>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace overt::packaging_test;
+
+namespace {
+
+class InstallTest : public ::testing::Test {
+   protected:
+    void SetUp() override {
+        CommandResult install = run(shell_quote(kCMake) + " --install " + shell_quote(kBuildDir) + " --prefix " +
+                                    shell_quote(prefix()));
+        ASSERT_EQ(install.exit_code, 0) << install.output;
+    }
+
+    std::string prefix() const { return scratch_ / "prefix"; }
+    fs::path libdir() const { return fs::path(prefix()) / kInstallLibdir; }
+    fs::path plugin_dir() const { return libdir() / "overt" / "plugins"; }
+
+    // Configures and builds a CMake project against the installed prefix, with this build's
+    // compiler and (sanitizer) flags.
+    CommandResult cmake_build(const std::string& source, const std::string& binary) const {
+        std::string configure = shell_quote(kCMake) + " -S " + shell_quote(source) + " -B " + shell_quote(binary) +
+                                " -G Ninja -DCMAKE_PREFIX_PATH=" + shell_quote(prefix()) +
+                                " -DCMAKE_CXX_COMPILER=" + shell_quote(kCxxCompiler) +
+                                " -DCMAKE_CXX_FLAGS=" + shell_quote(kCxxFlags) +
+                                " -DCMAKE_EXE_LINKER_FLAGS=" + shell_quote(kExeLinkerFlags) +
+                                " -DCMAKE_MODULE_LINKER_FLAGS=" + shell_quote(kModuleLinkerFlags);
+        CommandResult result = run(configure);
+        if (result.exit_code != 0) return result;
+        CommandResult build = run(shell_quote(kCMake) + " --build " + shell_quote(binary));
+        build.output = result.output + build.output;
+        return build;
+    }
+
+    ScratchDir scratch_;
+};
+
+TEST_F(InstallTest, LayoutHasLibraryHeadersCommandAndPackageFiles) {
+    const fs::path p(prefix());
+    for (const char* header : {"backend.h", "backend.hpp", "event.hpp", "config.hpp", "sink.hpp",
+                               "testing/conformance.hpp", "testing/fake_host.hpp"})
+        EXPECT_TRUE(fs::is_regular_file(p / "include/overt" / header)) << header;
+    EXPECT_TRUE(fs::is_regular_file(libdir() / (std::string("libovert.so.") + kVersion)));
+    EXPECT_TRUE(fs::is_symlink(libdir() / "libovert.so.0"));
+    EXPECT_TRUE(fs::is_symlink(libdir() / "libovert.so"));
+    EXPECT_TRUE(fs::is_regular_file(libdir() / "cmake/overt/overtConfig.cmake"));
+    EXPECT_TRUE(fs::is_regular_file(libdir() / "cmake/overt/overtConfigVersion.cmake"));
+    EXPECT_TRUE(fs::is_regular_file(libdir() / "cmake/overt/overtTargets.cmake"));
+    EXPECT_TRUE(fs::is_regular_file(libdir() / "pkgconfig/overt.pc"));
+    EXPECT_TRUE(fs::is_regular_file(libdir() / "pkgconfig/overt-sdk.pc"));
+    struct stat info {};
+    ASSERT_EQ(::stat((p / "bin/overt").c_str(), &info), 0);
+    EXPECT_TRUE(info.st_mode & S_IXUSR);
+}
+
+TEST_F(InstallTest, LibraryHasTheMajorVersionAsSoname) {
+    CommandResult dynamic = run("readelf -d " + shell_quote((libdir() / "libovert.so").string()));
+    ASSERT_EQ(dynamic.exit_code, 0) << dynamic.output;
+    EXPECT_NE(dynamic.output.find("Library soname: [libovert.so.0]"), std::string::npos) << dynamic.output;
+}
+
+TEST_F(InstallTest, ExportedCoreTargetKeepsPrivateDependenciesPrivate) {
+    const std::string targets = read_file(libdir() / "cmake/overt/overtTargets.cmake");
+    std::smatch match;
+    const std::regex core_links(R"re(set_target_properties\(overt::core PROPERTIES[^)]*INTERFACE_LINK_LIBRARIES "([^"]*)")re");
+    ASSERT_TRUE(std::regex_search(targets, match, core_links)) << targets;
+    EXPECT_EQ(match[1].str(), "overt::sdk;Threads::Threads");
+    for (const char* private_dep : {"spdlog", "yaml", "CURL", "OpenSSL", "ZLIB", "Boost", "nlohmann", "overt_warnings"})
+        EXPECT_EQ(targets.find(private_dep), std::string::npos) << private_dep << " leaks into overtTargets.cmake";
+}
+
+TEST_F(InstallTest, EveryPluginLandsInTheDefaultPluginDir) {
+    const auto plugins = split_words(kPlugins);
+    ASSERT_FALSE(plugins.empty()) << "the build defines no plugins";
+    for (const std::string& name : plugins)
+        EXPECT_TRUE(fs::is_regular_file(plugin_dir() / ("libovert-" + name + ".so"))) << name;
+}
+
+TEST_F(InstallTest, ConsumerBuildsWithFindPackageAndRuns) {
+    const std::string binary = scratch_ / "consumer-cmake";
+    CommandResult build = cmake_build(std::string(kSourceDir) + "/examples/consumer", binary);
+    ASSERT_EQ(build.exit_code, 0) << build.output;
+    CommandResult ran = run(shell_quote(binary + "/consumer"));
+    ASSERT_EQ(ran.exit_code, 0) << ran.output;
+    EXPECT_NE(ran.output.find(R"("type":"command.invocation","name":"consumer run")"), std::string::npos) << ran.output;
+    EXPECT_NE(ran.output.find(R"("type":"feature.used","name":"export")"), std::string::npos) << ran.output;
+    EXPECT_NE(ran.output.find("sent 2 events"), std::string::npos) << ran.output;
+}
+
+TEST_F(InstallTest, ConsumerBuildsWithPkgConfigAndRuns) {
+    const std::string out = scratch_ / "consumer-make";
+    fs::create_directories(out);
+    const std::string env = "PKG_CONFIG_PATH=" + shell_quote((libdir() / "pkgconfig").string()) +
+                            " CXX=" + shell_quote(kCxxCompiler) + " CXXFLAGS=" + shell_quote(kCxxFlags) +
+                            " LDFLAGS=" + shell_quote(kExeLinkerFlags);
+    const std::string source = std::string(kSourceDir) + "/examples/consumer";
+    CommandResult build = run(env + " make -C " + shell_quote(out) + " -f " + shell_quote(source + "/Makefile") +
+                              " VPATH=" + shell_quote(source));
+    ASSERT_EQ(build.exit_code, 0) << build.output;
+    CommandResult ran = run("LD_LIBRARY_PATH=" + shell_quote(libdir().string()) + " " + shell_quote(out + "/consumer"));
+    ASSERT_EQ(ran.exit_code, 0) << ran.output;
+    EXPECT_NE(ran.output.find(R"("type":"command.invocation","name":"consumer run")"), std::string::npos) << ran.output;
+    EXPECT_NE(ran.output.find("sent 2 events"), std::string::npos) << ran.output;
+}
+
+TEST_F(InstallTest, PackageRefusesAnotherMajorVersion) {
+    const std::string source = scratch_ / "wants-v99";
+    fs::create_directories(source);
+    std::ofstream(source + "/CMakeLists.txt") << "cmake_minimum_required(VERSION 3.16)\n"
+                                                 "project(wants_v99 LANGUAGES CXX)\n"
+                                                 "find_package(overt 99 CONFIG REQUIRED)\n";
+    CommandResult configure = cmake_build(source, scratch_ / "wants-v99-build");
+    EXPECT_NE(configure.exit_code, 0) << configure.output;
+    EXPECT_NE(configure.output.find("overtConfigVersion.cmake"), std::string::npos) << configure.output;
+}
+
+// Builds sdk/template against the installed tree and runs its kit-driven test.
+class TemplateTest : public InstallTest {
+   protected:
+    void SetUp() override {
+        InstallTest::SetUp();
+        if (HasFatalFailure()) return;
+        CommandResult build = cmake_build(std::string(kSourceDir) + "/sdk/template", template_build());
+        ASSERT_EQ(build.exit_code, 0) << build.output;
+    }
+    std::string template_build() const { return scratch_ / "template"; }
+};
+
+TEST_F(TemplateTest, TemplatePluginPassesTheConformanceKit) {
+    CommandResult test = run(shell_quote(kCMake) + " -E chdir " + shell_quote(template_build()) +
+                             " ctest --output-on-failure");
+    EXPECT_EQ(test.exit_code, 0) << test.output;
+    CommandResult kit = run(shell_quote(template_build() + "/my_backend_conformance") + " " +
+                            shell_quote(template_build() + "/libovert-mine.so"));
+    EXPECT_EQ(kit.exit_code, 0) << kit.output;
+    EXPECT_NE(kit.output.find("conformance: all checks passed"), std::string::npos) << kit.output;
+    EXPECT_EQ(kit.output.find("FAIL "), std::string::npos) << kit.output;
+}
+
+TEST_F(TemplateTest, TemplatePluginIsListedByOvertPlugins) {
+    // A private plugin dir, as the trust rules want it: ours, not group/world-writable.
+    const fs::path dir = scratch_.path() / "my-plugins";
+    fs::create_directories(dir);
+    fs::permissions(dir, fs::perms::owner_all);
+    fs::copy_file(template_build() + "/libovert-mine.so", dir / "libovert-mine.so");
+    fs::permissions(dir / "libovert-mine.so", fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read);
+
+    CommandResult listed = run(shell_quote(prefix() + "/bin/overt") + " plugins --json --dir " + shell_quote(dir.string()));
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    const auto json = nlohmann::json::parse(listed.output.substr(listed.output.find('{')), nullptr, false);
+    ASSERT_TRUE(json.is_object()) << listed.output;
+    ASSERT_EQ(json.at("plugins").size(), 1u) << listed.output;
+    const auto& plugin = json.at("plugins")[0];
+    EXPECT_EQ(plugin.at("name"), "mine");
+    EXPECT_EQ(plugin.at("version"), "0.1.0");
+    EXPECT_EQ(plugin.at("abi"), "1.0");
+    EXPECT_EQ(plugin.at("path"), (dir / "libovert-mine.so").string());
+    EXPECT_TRUE(json.at("refused").empty()) << listed.output;
+}
+
+}  // namespace
