@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The otlp plugin's http/json body: strict proto3-JSON parse by Google's protobuf
+# (json_format.Parse) plus the OTLP JSON rules proto3 JSON does not enforce (jq).
+source "$(dirname "$0")/common.sh" "$@"
+need protoc; need jq; need python3; need_npm_peers; python_with google.protobuf
+mkdir -p "$WORK/pyproto"
+protoc -I "$PROTO_ROOT" --python_out="$WORK/pyproto" "$PROTO_ROOT/$LOGSVC" \
+  "$PROTO_ROOT"/opentelemetry/proto/{logs/v1/logs,common/v1/common,resource/v1/resource}.proto
+"$EMIT" otlp '{"endpoint":"@URL@","insecure":true,"protocol":"http/json"}' "$WORK/body.json" ||
+  fail "otlp plugin did not deliver to the capture server"
+grep -qi '^content-type: application/json' "$WORK/body.json.headers" || fail "Content-Type is not application/json"
+python3 "$PEERS/otlp_json_check.py" "$WORK/pyproto" "$WORK/body.json" || fail "strict OTLP/JSON parse failed"
+violations=$(jq -c -f "$PEERS/otlp-json-rules.jq" "$WORK/body.json")
+[ "$violations" = "[]" ] || fail "OTLP JSON rules: $violations"
+[ "$(jq '[.resourceLogs[].scopeLogs[].logRecords[]] | length' "$WORK/body.json")" = 3 ] || fail "expected 3 logRecords"
+[ "$(jq -r '.resourceLogs[0].scopeLogs[0].logRecords[0].attributes[] | select(.key=="command.duration_ms") | .value.intValue' "$WORK/body.json")" = 142 ] ||
+  fail "command.duration_ms is not intValue \"142\""
+echo "ok: OTLP/JSON body parsed strictly and follows the OTLP JSON rules"

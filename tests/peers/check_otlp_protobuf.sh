@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The otlp plugin's protobuf body, decoded by protoc with the official OTLP v1.4.0 protos:
+# it must parse, hold no unknown fields, and carry the records and attributes we sent.
+source "$(dirname "$0")/common.sh" "$@"
+need protoc; need_npm_peers
+"$EMIT" otlp '{"endpoint":"@URL@","insecure":true,"resource_attributes":{"deployment.environment":"ci"}}' "$WORK/body.pb" ||
+  fail "otlp plugin did not deliver to the capture server"
+protoc -I "$PROTO_ROOT" --decode=$REQ "$PROTO_ROOT/$LOGSVC" < "$WORK/body.pb" > "$WORK/body.txt" ||
+  fail "protoc could not decode the body ($WORK/body.pb)"
+if grep -nE '^\s*[0-9]+:' "$WORK/body.txt"; then fail "unknown protobuf fields (see above)"; fi
+[ "$(grep -c '^ *log_records {' "$WORK/body.txt")" = 3 ] || fail "expected 3 log_records"
+grep -q 'severity_number: SEVERITY_NUMBER_INFO' "$WORK/body.txt" || fail "severity_number INFO missing"
+grep -q 'severity_text: "INFO"' "$WORK/body.txt" || fail "severity_text missing"
+for key in service.name service.version deployment.environment event.name event.type event.id tool.name tool.version \
+           host.arch os.type os.version go.version machine.id command.duration_ms command.exit_code metadata.event.name; do
+  grep -q "key: \"$key\"" "$WORK/body.txt" || fail "attribute $key missing"
+done
+grep -q 'int_value: 142' "$WORK/body.txt" || fail "command.duration_ms is not an int_value 142"
+grep -q 'observed_time_unix_nano: ' "$WORK/body.txt" || fail "observed_time_unix_nano missing"
+grep -q 'name: "overt"' "$WORK/body.txt" || fail "scope name overt missing"
+echo "ok: protoc decoded the otlp protobuf body with no unknown fields"
