@@ -114,13 +114,12 @@ TEST(PluginTrust, DirectoryPretendingToBeAPluginIsRefused) {
     EXPECT_THAT(reason_for(overt::discover_plugins({dir.path()}), "good"), HasSubstr("not a regular file"));
 }
 
-TEST(PluginTrust, NonElfFileShowsTheLoaderError) {
+TEST(PluginTrust, NonElfFileIsRefusedBeforeTheLoader) {
     TempDir dir;
     overt::test::write_file(dir.file("libovert-junk.so"), "this is not a shared object\n");
     const std::string reason = reason_for(overt::discover_plugins({dir.path()}), "junk");
     EXPECT_THAT(reason, HasSubstr("cannot load: "));
-    EXPECT_THAT(reason, HasSubstr(dir.file("libovert-junk.so")));
-    EXPECT_THAT(reason, HasSubstr("invalid ELF header"));
+    EXPECT_THAT(reason, HasSubstr("not an ELF shared object"));
 }
 
 TEST(PluginTrust, Sha256PinIsComparedBeforeLoading) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -52,6 +53,9 @@ struct SuiteFile {
     const char* name;
     size_t min_groups;  // the groups of this file we expect to run
 };
+
+// Names the parameter in ctest's test list rather than dumping its bytes.
+void PrintTo(const SuiteFile& file, std::ostream* out) { *out << file.name; }
 
 class SchemaSuite : public testing::TestWithParam<SuiteFile> {};
 

@@ -4,6 +4,8 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
@@ -111,6 +113,13 @@ namespace {
 const LoadedPlugin& load_locked(LibraryEntry& entry, TrustedFile& file, const std::string& path) {
     if (entry.plugin) return *entry.plugin;
     if (!entry.refusal.empty()) throw Refusal(entry.refusal);
+
+    // glibc's words for a non-ELF file vary with its length ("file too short", "invalid ELF
+    // header"); say plainly what is wrong before handing the file to the loader.
+    unsigned char magic[4] = {};
+    if (::pread(file.fd(), magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) || magic[0] != 0x7f ||
+        magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F')
+        throw Refusal("cannot load: not an ELF shared object (no ELF header)");
 
     auto library = std::make_unique<boost::dll::shared_library>();
     try {
