@@ -196,7 +196,16 @@ uint64_t Collector::Impl::spill(std::vector<Event> events, const std::vector<std
 
 void Collector::Impl::enforce_caps() {
     if (!store) return;
-    auto pruned = store->enforce_caps(config.spill_max_files, config.spill_max_bytes);
+    // Our own files' counts are in own_files: decoding a pruned file just to count it made
+    // every spill past the cap cost a full JSON parse of the oldest file.
+    auto pruned = store->enforce_caps(config.spill_max_files, config.spill_max_bytes,
+                                      [this](const std::string& name, size_t& event_count) {
+                                          std::lock_guard lock(mutex);
+                                          auto own = own_files.find(name);
+                                          if (own == own_files.end()) return false;
+                                          event_count = static_cast<size_t>(own->second);
+                                          return true;
+                                      });
     if (pruned.empty()) return;
     uint64_t events = 0;
     {

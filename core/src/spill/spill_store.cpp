@@ -242,7 +242,8 @@ std::string SpillStore::move_aside(const Claim& claim) const {
     return target.string();
 }
 
-std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_bytes) const {
+std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_bytes,
+                                                 const KnownCount& known_count) const {
     std::vector<PrunedFile> pruned;
     std::vector<std::string> names = list();
     std::vector<uint64_t> sizes;
@@ -257,9 +258,12 @@ std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_
     for (size_t i = 0; i < names.size() && (count > max_files || total > max_bytes); ++i) {
         auto claim = this->claim(names[i]);
         if (!claim) continue;  // being sent right now, or already gone
-        SpillContent content;
-        std::string error;
-        size_t events = read(*claim, content, error) ? content.events.size() : 0;
+        size_t events = 0;
+        if (!known_count || !known_count(names[i], events)) {
+            SpillContent content;
+            std::string error;
+            events = read(*claim, content, error) ? content.events.size() : 0;
+        }
         remove(*claim);
         pruned.push_back({names[i], events});
         --count;

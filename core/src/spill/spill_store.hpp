@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -74,7 +75,11 @@ class SpillStore {
 
     // Removes oldest files until at most max_files and max_bytes remain; files other
     // processes are sending are skipped. Returns what was removed with their event counts.
-    std::vector<PrunedFile> enforce_caps(size_t max_files, uint64_t max_bytes) const;
+    // `known_count`, when given, supplies the count of files the caller already knows (its
+    // own), so only foreign files are read and decoded to count them.
+    using KnownCount = std::function<bool(const std::string& name, size_t& event_count)>;
+    std::vector<PrunedFile> enforce_caps(size_t max_files, uint64_t max_bytes,
+                                         const KnownCount& known_count = {}) const;
     // Removes temp files of dead writers or older than ten minutes.
     void remove_stale_temps() const;
     // Removes every spill file, temp file and corrupt/. Returns the names of spill files removed.
