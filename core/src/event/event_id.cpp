@@ -2,6 +2,9 @@
 // and makes no system call.
 #include <overt/event.hpp>
 
+#include <pthread.h>
+
+#include <atomic>
 #include <cstdint>
 #include <random>
 
@@ -30,10 +33,34 @@ struct Xoshiro256 {
     }
 };
 
+// A forked child inherits every generator's state: without a reseed, parent and children
+// (and sibling children) would hand out the same ids, and receivers deduplicating by event_id
+// would silently drop real events. The child handler bumps a generation that each thread's
+// generator compares with before use (one relaxed load on the hot path).
+std::atomic<unsigned> fork_generation{0};
+
+void note_fork_in_child() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+struct ForkWatch {
+    ForkWatch() { ::pthread_atfork(nullptr, nullptr, &note_fork_in_child); }
+};
+
+Xoshiro256& generator() {
+    static ForkWatch registered;
+    thread_local Xoshiro256 rng;
+    thread_local unsigned seeded_in = fork_generation.load(std::memory_order_relaxed);
+    const unsigned now = fork_generation.load(std::memory_order_relaxed);
+    if (seeded_in != now) {
+        rng = Xoshiro256();
+        seeded_in = now;
+    }
+    return rng;
+}
+
 }  // namespace
 
 std::string new_event_id() {
-    thread_local Xoshiro256 rng;
+    Xoshiro256& rng = generator();
     uint64_t hi = rng.next();
     uint64_t lo = rng.next();
     hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
