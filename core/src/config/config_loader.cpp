@@ -315,7 +315,12 @@ class Parser {
                 fail(explicit_id ? id_node : block, block_key + (explicit_id ? ".id" : ".plugin"),
                      "duplicate backend id '" + backend.id + "' (give each backend its own 'id')");
             }
-            backend.settings_json = settings.dump();
+            try {
+                backend.settings_json = settings.dump();
+            } catch (const nlohmann::json::type_error&) {
+                // YAML hands bytes through unchecked; JSON (and every plugin) needs UTF-8.
+                fail(block, block_key, "contains text that is not valid UTF-8");
+            }
             config.backends.push_back(std::move(backend));
         }
     }
