@@ -168,7 +168,13 @@ bool parse_timestamp(std::string_view s, int64_t& unix_nano) {
     unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     int64_t days = static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
     int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset;
-    unix_nano = secs * 1'000'000'000 + nanos;
+    // int64 nanoseconds reach only 1677-09-21 .. 2262-04-11: anything outside is malformed
+    // for us, not an overflow.
+    int64_t nanos_total = 0;
+    if (__builtin_mul_overflow(secs, int64_t{1'000'000'000}, &nanos_total) ||
+        __builtin_add_overflow(nanos_total, static_cast<int64_t>(nanos), &nanos_total))
+        return false;
+    unix_nano = nanos_total;
     return true;
 }
 
