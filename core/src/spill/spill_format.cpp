@@ -163,7 +163,7 @@ bool decode(std::string_view text, SpillContent& out, std::string& error) {
     json document;
     try {
         document = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
         error = std::string("invalid JSON: ") + e.what();
         return false;
     }
