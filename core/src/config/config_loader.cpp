@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -102,11 +103,10 @@ class Parser {
                 parse_metadata(value, key, config);
             } else if (name == "deletion") {
                 for_each_entry(value, key, [&](const std::string& field, const std::string& field_key, const YAML::Node& node) {
-                    if (field == "email") config.deletion_email = string(node, field_key);
-                    else if (field == "endpoint") config.deletion_endpoint = string(node, field_key);
+                    if (field == "email") config.deletion_email = deletion_email(node, field_key);
+                    else if (field == "endpoint") config.deletion_endpoint = deletion_endpoint(node, field_key);
                     else unknown(node, field_key, "email, endpoint");
                 });
-                check_deletion(value, key, config);
             } else if (name == "backends") {
                 parse_backends(value, key, config);
             } else {
@@ -217,15 +217,22 @@ class Parser {
         std::sort(config.metadata.begin(), config.metadata.end());
     }
 
-    void check_deletion(const YAML::Node& value, const std::string& key, const Config& config) const {
-        const std::string& email = config.deletion_email;
-        if (!email.empty() &&
-            (email.find('@') == std::string::npos ||
-             std::any_of(email.begin(), email.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f || std::strchr("?&#%<>\"", c); })))
-            fail(value, key + ".email", "'" + email + "' is not a plain e-mail address");
-        const std::string& endpoint = config.deletion_endpoint;
+    // A plain address: the mailto link is built from it, so no query, fragment or controls.
+    std::string deletion_email(const YAML::Node& node, const std::string& key) const {
+        const std::string email = string(node, key);
+        const bool plain = email.find('@') != std::string::npos &&
+                           std::none_of(email.begin(), email.end(), [](unsigned char c) {
+                               return c <= ' ' || c == 0x7f || std::strchr("?&#%<>\"", c);
+                           });
+        if (!email.empty() && !plain) fail(node, key, "'" + email + "' is not a plain e-mail address");
+        return email;
+    }
+
+    std::string deletion_endpoint(const YAML::Node& node, const std::string& key) const {
+        const std::string endpoint = string(node, key);
         if (!endpoint.empty() && endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0)
-            fail(value, key + ".endpoint", "'" + endpoint + "' must be an http:// or https:// URL");
+            fail(node, key, "'" + endpoint + "' must be an http:// or https:// URL");
+        return endpoint;
     }
 
     nlohmann::json to_json(const YAML::Node& node, const std::string& key) const {
@@ -283,7 +290,7 @@ class Parser {
             BackendConfig backend;
             backend.line = line_of(block);
             nlohmann::json settings = nlohmann::json::object();
-            YAML::Node id_node;
+            std::optional<YAML::Node> id_node;  // a default YAML::Node counts as defined (null)
             for_each_entry(block, block_key, [&](const std::string& name, const std::string& entry_key, const YAML::Node& node) {
                 if (name == "plugin") {
                     backend.plugin = string(node, entry_key);
@@ -311,8 +318,8 @@ class Parser {
             if (backend.plugin.empty()) fail(block, block_key + ".plugin", "required: which plugin this backend uses");
             if (backend.id.empty()) backend.id = backend.plugin;
             if (!ids.insert(backend.id).second) {
-                const bool explicit_id = id_node.IsDefined();
-                fail(explicit_id ? id_node : block, block_key + (explicit_id ? ".id" : ".plugin"),
+                const bool explicit_id = id_node.has_value();
+                fail(explicit_id ? *id_node : block, block_key + (explicit_id ? ".id" : ".plugin"),
                      "duplicate backend id '" + backend.id + "' (give each backend its own 'id')");
             }
             try {

@@ -83,17 +83,19 @@ Consent ConsentStore::load() {
             warning_ = path_ + ": no 'telemetry' map; consent treated as not given";
             return Consent::unset;
         }
-        if (const YAML::Node local_only = telemetry["local_only"]) local_only_ = local_only.as<bool>();
         const YAML::Node enabled = telemetry["enabled"];
         if (!enabled) {
             warning_ = path_ + ": no 'telemetry.enabled'; consent treated as not given";
             return Consent::unset;
         }
-        return enabled.as<bool>() ? Consent::granted : Consent::denied;
+        const bool granted = enabled.as<bool>();
+        // Read last, so a corrupt file leaves local_only at its default.
+        if (const YAML::Node local_only = telemetry["local_only"]) local_only_ = local_only.as<bool>();
+        return granted ? Consent::granted : Consent::denied;
     } catch (const YAML::Exception& problem) {
         local_only_ = false;
-        warning_ = path_ + ":" + std::to_string(problem.mark.line + 1) + ": unreadable consent file (" +
-                   problem.msg + "); consent treated as not given";
+        const std::string where = problem.mark.is_null() ? path_ : path_ + ":" + std::to_string(problem.mark.line + 1);
+        warning_ = where + ": unreadable consent file (" + problem.msg + "); consent treated as not given";
         return Consent::unset;
     }
 }
