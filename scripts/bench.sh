@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh                 # build/release, 200 launches per CLI mode, 10 M track() for RSS
 #   BENCH_BUILD_DIR=build/x CLI_RUNS=50 RSS_CALLS=1000000 scripts/bench.sh
+#   BENCH_SKIP_BUILD=1 ...           # run what is already built
 #
 # Method and figures: docs/benchmarks.md.
 set -euo pipefail
@@ -17,12 +18,14 @@ trap 'rm -rf "$OUT"' EXIT
 
 log() { echo "bench: $*" >&2; }
 
-if [[ "$BUILD_DIR" == "$ROOT/build/release" ]]; then
+if [[ -n "${BENCH_SKIP_BUILD:-}" ]]; then
+  log "BENCH_SKIP_BUILD set: using the binaries already in $BUILD_DIR"
+elif [[ "$BUILD_DIR" == "$ROOT/build/release" ]]; then
   cmake --preset release -S "$ROOT" -DOVERT_BUILD_BENCH=ON >&2
 else
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOVERT_BUILD_BENCH=ON >&2
 fi
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target overt_benchmarks >&2
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || cmake --build "$BUILD_DIR" -j"$(nproc)" --target overt_benchmarks >&2
 
 BIN="$BUILD_DIR/bin"
 PLUGINS="$BUILD_DIR/lib/overt/plugins"
