@@ -83,7 +83,9 @@ TEST(Collector, EmptyFlushSendsNothing) {  // seed 3
 TEST(Collector, HundredConcurrentTracksFromFourThreadsAllArrive) {  // seed 5
     TempDir dir;
     auto sinks = make_sinks({"spy"});
-    Collector collector(test_config(7), std::move(sinks.owned), granted(dir.str()));  // spills along the way
+    Config config = test_config(7);  // spills along the way: 14 files
+    config.spill_max_files = 100;    // the default cap (10) would rightly drop the oldest 28
+    Collector collector(config, std::move(sinks.owned), granted(dir.str()));
     std::vector<std::thread> threads;
     std::atomic<bool> stop{false};
     std::thread observer([&] {
@@ -106,6 +108,30 @@ TEST(Collector, HundredConcurrentTracksFromFourThreadsAllArrive) {  // seed 5
     EXPECT_EQ(ids_of(events).size(), 100u);
     EXPECT_EQ(collector.counters().sent, 100u);
     EXPECT_TRUE(spill_files(dir.path()).empty());
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// Threads spilling at once each enforce the caps; they must not each remove the same excess.
+TEST(Collector, ConcurrentSpillsPastTheCapDropExactlyTheExcess) {
+    TempDir dir;
+    auto sinks = make_sinks({"spy"});
+    Config config = test_config(5);  // 100 events: 20 files of 5
+    config.spill_max_files = 10;
+    Collector collector(config, std::move(sinks.owned), granted(dir.str()));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) collector.track_command("cmd", i, 0);
+        });
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(spill_files(dir.path()).size(), 10u);
+    Counters counters = collector.counters();
+    EXPECT_EQ(counters.spilled, 50u);
+    EXPECT_EQ(counters.dropped[std::string(drop_reason::spill_cap)], 50u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+    FlushReport report = collector.flush();
+    EXPECT_EQ(report.events_sent, 50u);
+    EXPECT_EQ(ids_of(sinks.logs[0]->events()).size(), 50u);
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 

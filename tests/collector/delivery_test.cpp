@@ -1,7 +1,10 @@
 // Delivery: seed items 4, 14, 16, 17, bug B3, fan-out, retries, delivery modes, exit budget.
 #include "test_support.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
+#include <set>
 #include <thread>
 
 namespace overt::testing {
@@ -212,28 +215,84 @@ TEST(Delivery, CloseReturnsWithinBudgetAgainstASinkThatWaitsForItsDeadline) {
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 
-// A sink that ignores its deadline can hold close() up for as long as its one send call
-// takes: the collector cannot interrupt it. Guaranteed: no further attempt starts after the
-// deadline, and what it did not accept is spilled.
-TEST(Delivery, CloseAgainstASinkIgnoringItsDeadlineOverrunsByOneSendAtMost) {
+// A sink that ignores its deadline: its send runs on a watchdog thread that close() stops
+// waiting for, so the budget holds; the sink is abandoned (never called again nor destroyed
+// under the running call) and what it held is spilled for a later run.
+TEST(Delivery, CloseAgainstASinkIgnoringItsDeadlineStaysWithinBudgetAndSpills) {
     TempDir dir;
     auto sinks = make_sinks({"stubborn"});
-    sinks.logs[0]->behaviour = [](std::span<const Event>, Deadline) {
-        std::this_thread::sleep_for(300ms);
-        return retry_result("still nothing");
+    auto call_finished = std::make_shared<std::atomic<bool>>(false);
+    sinks.logs[0]->behaviour = [call_finished](std::span<const Event>, Deadline) {
+        std::this_thread::sleep_for(400ms);
+        call_finished->store(true);
+        return SendResult::ok();
     };
     Config config = test_config();
     config.exit_budget_ms = 100;
-    Collector collector(config, std::move(sinks.owned), granted(dir.str()));
-    collector.track_command("build", 1, 0);
-    auto start = Clock::now();
-    FlushReport report = collector.close();
-    auto took = Clock::now() - start;
-    EXPECT_GE(took, 300ms);
-    EXPECT_LT(took, 300ms + 100ms + 150ms);
+    std::set<std::string> tracked;
+    std::chrono::steady_clock::duration took{};
+    {
+        Collector collector(config, std::move(sinks.owned), granted(dir.str()));
+        collector.track_command("build", 1, 0);
+        collector.track_command("test", 2, 1);
+        tracked = ids_of(collector.pending_events());
+        auto start = Clock::now();
+        FlushReport report = collector.close();
+        took = Clock::now() - start;
+        EXPECT_EQ(report.events_spilled, 2u) << report.summary();
+        EXPECT_TRUE(report.sinks[0].fatal) << report.summary();
+        EXPECT_EQ(collector.counters().spilled, 2u);
+        EXPECT_COUNTERS_ADD_UP(collector);
+    }  // destroying the collector must not destroy the sink still inside send()
+    EXPECT_LT(took, 100ms + 50ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    EXPECT_FALSE(call_finished->load());
     EXPECT_EQ(sinks.logs[0]->calls(), 1u);
-    EXPECT_EQ(report.events_spilled, 1u);
+    std::set<std::string> on_disk;
+    for (const auto& name : spill_files(dir.path())) {
+        auto document = nlohmann::json::parse(read_file(dir.path() / name));
+        for (const auto& event : document["events"]) on_disk.insert(event["event_id"].get<std::string>());
+    }
+    EXPECT_EQ(on_disk, tracked);
+    // Let the abandoned call end before the next test (it touches only what it owns).
+    while (!call_finished->load()) std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(20ms);
+}
+
+// The same in a plain flush(): the hung sink is skipped for the rest of the run while the
+// others keep receiving, and its share stays owed on disk.
+TEST(Delivery, HungSinkIsAbandonedForTheRunAndOthersStillReceive) {
+    TempDir dir;
+    auto sinks = make_sinks({"good", "hung"});
+    auto release = std::make_shared<std::atomic<bool>>(false);
+    auto returned = std::make_shared<std::atomic<bool>>(false);
+    sinks.logs[1]->behaviour = [release, returned](std::span<const Event>, Deadline) {
+        while (!release->load()) std::this_thread::sleep_for(5ms);
+        returned->store(true);
+        return SendResult::ok();
+    };
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    collector.track(event_type::feature_used, "a");
+    auto start = Clock::now();
+    FlushReport first = collector.flush(Clock::now() + 100ms);
+    EXPECT_LT(Clock::now() - start, 100ms + 200ms);
+    EXPECT_TRUE(first.sinks[1].fatal) << first.summary();
+    EXPECT_EQ(first.events_spilled, 1u);
+    collector.track(event_type::feature_used, "b");
+    FlushReport second = collector.flush(Clock::now() + 100ms);
+    EXPECT_EQ(sinks.logs[1]->calls(), 1u) << "an abandoned sink must not be called again";
+    EXPECT_EQ(sinks.logs[0]->events().size(), 2u);
+    EXPECT_EQ(ids_of(sinks.logs[0]->events()).size(), 2u) << "no duplicates to the sink that accepted";
+    auto files = spill_files(dir.path());
+    ASSERT_FALSE(files.empty());
+    for (const auto& name : files) {
+        auto document = nlohmann::json::parse(read_file(dir.path() / name));
+        EXPECT_EQ(document["pending"], nlohmann::json::array({"hung"})) << name;
+    }
+    EXPECT_EQ(collector.counters().spilled, 2u);
     EXPECT_COUNTERS_ADD_UP(collector);
+    release->store(true);
+    while (!returned->load()) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(20ms);
 }
 
 TEST(Delivery, CloseIsIdempotentAndLaterTracksAreIgnored) {

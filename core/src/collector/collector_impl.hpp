@@ -30,7 +30,8 @@ struct Collector::Impl {
     std::vector<std::unique_ptr<Sink>> sinks;
     std::vector<std::string> sink_ids;       // every id: loaded then unavailable
     std::vector<std::string> sink_info;      // describe() of each, for backend_info()
-    std::vector<bool> sink_unavailable;      // failed to load, or fatal during this run
+    std::vector<bool> sink_unavailable;      // failed to load, or fatal/hung during this run
+    bool sink_abandoned = false;             // a hung sink was handed to delivery::abandon_forever
     std::unique_ptr<spill::SpillStore> store;  // null without a data dir
     delivery::RetryPolicy retry_policy;
 
@@ -57,7 +58,7 @@ struct Collector::Impl {
     uint64_t spill(std::vector<Event> events, const std::vector<std::string>& pending,
                    std::string_view fallback_reason);
     void enforce_caps();
-    FlushReport flush(Deadline deadline, bool at_exit);
+    FlushReport flush(delivery::DeliveryLimits limits, bool at_exit);
     void persist_counters();
     void drop();
 };

@@ -1,7 +1,10 @@
 #include "delivery/deliver.hpp"
 
+#include "delivery/send_watchdog.hpp"
+
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -29,9 +32,12 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, unsigned atte
     return std::chrono::milliseconds(pick(rng));
 }
 
-SinkDelivery deliver(Sink& sink, std::span<const Event> events, Deadline deadline, const RetryPolicy& policy,
-                     const std::function<bool()>& cancelled) {
+SinkDelivery deliver(Sink& sink, std::shared_ptr<const std::vector<Event>> batch, DeliveryLimits limits,
+                     const RetryPolicy& policy, const std::function<bool()>& cancelled) {
     SinkDelivery result;
+    if (!batch) return result;
+    const std::span<const Event> events(*batch);
+    const Deadline deadline = limits.deadline;
     if (events.empty()) return result;
     for (unsigned attempt = 0;; ++attempt) {
         if ((cancelled && cancelled()) || Clock::now() >= deadline) {
@@ -40,14 +46,16 @@ SinkDelivery deliver(Sink& sink, std::span<const Event> events, Deadline deadlin
             return result;
         }
         auto remaining = events.subspan(result.accepted);
-        SendResult sent;
-        try {
-            sent = sink.send(remaining, deadline);
-        } catch (const std::exception& e) {
-            sent = {SendStatus::fatal, -1, 0, std::string("sink threw: ") + e.what()};
-        } catch (...) {
-            sent = {SendStatus::fatal, -1, 0, "sink threw a non-standard exception"};
+        // The call owns the batch; the sink outlives it (abandoned sinks are never destroyed).
+        std::optional<SendResult> returned = call_with_watchdog(
+            [&sink, batch, remaining, deadline] { return sink.send(remaining, deadline); },
+            std::max(limits.give_up, deadline));
+        if (!returned) {
+            result.outcome = Outcome::hung;
+            result.messages.push_back("send did not return by its deadline; backend abandoned for this run");
+            return result;
         }
+        SendResult sent = std::move(*returned);
         // A sink claiming more than it was given is clamped, never trusted past the batch.
         size_t accepted_now = std::min(sent.accepted, remaining.size());
         if (sent.status == SendStatus::ok) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ enum class Outcome {
     rejected,   // events [accepted, n) refused for good
     owed,       // events [accepted, n) not delivered before the deadline (or cancelled)
     fatal,      // the sink is broken: [accepted, n) owed, skip the sink for the rest of the run
+    hung,       // a send did not return by give_up: [accepted, n) owed; the call still runs, so
+                // the sink must never be called again nor destroyed (delivery::abandon_forever)
 };
 
 struct SinkDelivery {
@@ -31,9 +34,17 @@ struct SinkDelivery {
     std::vector<std::string> messages;
 };
 
+// The time a delivery may take: sinks are told `deadline`; a send still running at `give_up`
+// (a sink ignoring its deadline) is abandoned.
+struct DeliveryLimits {
+    Deadline deadline;
+    Deadline give_up;
+};
+
+// Delivers `batch` to `sink`. The batch is shared because an abandoned send keeps reading it.
 // `cancelled` is polled between attempts and while waiting (drop() cancels queued retries).
-SinkDelivery deliver(Sink& sink, std::span<const Event> events, Deadline deadline, const RetryPolicy& policy,
-                     const std::function<bool()>& cancelled);
+SinkDelivery deliver(Sink& sink, std::shared_ptr<const std::vector<Event>> batch, DeliveryLimits limits,
+                     const RetryPolicy& policy, const std::function<bool()>& cancelled);
 
 // Full jitter: uniform in [0, min(cap, base * 2^attempt)].
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, unsigned attempt);

@@ -4,6 +4,7 @@
 #include "collector/collector_impl.hpp"
 
 #include "collector/logger.hpp"
+#include "delivery/send_watchdog.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -14,18 +15,36 @@ namespace {
 
 using delivery::Outcome;
 
+// How long past its deadline a send may run before it is abandoned (outside close()).
+constexpr auto kSendGrace = std::chrono::milliseconds(100);
+
 struct FlushContext {
     Collector::Impl& impl;
     FlushReport& report;
-    Deadline deadline;
+    delivery::DeliveryLimits limits;
     std::function<bool()> cancelled;
 };
+
+// A sink whose send never returned: the call still runs inside it, so it is skipped for the
+// rest of the run and kept alive forever instead of destroyed under that call.
+void abandon_sink(Collector::Impl& impl, size_t sink) {
+    impl.sink_unavailable[sink] = true;
+    if (!impl.sinks[sink]) return;
+    delivery::abandon_forever(std::shared_ptr<Sink>(std::move(impl.sinks[sink])));
+    impl.sink_abandoned = true;
+}
+
+// Marks the sink as skipped after fatal or hung.
+void after_delivery(Collector::Impl& impl, size_t sink, const delivery::SinkDelivery& result) {
+    if (result.outcome == Outcome::fatal) impl.sink_unavailable[sink] = true;
+    if (result.outcome == Outcome::hung) abandon_sink(impl, sink);
+}
 
 void note(SinkReport& sink_report, const delivery::SinkDelivery& result, size_t total) {
     sink_report.retried += result.retries;
     sink_report.sent += result.accepted;
     if (result.outcome != Outcome::delivered) sink_report.failed += total - result.accepted;
-    if (result.outcome == Outcome::fatal) sink_report.fatal = true;
+    if (result.outcome == Outcome::fatal || result.outcome == Outcome::hung) sink_report.fatal = true;
     for (const auto& message : result.messages) sink_report.messages.push_back(message);
 }
 
@@ -45,6 +64,12 @@ void log_outcome(const Collector::Impl& impl, size_t sink, const delivery::SinkD
             break;
         case Outcome::fatal:
             detail::logger()->error("overt: backend {} failed and is skipped for this run: {}", id, message);
+            break;
+        case Outcome::hung:
+            detail::logger()->error(
+                "overt: backend {} did not return from a send by its deadline and is abandoned for this run; {} "
+                "event(s) of {} are kept for a later run",
+                id, total - result.accepted, what);
             break;
     }
 }
@@ -117,7 +142,8 @@ void flush_spill_file(FlushContext& ctx, const std::string& name) {
         }
     }
     std::vector<size_t> owed = owed_sinks(impl, content, name);
-    const std::span<const Event> events(content.events);
+    // Shared: an abandoned send may keep reading it.
+    auto events = std::make_shared<const std::vector<Event>>(std::move(content.events));
 
     if (impl.config.delivery_mode == DeliveryMode::at_most_once) {
         // Seed semantics: the file goes before the send; a failed send loses its events.
@@ -134,10 +160,10 @@ void flush_spill_file(FlushContext& ctx, const std::string& name) {
                 std::fill(failed.begin(), failed.end(), true);
                 continue;
             }
-            auto result = delivery::deliver(*impl.sinks[sink], events, ctx.deadline, impl.retry_policy, ctx.cancelled);
+            auto result = delivery::deliver(*impl.sinks[sink], events, ctx.limits, impl.retry_policy, ctx.cancelled);
             note(ctx.report.sinks[sink], result, count);
             log_outcome(impl, sink, result, count, name);
-            if (result.outcome == Outcome::fatal) impl.sink_unavailable[sink] = true;
+            after_delivery(impl, sink, result);
             for (size_t i = result.accepted; i < count && result.outcome != Outcome::delivered; ++i) failed[i] = true;
         }
         uint64_t lost = static_cast<uint64_t>(std::count(failed.begin(), failed.end(), true));
@@ -158,17 +184,17 @@ void flush_spill_file(FlushContext& ctx, const std::string& name) {
             still_pending.push_back(impl.sink_ids[sink]);
             continue;
         }
-        auto result = delivery::deliver(*impl.sinks[sink], events, ctx.deadline, impl.retry_policy, ctx.cancelled);
+        auto result = delivery::deliver(*impl.sinks[sink], events, ctx.limits, impl.retry_policy, ctx.cancelled);
         note(ctx.report.sinks[sink], result, count);
         log_outcome(impl, sink, result, count, name);
+        after_delivery(impl, sink, result);
         switch (result.outcome) {
             case Outcome::delivered: break;
             case Outcome::rejected:
                 for (size_t i = result.accepted; i < count; ++i) rejected[i] = true;
                 break;
             case Outcome::fatal:
-                impl.sink_unavailable[sink] = true;
-                [[fallthrough]];
+            case Outcome::hung:
             case Outcome::owed:
                 // The accepted prefix is sent again later: at-least-once, receivers dedupe by event_id.
                 still_pending.push_back(impl.sink_ids[sink]);
@@ -192,6 +218,7 @@ void flush_spill_file(FlushContext& ctx, const std::string& name) {
     std::vector<std::string> before;
     for (size_t sink : owed) before.push_back(impl.sink_ids[sink]);
     if (still_pending != before || content.legacy) {
+        content.events = *events;  // a copy: an abandoned send may still read the shared batch
         content.pending = still_pending;
         content.legacy = false;
         if (content.tool.empty()) content.tool = impl.config.tool_name;
@@ -208,7 +235,8 @@ void flush_batch(FlushContext& ctx, std::vector<Event> batch, bool at_exit) {
     const size_t count = batch.size();
     std::vector<uint64_t> owed_mask(count, 0);
     std::vector<bool> rejected(count, false);
-    const std::span<const Event> events(batch);
+    // Shared: an abandoned send may keep reading it.
+    auto events = std::make_shared<const std::vector<Event>>(std::move(batch));
     for (size_t sink = 0; sink < impl.sink_ids.size(); ++sink) {
         const uint64_t bit = uint64_t{1} << sink;
         if (impl.sink_unavailable[sink]) {
@@ -216,10 +244,10 @@ void flush_batch(FlushContext& ctx, std::vector<Event> batch, bool at_exit) {
             ctx.report.sinks[sink].failed += count;
             continue;
         }
-        auto result = delivery::deliver(*impl.sinks[sink], events, ctx.deadline, impl.retry_policy, ctx.cancelled);
+        auto result = delivery::deliver(*impl.sinks[sink], events, ctx.limits, impl.retry_policy, ctx.cancelled);
         note(ctx.report.sinks[sink], result, count);
         log_outcome(impl, sink, result, count, "the buffer");
-        if (result.outcome == Outcome::fatal) impl.sink_unavailable[sink] = true;
+        after_delivery(impl, sink, result);
         for (size_t i = result.accepted; i < count; ++i) {
             if (result.outcome == Outcome::rejected)
                 rejected[i] = true;
@@ -265,8 +293,9 @@ void flush_batch(FlushContext& ctx, std::vector<Event> batch, bool at_exit) {
         std::vector<std::string> pending;
         for (size_t sink = 0; sink < impl.sink_ids.size(); ++sink)
             if (owed_mask[begin] & (uint64_t{1} << sink)) pending.push_back(impl.sink_ids[sink]);
-        std::vector<Event> run(std::make_move_iterator(batch.begin() + static_cast<ptrdiff_t>(begin)),
-                               std::make_move_iterator(batch.begin() + static_cast<ptrdiff_t>(end)));
+        // Copied, not moved: an abandoned send may still read the shared batch.
+        std::vector<Event> run(events->begin() + static_cast<ptrdiff_t>(begin),
+                               events->begin() + static_cast<ptrdiff_t>(end));
         const uint64_t run_size = run.size();
         if (impl.store) {
             uint64_t spilled = impl.spill(std::move(run), pending, drop_reason::spill_write_failed);
@@ -295,12 +324,13 @@ void flush_batch(FlushContext& ctx, std::vector<Event> batch, bool at_exit) {
 
 }  // namespace
 
-FlushReport Collector::Impl::flush(Deadline deadline, bool at_exit) {
+FlushReport Collector::Impl::flush(delivery::DeliveryLimits limits, bool at_exit) {
+    const Deadline deadline = limits.deadline;
     FlushReport report;
     if (!enabled) return report;
     std::lock_guard flush_lock(flush_mutex);
     const uint64_t generation = drop_generation.load();
-    FlushContext ctx{*this, report, deadline, [this, generation] { return drop_generation.load() != generation; }};
+    FlushContext ctx{*this, report, limits, [this, generation] { return drop_generation.load() != generation; }};
     for (size_t i = 0; i < sink_ids.size(); ++i)
         report.sinks.push_back(SinkReport{sink_ids[i], sink_info[i], 0, 0, 0, false, {}});
 
@@ -333,7 +363,7 @@ FlushReport Collector::flush() {
 
 FlushReport Collector::flush(Deadline deadline) {
     if (impl_->closed.load()) return {};
-    return impl_->flush(deadline, /*at_exit=*/false);
+    return impl_->flush({deadline, deadline + kSendGrace}, /*at_exit=*/false);
 }
 
 FlushReport Collector::close() {
@@ -342,21 +372,27 @@ FlushReport Collector::close() {
     const auto start = Clock::now();
     const auto budget = std::chrono::milliseconds(std::max<int64_t>(impl.config.exit_budget_ms, 0));
     // Keep a slice of the budget for writing what could not be sent to disk.
+    // A send still running at the middle of that slice is abandoned (a sink ignoring its deadline).
     const auto reserve = std::min<Clock::duration>(std::chrono::milliseconds(50), budget / 4);
-    FlushReport report = impl.flush(start + budget - reserve, /*at_exit=*/true);
+    FlushReport report = impl.flush({start + budget - reserve, start + budget - reserve / 2}, /*at_exit=*/true);
     const Deadline end = start + budget;
     for (size_t i = 0; i < impl.sinks.size(); ++i) {
         if (!impl.sinks[i] || impl.sink_unavailable[i]) continue;
-        try {
-            SendResult result = impl.sinks[i]->flush(end);
-            if (result.status != SendStatus::ok)
-                detail::logger()->warn("overt: backend {} could not flush at exit: {}", impl.sink_ids[i],
-                                       result.message);
-        } catch (const std::exception& e) {
-            detail::logger()->warn("overt: backend {} threw while flushing at exit: {}", impl.sink_ids[i], e.what());
+        Sink* sink = impl.sinks[i].get();
+        auto result = delivery::call_with_watchdog([sink, end] { return sink->flush(end); }, end);
+        if (!result) {
+            detail::logger()->warn("overt: backend {} did not finish flushing by the exit budget; abandoned",
+                                   impl.sink_ids[i]);
+            abandon_sink(impl, i);
+        } else if (result->status != SendStatus::ok) {
+            detail::logger()->warn("overt: backend {} could not flush at exit: {}", impl.sink_ids[i],
+                                   result->message);
         }
     }
     impl.sinks.clear();  // releases plugin instances
+    // An abandoned call may still run plugin code: the host (and its libraries) must stay.
+    if (impl.sink_abandoned && impl.plugin_host)
+        delivery::abandon_forever(std::shared_ptr<PluginHost>(std::move(impl.plugin_host)));
     impl.plugin_host.reset();
     return report;
 }

@@ -24,6 +24,7 @@ constexpr std::string_view kSuffix = ".json";
 constexpr std::string_view kTempPrefix = ".telemetry-spill-";
 constexpr std::string_view kTempSuffix = ".json.tmp";
 constexpr auto kStaleTempAge = std::chrono::minutes(10);
+constexpr const char* kCapsLockName = ".telemetry-spill-caps.lock";
 
 std::atomic<uint64_t> g_sequence{0};
 
@@ -245,6 +246,14 @@ std::string SpillStore::move_aside(const Claim& claim) const {
 std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_bytes,
                                                  const KnownCount& known_count) const {
     std::vector<PrunedFile> pruned;
+    // One pruner at a time, across threads and processes: two that list the same files would
+    // each remove the excess and together drop more than the caps ask for.
+    int lock_fd = ::open((dir_ / kCapsLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (lock_fd >= 0) {
+        while (::flock(lock_fd, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    Claim lock_holder(lock_fd, kCapsLockName);  // closing the fd releases the lock
     std::vector<std::string> names = list();
     std::vector<uint64_t> sizes;
     uint64_t total = 0;
