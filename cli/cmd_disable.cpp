@@ -1,0 +1,56 @@
+// overt disable: the user withdraws consent; persisted, and the tool's pending local data
+// (buffered events on disk, spill files, corrupt/) is erased at once.
+#include "cmd_support.hpp"
+
+#include <overt/collector.hpp>
+#include <overt/consent.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace overt::cli {
+namespace {
+
+int run_disable(const GlobalOptions& global, const ToolOptions& tool) {
+    const Config config = load_command_config(global, tool);
+    if (config.force_enabled) {
+        std::cout << "Telemetry of " << config.tool_name << " is enforced by its configuration (force_enabled in "
+                  << config_origin(config) << ") and cannot be disabled. Nothing was changed.\n";
+        return kExitFailed;
+    }
+    ConsentStore store(config.tool_name);
+    store.save(Consent::denied);
+    std::cout << "Telemetry disabled for " << config.tool_name << ".\n"
+              << "Consent saved in " << store.path() << "\n";
+
+    const std::string data_dir = command_data_dir(config);
+    if (data_dir.empty()) {
+        std::cout << "No local data dir is usable, so there is no local data to erase.\n";
+        return kExitOk;
+    }
+    CollectorOptions local;
+    local.data_dir = data_dir;
+    Collector collector(config, {}, local);
+    const size_t files = collector.spill_files_waiting();
+    const size_t events = files ? collector.pending_events().size() : 0;
+    collector.drop();
+    const size_t left = collector.spill_files_waiting();
+    if (left) {
+        std::cout << "Could not erase " << left << " spill file(s) in " << data_dir << "; remove them by hand.\n";
+        return kExitFailed;
+    }
+    std::cout << "Local data erased: " << events << " unsent event(s) in " << files << " spill file(s) removed from "
+              << data_dir << "\n";
+    return kExitOk;
+}
+
+const CommandRegistration registration{
+    "disable", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
+        auto tool = std::make_shared<ToolOptions>();
+        app.description("Withdraw consent and erase the tool's unsent local telemetry data at once");
+        add_tool_option(app, *tool);
+        run = [&global, tool] { return run_command(global, [&] { return run_disable(global, *tool); }); };
+    }};
+
+}  // namespace
+}  // namespace overt::cli

@@ -1,0 +1,49 @@
+// overt flush: sends what a tool left on disk (spill files) to its backends now, and prints
+// what happened per backend.
+#include "cmd_support.hpp"
+
+#include <overt/collector.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace overt::cli {
+namespace {
+
+int run_flush(const GlobalOptions& global, const ToolOptions& tool) {
+    auto collector = Collector::open(load_command_config(global, tool));
+    const std::string& tool_name = collector->config().tool_name;
+    if (!collector->enabled()) {
+        std::cout << "Nothing sent: telemetry of " << tool_name << " is off (" << collector->consent_reason()
+                  << ").\n";
+        return kExitOk;
+    }
+    const size_t waiting = collector->spill_files_waiting();
+    const FlushReport report = collector->flush();
+    collector->close();
+    if (waiting == 0 && report.events_sent == 0 && report.ok()) {
+        std::cout << "Nothing waiting to be sent for " << tool_name << " (data dir " << collector->data_dir()
+                  << ").\n";
+        return kExitOk;
+    }
+    std::cout << "Flush of " << tool_name << " (" << waiting << " spill file(s) were waiting in "
+              << collector->data_dir() << "):\n"
+              << report.summary();
+    if (!report.ok()) {
+        if (report.events_spilled)
+            std::cout << report.events_spilled << " event(s) stay on disk for a later run.\n";
+        return kExitFailed;
+    }
+    return kExitOk;
+}
+
+const CommandRegistration registration{
+    "flush", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
+        auto tool = std::make_shared<ToolOptions>();
+        app.description("Send the events a tool kept on disk to its backends now and report per backend");
+        add_tool_option(app, *tool);
+        run = [&global, tool] { return run_command(global, [&] { return run_flush(global, *tool); }); };
+    }};
+
+}  // namespace
+}  // namespace overt::cli

@@ -1,0 +1,80 @@
+// overt status: whether telemetry is on for a tool and why, its machine id, where its data
+// lives, its backends, what it has counted, and what waits on disk. Sends nothing.
+#include "cmd_support.hpp"
+
+#include <overt/collector.hpp>
+#include <overt/consent.hpp>
+#include <overt/counters.hpp>
+#include <overt/machine_id.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace overt::cli {
+namespace {
+
+void print_counters(const std::string& data_dir) {
+    PersistedCounters totals;
+    try {
+        totals = read_persisted_counters(data_dir);
+    } catch (const std::exception& e) {
+        std::cout << "Counters:   unreadable: " << e.what() << "\n";
+        return;
+    }
+    uint64_t dropped = 0;
+    for (const auto& [reason, count] : totals.dropped) dropped += count;
+    std::cout << "Counters (all runs): tracked " << totals.tracked << ", sent " << totals.sent << ", dropped "
+              << dropped;
+    if (totals.recovered) std::cout << ", recovered from earlier runs " << totals.recovered;
+    if (totals.handed_off) std::cout << ", sent by another process " << totals.handed_off;
+    if (totals.corrupt_files) std::cout << ", corrupt spill files moved aside " << totals.corrupt_files;
+    std::cout << "\n";
+    for (const auto& [reason, count] : totals.dropped) std::cout << "  dropped (" << reason << "): " << count << "\n";
+}
+
+int run_status(const GlobalOptions& global, const ToolOptions& tool) {
+    const Config config = load_command_config(global, tool);
+    ConsentStore store(config.tool_name);
+    const Consent stored = store.load();
+    const ConsentDecision decision = decide_consent(config, stored);
+
+    std::cout << "Tool:       " << config.tool_name << "\n"
+              << "Config:     " << config_origin(config) << "\n"
+              << "Telemetry:  " << (decision.collect ? "enabled" : "disabled") << " (" << decision.reason << ")\n"
+              << "Consent:    " << to_string(stored) << " (" << store.path() << ")\n";
+    if (!store.warning().empty()) std::cout << "            warning: " << store.warning() << "\n";
+    std::cout << "Machine ID: " << hashed_machine_id(config.tool_name) << "\n";
+
+    const std::string data_dir = command_data_dir(config);
+    std::cout << "Data dir:   " << (data_dir.empty() ? "none usable (events cannot be kept on disk)" : data_dir)
+              << "\n";
+
+    std::vector<std::string> problems;
+    const auto sinks = load_sinks(config, data_dir, problems);
+    std::cout << "Backends:" << (sinks.empty() && problems.empty() ? "   none" : "") << "\n";
+    for (const auto& sink : sinks) std::cout << "  " << sink->id() << ": " << sink->describe() << "\n";
+    for (const auto& problem : problems) std::cout << "  unavailable: " << problem << "\n";
+
+    if (data_dir.empty()) return kExitOk;
+    // A collector without consent and without sinks only reads the data dir.
+    CollectorOptions reader;
+    reader.data_dir = data_dir;
+    const Collector pending(config, {}, reader);
+    const size_t files = pending.spill_files_waiting();
+    const size_t events = files ? pending.pending_events().size() : 0;
+    std::cout << "Waiting:    " << events << " event(s) in " << files << " spill file(s)\n";
+    print_counters(data_dir);
+    return kExitOk;
+}
+
+const CommandRegistration registration{
+    "status", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
+        auto tool = std::make_shared<ToolOptions>();
+        app.description("Show whether telemetry is on for a tool and why, its machine ID, data dir, backends and "
+                        "counters (sends nothing)");
+        add_tool_option(app, *tool);
+        run = [&global, tool] { return run_command(global, [&] { return run_status(global, *tool); }); };
+    }};
+
+}  // namespace
+}  // namespace overt::cli

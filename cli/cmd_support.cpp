@@ -1,0 +1,94 @@
+// Shared plumbing of the telemetry commands; see cmd_support.hpp.
+#include "cmd_support.hpp"
+
+// The CLI ships with libovert of the same version, so it may use libovert's internal
+// transport to give network backends an HTTP service (the public PluginHost has none).
+#include "plugin/plugin_host_factory.hpp"
+#include "transport/http_service.hpp"
+
+#include <overt/data_dir.hpp>
+#include <overt/plugins.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace overt::cli {
+
+void add_tool_option(CLI::App& app, ToolOptions& options) {
+    app.add_option("-t,--tool", options.tool,
+                   std::string("Tool whose telemetry to manage when no overt.yaml names it (default ") +
+                       kDefaultToolName + ")");
+}
+
+Config load_command_config(const GlobalOptions& global, const ToolOptions& tool) {
+    std::string path = global.config_path;
+    if (path.empty() && std::filesystem::is_regular_file("overt.yaml")) path = "overt.yaml";
+    if (path.empty()) {
+        Config defaults;
+        defaults.tool_name = tool.tool.empty() ? kDefaultToolName : tool.tool;
+        return defaults;
+    }
+    if (!std::filesystem::exists(path)) throw ConfigError(path, 0, "--config", "file not found");
+    Config config = load_config(path);
+    if (!tool.tool.empty() && tool.tool != config.tool_name)
+        throw ConfigError(path, 0, "tool.name",
+                          "is \"" + config.tool_name + "\" but --tool says \"" + tool.tool + "\"");
+    return config;
+}
+
+int run_command(const GlobalOptions& global, const std::function<int()>& body) {
+    // The logger reads OVERT_LOG_LEVEL when libovert first logs; an explicit setting wins.
+    if (global.verbose) ::setenv("OVERT_LOG_LEVEL", "debug", 0);
+    try {
+        return body();
+    } catch (const ConfigError& e) {
+        std::cerr << "overt: config error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const UsageError& e) {
+        std::cerr << "overt: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "overt: " << e.what() << "\n";
+        return kExitFailed;
+    }
+}
+
+std::string command_data_dir(const Config& config) { return resolve_data_dir(config); }
+
+std::string config_origin(const Config& config) {
+    return config.source_path.empty() ? "defaults for tool " + config.tool_name : config.source_path;
+}
+
+std::vector<BackendConfig> effective_backends(const Config& config, const std::string& data_dir) {
+    if (!config.backends.empty() || data_dir.empty()) return config.backends;
+    // Mirrors Collector::open: no backends configured = the file backend into the data dir.
+    BackendConfig file;
+    file.plugin = "file";
+    file.id = "file";
+    file.settings_json =
+        nlohmann::json{{"path", (std::filesystem::path(data_dir) / "telemetry.ndjson").string()}}.dump();
+    return {file};
+}
+
+std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::string& data_dir,
+                                              std::vector<std::string>& problems) {
+    // Sinks keep pointers into their plugin host's registry, so the host lives as long as the
+    // last sink: each sink's deleter holds a reference to it.
+    auto host = std::make_shared<PluginHost>(
+        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_curl_http_service()));
+    std::vector<std::shared_ptr<Sink>> sinks;
+    for (const auto& backend : effective_backends(config, data_dir)) {
+        try {
+            Sink* sink = host->create_sink(backend).release();
+            sinks.emplace_back(sink, [host](Sink* owned) { delete owned; });
+        } catch (const std::exception& e) {
+            problems.push_back(e.what());
+        }
+    }
+    return sinks;
+}
+
+}  // namespace overt::cli

@@ -1,0 +1,61 @@
+// What the telemetry commands (status, enable, disable, track, flush, delete-my-data, inspect)
+// share: choosing the config, naming the tool, and turning errors into exit codes.
+#pragma once
+
+#include "commands.hpp"
+
+#include <overt/config.hpp>
+#include <overt/sink.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace overt::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+inline constexpr const char* kDefaultToolName = "overt-demo";
+
+// Options of every telemetry command besides the global ones.
+struct ToolOptions {
+    std::string tool;  // --tool NAME
+};
+
+// Adds --tool to a subcommand.
+void add_tool_option(CLI::App& app, ToolOptions& options);
+
+// --config FILE if given, else ./overt.yaml if it exists, else defaults for --tool (default
+// overt-demo). Throws ConfigError for an unusable file, and for a --tool that contradicts the
+// file's tool.name.
+Config load_command_config(const GlobalOptions& global, const ToolOptions& tool);
+
+// Runs a command body: ConfigError and usage errors -> message + exit 2, any other exception
+// -> message + exit 1. Applies --verbose (logger "overt" at debug) before anything logs.
+int run_command(const GlobalOptions& global, const std::function<int()>& body);
+
+// Raised by command bodies for bad arguments (exit 2).
+class UsageError : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+};
+
+// The data dir the collector of this config uses (created 0700 if missing, like the collector
+// does); "" if none is usable.
+std::string command_data_dir(const Config& config);
+
+// Where the config came from, for messages: "FILE" or "defaults for tool NAME".
+std::string config_origin(const Config& config);
+
+// The configured backends, or the collector's default file backend into `data_dir`.
+std::vector<BackendConfig> effective_backends(const Config& config, const std::string& data_dir);
+
+// Loads each effective backend through the plugin host (with the HTTP transport, so network
+// backends can send). A backend that fails to load is reported in `problems`, never thrown.
+std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::string& data_dir,
+                                              std::vector<std::string>& problems);
+
+}  // namespace overt::cli
