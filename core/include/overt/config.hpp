@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace overt {
@@ -62,5 +63,26 @@ Config parse_config(const std::string& yaml_text, const std::string& source_name
 
 // Strings for the delivery mode, as in the seed ("at_least_once", "at_most_once").
 std::string_view to_string(DeliveryMode mode);
+
+// --- Validation (`overt config validate`) ---
+
+// One problem in a config file. to_string() reads "FILE:LINE: KEY: problem" (no LINE when 0,
+// no KEY when empty), like ConfigError.
+struct ConfigProblem {
+    std::string file;
+    int line = 0;
+    std::string key;   // e.g. "backends[1].endpoint"
+    std::string problem;
+    std::string to_string() const;
+};
+
+// The JSON Schema (draft-07) of overt.yaml, compiled into libovert from config/overt.schema.json.
+std::string_view config_schema();
+
+// Every problem found in a config file: the schema (all violations, each mapped to the line of
+// the offending key), the loader's own checks (ConfigError), and with check_plugins each
+// backend's plugin found on the search path and its block checked against the plugin's own
+// schema. Empty when the file is fine. Never throws.
+std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins = true);
 
 }  // namespace overt

@@ -2,6 +2,7 @@
 #include <overt/config.hpp>
 
 #include "config/env_expand.hpp"
+#include "config/yaml_scalar.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -30,14 +31,9 @@ std::string describe(const std::string& file, int line, const std::string& key, 
     return text + problem;
 }
 
-int line_of(const YAML::Node& node) {
-    const YAML::Mark mark = node.Mark();
-    return mark.is_null() ? 0 : mark.line + 1;
-}
-
-bool is_quoted(const YAML::Node& node) {
-    return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
-}
+using config::is_quoted;
+using config::line_of;
+using config::plain_scalar;
 
 class Parser {
    public:
@@ -258,25 +254,6 @@ class Parser {
         const std::string text = expand(node, key);
         if (is_quoted(node)) return text;
         return plain_scalar(text);
-    }
-
-    // YAML 1.2 core schema for plain scalars: null, booleans, integers, floats; else text.
-    static nlohmann::json plain_scalar(const std::string& text) {
-        if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
-        if (text == "true" || text == "True" || text == "TRUE") return true;
-        if (text == "false" || text == "False" || text == "FALSE") return false;
-        const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
-        const char* end = text.data() + text.size();
-        int64_t whole = 0;
-        if (auto [stop, status] = std::from_chars(begin, end, whole); status == std::errc() && stop == end) return whole;
-        const bool numeric_shape = std::all_of(text.begin(), text.end(), [](unsigned char c) {
-            return std::isdigit(c) || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+';
-        }) && std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
-        double real = 0;
-        if (numeric_shape) {
-            if (auto [stop, status] = std::from_chars(begin, end, real); status == std::errc() && stop == end) return real;
-        }
-        return text;
     }
 
     void parse_backends(const YAML::Node& value, const std::string& key, Config& config) const {

@@ -1,0 +1,240 @@
+// `overt config validate`: the schema, the loader and the plugins' own schemas, with every
+// problem mapped back to the line of the offending key.
+#include <overt/config.hpp>
+#include <overt/plugins.hpp>
+
+#include "config/env_expand.hpp"
+#include "config/yaml_scalar.hpp"
+#include "schema/json_schema.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+namespace overt {
+namespace {
+
+// Where a JSON Pointer into the converted document came from.
+struct Location {
+    int line = 0;
+    std::string key;  // the loader's spelling: "backends[1].headers.Authorization"
+};
+using Locations = std::map<std::string, Location>;
+
+std::string escape_pointer(const std::string& name) {
+    std::string out;
+    for (char c : name) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+
+std::string unescape_pointer(const std::string& token) {
+    std::string out;
+    for (size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+            out += token[i + 1] == '0' ? '~' : '/';
+            ++i;
+        } else {
+            out += token[i];
+        }
+    }
+    return out;
+}
+
+// The YAML document as JSON with the loader's typing and ${VAR} expansion (a reference that
+// cannot be expanded stays as written: the loader reports it), recording each value's line.
+nlohmann::json convert(const YAML::Node& node, const std::string& pointer, const std::string& key, Locations& where) {
+    switch (node.Type()) {
+        case YAML::NodeType::Null:
+        case YAML::NodeType::Undefined:
+            return nullptr;
+        case YAML::NodeType::Sequence: {
+            nlohmann::json list = nlohmann::json::array();
+            for (size_t i = 0; i < node.size(); ++i) {
+                const std::string item_pointer = pointer + "/" + std::to_string(i);
+                const std::string item_key = key + "[" + std::to_string(i) + "]";
+                where[item_pointer] = {config::line_of(node[i]), item_key};
+                list.push_back(convert(node[i], item_pointer, item_key, where));
+            }
+            return list;
+        }
+        case YAML::NodeType::Map: {
+            nlohmann::json object = nlohmann::json::object();
+            for (const auto& entry : node) {
+                const std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "?";
+                const std::string entry_pointer = pointer + "/" + escape_pointer(name);
+                const std::string entry_key = key.empty() ? name : key + "." + name;
+                where[entry_pointer] = {config::line_of(entry.first), entry_key};
+                object[name] = convert(entry.second, entry_pointer, entry_key, where);
+            }
+            return object;
+        }
+        case YAML::NodeType::Scalar:
+            break;
+    }
+    std::string text;
+    config::ExpandError ignored;
+    if (!config::expand_env(node.Scalar(), config::process_env, text, ignored)) text = node.Scalar();
+    if (config::is_quoted(node)) return text;
+    return config::plain_scalar(text);
+}
+
+// The location of a pointer, or of its nearest recorded parent with the rest appended (a
+// missing required key is reported at its parent's line).
+Location locate(const Locations& where, const std::string& pointer) {
+    if (auto found = where.find(pointer); found != where.end()) return found->second;
+    const size_t slash = pointer.rfind('/');
+    if (slash == std::string::npos) return {1, ""};
+    Location parent = locate(where, pointer.substr(0, slash));
+    const std::string last = unescape_pointer(pointer.substr(slash + 1));
+    parent.key = parent.key.empty() ? last : parent.key + "." + last;
+    return parent;
+}
+
+void add(std::vector<ConfigProblem>& problems, ConfigProblem problem) {
+    const bool seen = std::any_of(problems.begin(), problems.end(), [&](const ConfigProblem& known) {
+        return known.line == problem.line && known.key == problem.key;
+    });
+    if (!seen) problems.push_back(std::move(problem));
+}
+
+void check_schema(const std::string& path, const nlohmann::json& document, const Locations& where,
+                  std::vector<ConfigProblem>& problems) {
+    static const schema::JsonSchema kSchema = schema::JsonSchema::parse(config_schema());
+    for (const auto& error : kSchema.validate(document)) {
+        const Location at = locate(where, error.path);
+        add(problems, {path, at.line, at.key, error.message});
+    }
+}
+
+void check_loader(const std::string& path, std::vector<ConfigProblem>& problems) {
+    try {
+        load_config(path);
+    } catch (const ConfigError& error) {
+        // what() is "FILE:LINE: KEY: problem"; keep the problem only.
+        ConfigProblem bare{error.file(), error.line(), error.key(), ""};
+        const std::string prefix = bare.to_string();
+        std::string text = error.what();
+        if (text.rfind(prefix, 0) == 0) text.erase(0, prefix.size());
+        bare.problem = text;
+        add(problems, std::move(bare));
+    }
+}
+
+const RefusedPlugin* refused_file_for(const Discovery& found, const std::string& plugin) {
+    const std::string file_name = "libovert-" + plugin + ".so";
+    for (const auto& refused : found.refused)
+        if (std::filesystem::path(refused.path).filename() == file_name) return &refused;
+    return nullptr;
+}
+
+// plugin_dirs as the loader resolves them: relative to the config file's directory.
+std::vector<std::string> plugin_dirs_of(const std::string& path, const nlohmann::json& document) {
+    std::vector<std::string> dirs;
+    const auto listed = document.find("plugin_dirs");
+    if (listed == document.end() || !listed->is_array()) return dirs;
+    std::error_code error;
+    std::filesystem::path base = std::filesystem::absolute(path, error).parent_path();
+    for (const auto& dir : *listed) {
+        if (!dir.is_string() || dir.get<std::string>().empty()) continue;
+        std::filesystem::path value(dir.get<std::string>());
+        dirs.push_back((value.is_absolute() ? value : base / value).lexically_normal().string());
+    }
+    return dirs;
+}
+
+// Works from the document rather than the loaded Config, so plugin problems are reported even
+// when the loader stopped at an earlier error.
+void check_plugins(const std::string& path, const nlohmann::json& document, const Locations& where,
+                   std::vector<ConfigProblem>& problems) {
+    const auto backends = document.find("backends");
+    if (backends == document.end() || !backends->is_array() || backends->empty()) return;
+    const std::vector<std::string> dirs = plugin_search_path(plugin_dirs_of(path, document));
+    const Discovery found = discover_plugins(dirs);
+    for (size_t i = 0; i < backends->size(); ++i) {
+        const nlohmann::json& block = (*backends)[i];
+        if (!block.is_object() || !block.contains("plugin") || !block["plugin"].is_string()) continue;
+        const std::string name = block["plugin"].get<std::string>();
+        const std::string pointer = "/backends/" + std::to_string(i);
+        const auto plugin = std::find_if(found.plugins.begin(), found.plugins.end(),
+                                         [&](const PluginInfo& info) { return info.name == name; });
+        if (plugin == found.plugins.end()) {
+            const Location at = locate(where, pointer + "/plugin");
+            std::string problem;
+            if (const RefusedPlugin* refused = refused_file_for(found, name)) {
+                problem = "plugin '" + name + "' (" + refused->path + ") was refused: " + refused->reason;
+            } else {
+                std::string searched;
+                for (const auto& dir : dirs) searched += (searched.empty() ? "" : ", ") + dir;
+                problem = "plugin '" + name + "' not found (libovert-" + name + ".so; searched: " +
+                          (searched.empty() ? "nothing" : searched) + ")";
+            }
+            add(problems, {path, at.line, at.key, problem});
+            continue;
+        }
+        if (plugin->config_schema.empty()) continue;
+        nlohmann::json settings = block;
+        for (const char* own : {"plugin", "id", "sha256"}) settings.erase(own);
+        try {
+            const auto plugin_schema = schema::JsonSchema::parse(plugin->config_schema);
+            for (const auto& error : plugin_schema.validate(settings)) {
+                const Location at = locate(where, pointer + error.path);
+                add(problems, {path, at.line, at.key, error.message + " (plugin " + name + ")"});
+            }
+        } catch (const std::exception& problem) {
+            const Location at = locate(where, pointer);
+            add(problems, {path, at.line, at.key, "plugin '" + name + "' has an unusable config schema: " + problem.what()});
+        }
+    }
+}
+
+}  // namespace
+
+std::string ConfigProblem::to_string() const {
+    std::string text = file;
+    if (line > 0) text += ":" + std::to_string(line);
+    text += ": ";
+    if (!key.empty()) text += key + ": ";
+    return text + problem;
+}
+
+std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins_too) {
+    std::vector<ConfigProblem> problems;
+    try {
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream text;
+        if (in) text << in.rdbuf();
+        std::optional<YAML::Node> root;
+        if (in) {
+            try {
+                root = YAML::Load(text.str());
+            } catch (const YAML::Exception&) {
+                // The loader reports the syntax error with its line.
+            }
+        }
+        Locations where;
+        nlohmann::json document;
+        if (root) {
+            document = convert(*root, "", "", where);
+            check_schema(path, document, where, problems);
+        }
+        check_loader(path, problems);
+        if (root && check_plugins_too) check_plugins(path, document, where, problems);
+    } catch (const std::exception& unexpected) {
+        problems.push_back({path, 0, "", std::string("cannot validate: ") + unexpected.what()});
+    }
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; });
+    return problems;
+}
+
+}  // namespace overt
