@@ -69,6 +69,7 @@ TEST(Collector, OriginUsesGoSpellingAndTheCompiler) {
         << origin->runtime_version;
     EXPECT_FALSE(origin->os_version.empty());
     EXPECT_EQ(origin->os_version.find(' '), std::string::npos) << origin->os_version;
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, EmptyFlushSendsNothing) {  // seed 3
@@ -147,6 +148,7 @@ TEST(Collector, EventJsonDoesNotContainTheHostname) {  // seed 6
     if (std::string(host).size() > 2) {
         EXPECT_EQ(to_json(events[0]).find(host), std::string::npos);
     }
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, DropErasesBufferSpillFilesAndCorruptDir) {  // seed 7
@@ -184,6 +186,7 @@ TEST(Collector, DropOnDisabledCollectorStillErasesOldSpillFiles) {
     Collector collector(test_config(), {}, options);
     collector.drop();
     EXPECT_TRUE(spill_files(dir.path()).empty());
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, ExtraMetadataOverridesBase) {  // seed 8
@@ -198,6 +201,7 @@ TEST(Collector, ExtraMetadataOverridesBase) {  // seed 8
     ASSERT_EQ(events.size(), 2u);
     EXPECT_EQ(*events[0].metadata, (Metadata{{"env", "override"}, {"keep", "1"}}));
     EXPECT_EQ(*events[1].metadata, (Metadata{{"env", "base"}, {"keep", "1"}}));
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, EventsWithoutExtraShareTheBaseMetadata) {
@@ -212,6 +216,7 @@ TEST(Collector, EventsWithoutExtraShareTheBaseMetadata) {
     ASSERT_EQ(events.size(), 2u);
     EXPECT_EQ(events[0].metadata.get(), events[1].metadata.get());
     EXPECT_EQ(events[0].origin.get(), events[1].origin.get());
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, ExtendedCollectionRecordsArgsAndError) {  // seed 9
@@ -230,6 +235,7 @@ TEST(Collector, ExtendedCollectionRecordsArgsAndError) {  // seed 9
     EXPECT_EQ(events[0].error, "missing template");
     EXPECT_EQ(events[0].duration_ms, 500);
     EXPECT_EQ(events[0].exit_code, 1);
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, ExtendedArgsAndErrorAreRedacted) {  // seed 10
@@ -248,6 +254,7 @@ TEST(Collector, ExtendedArgsAndErrorAreRedacted) {  // seed 10
     EXPECT_EQ(text.find("user:hunter2"), std::string::npos) << text;
     EXPECT_EQ(events[0].args[1], "--name");
     EXPECT_EQ(events[0].args[2], "myapp");
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, WithoutExtendedCollectionArgsAndErrorAreDiscarded) {  // seed 11
@@ -262,6 +269,7 @@ TEST(Collector, WithoutExtendedCollectionArgsAndErrorAreDiscarded) {  // seed 11
     EXPECT_TRUE(events[0].error.empty());
     EXPECT_EQ(events[0].duration_ms, 500);
     EXPECT_EQ(events[0].exit_code, 1);
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, MetadataValuesAreRedacted) {  // bug B7
@@ -278,6 +286,7 @@ TEST(Collector, MetadataValuesAreRedacted) {  // bug B7
     EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
     EXPECT_EQ(text.find("glpat-abcdef"), std::string::npos) << text;
     EXPECT_EQ(text.find("basepw"), std::string::npos) << text;
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, FullBufferSpillsOneFileOfThreeEvents) {  // seed 13
@@ -324,6 +333,7 @@ TEST(Collector, BackendInfoJoinsEverySinkAndIsRaceFree) {  // bug B6
         });
     for (auto& reader : readers) reader.join();
     EXPECT_EQ(collector.backend_info(), "fake (a), fake (b), otlp (unavailable: no such plugin)");
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Collector, CountersArePersistedAcrossRuns) {

@@ -1,6 +1,8 @@
 // Delivery: seed items 4, 14, 16, 17, bug B3, fan-out, retries, delivery modes, exit budget.
 #include "test_support.hpp"
 
+#include "delivery/deliver.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -180,6 +182,7 @@ TEST(Delivery, RetryAfterIsHonoured) {
     EXPECT_GE(Clock::now() - start, 250ms);
     EXPECT_TRUE(report.ok()) << report.summary();
     EXPECT_EQ(sinks.logs[0]->events().size(), 1u);
+    EXPECT_COUNTERS_ADD_UP(collector);
 }
 
 TEST(Delivery, RetryAfterBeyondTheDeadlineSpillsInsteadOfWaiting) {
@@ -366,6 +369,69 @@ TEST(Delivery, WithoutDataDirAFailedFlushKeepsEventsInMemoryUntilExit) {
     FlushReport at_exit = collector.close();
     EXPECT_EQ(at_exit.events_dropped, 1u);
     EXPECT_EQ(collector.counters().dropped[std::string(drop_reason::undeliverable_at_exit)], 1u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// Full jitter: every delay lies in [0, min(cap, base * 2^attempt)] and they spread over it.
+TEST(Delivery, BackoffIsExponentialWithFullJitterUnderTheCap) {
+    delivery::RetryPolicy policy{100ms, 5000ms};
+    for (unsigned attempt = 0; attempt < 12; ++attempt) {
+        const int64_t ceiling = std::min<int64_t>(100ll << attempt, 5000);
+        int64_t lowest = ceiling, highest = 0;
+        for (int i = 0; i < 400; ++i) {
+            int64_t delay = delivery::backoff_delay(policy, attempt).count();
+            ASSERT_GE(delay, 0);
+            ASSERT_LE(delay, ceiling) << "attempt " << attempt;
+            lowest = std::min(lowest, delay);
+            highest = std::max(highest, delay);
+        }
+        EXPECT_LT(lowest, ceiling / 4) << "attempt " << attempt << ": not jittered down to near zero";
+        EXPECT_GT(highest, ceiling * 3 / 4) << "attempt " << attempt << ": not spread up to the ceiling";
+    }
+}
+
+// A receiver that keeps saying "retry" (429/5xx/connection refused): attempts continue with
+// backoff while the deadline allows, none starts past it, and the events are spilled.
+TEST(Delivery, PersistentRetryStopsAtTheDeadlineAndSpillsAtLeastOnce) {
+    TempDir dir;
+    auto sinks = make_sinks({"busy"});
+    sinks.logs[0]->fallback = retry_result("503 Service Unavailable");
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    collector.track(event_type::feature_used, "a");
+    collector.track(event_type::feature_used, "b");
+    auto start = Clock::now();
+    FlushReport report = collector.flush(start + 700ms);
+    auto took = Clock::now() - start;
+    EXPECT_LE(took, 700ms + 50ms);
+    EXPECT_GE(sinks.logs[0]->calls(), 2u) << "a retryable failure is retried within the deadline";
+    EXPECT_EQ(report.sinks[0].retried, sinks.logs[0]->calls());
+    EXPECT_EQ(report.events_spilled, 2u) << report.summary();
+    EXPECT_EQ(report.events_dropped, 0u);
+    EXPECT_EQ(spill_files(dir.path()).size(), 1u);
+    EXPECT_EQ(collector.counters().spilled, 2u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+    // The next run, with the receiver back, delivers them.
+    sinks.logs[0]->fallback = SendResult::ok();
+    FlushReport later = collector.flush();
+    EXPECT_EQ(later.events_sent, 2u) << later.summary();
+    EXPECT_TRUE(spill_files(dir.path()).empty());
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// Rejected (a 4xx other than 408/429) is final: no retry, dropped and counted, never spilled.
+TEST(Delivery, RejectionIsNotRetried) {
+    TempDir dir;
+    auto sinks = make_sinks({"strict"});
+    sinks.logs[0]->fallback = rejected_result("400 Bad Request: schema");
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    collector.track(event_type::feature_used, "a");
+    FlushReport report = collector.flush();
+    EXPECT_EQ(sinks.logs[0]->calls(), 1u);
+    EXPECT_EQ(report.sinks[0].retried, 0u);
+    EXPECT_EQ(report.events_dropped, 1u);
+    EXPECT_TRUE(spill_files(dir.path()).empty());
+    ASSERT_FALSE(report.sinks[0].messages.empty());
+    EXPECT_EQ(report.sinks[0].messages[0], "400 Bad Request: schema");
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 

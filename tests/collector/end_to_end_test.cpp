@@ -54,6 +54,7 @@ TEST(EndToEnd, NoBackendsMeansTheFileBackendInTheDataDir) {
     auto lines = ndjson(dir.path() / "telemetry.ndjson");
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0]["name"], "default");
+    EXPECT_COUNTERS_ADD_UP(*collector);
 }
 
 TEST(EndToEnd, BackendThatFailsToLoadIsReportedAndItsEventsStayOnDisk) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <random>
 #include <thread>
 
 namespace overt::testing {
@@ -98,35 +99,45 @@ TEST(Processes, FourProcessesSharingADataDirDeliverEachEventExactlyOnce) {
     EXPECT_EQ(read_persisted_counters(dir.str()).sent, 100u);
 }
 
-TEST(Processes, WriterKilledMidSpillLeavesNoPartialFileThatReadsAsValid) {
+// Writers SIGKILLed at random points of a loop of spills (several rounds in one data dir):
+// every spill-named file left parses completely, temp files are never read, and the reader
+// delivers exactly what the files hold.
+TEST(Processes, WritersKilledMidSpillLeaveNoPartialFileThatReadsAsValid) {
     TempDir dir;
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        Config config = test_config(3);
-        config.spill_max_files = 100000;
-        config.spill_max_bytes = 1ull << 40;
-        Collector collector(config, {}, granted(dir.str()));
-        const Metadata big{{"blob", std::string(60'000, 'x')}};
-        for (;;) collector.track(event_type::feature_used, "loop", big);  // spills every 3 events
+    const unsigned seed = std::random_device{}();
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> kill_after_ms(30, 250);
+    SCOPED_TRACE("random seed " + std::to_string(seed));
+    for (int round = 0; round < 4; ++round) {
+        pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            Config config = test_config(3);
+            config.spill_max_files = 100000;
+            config.spill_max_bytes = 1ull << 40;
+            Collector collector(config, {}, granted(dir.str()));
+            const Metadata big{{"blob", std::string(60'000, 'x')}};
+            for (;;) collector.track(event_type::feature_used, "loop", big);  // spills every 3 events
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms(rng)));
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+        ASSERT_TRUE(WIFSIGNALED(status));
     }
-    std::this_thread::sleep_for(400ms);
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status));
 
-    // Whatever is left: spill-named files parse completely; temp files are never read.
     spill::SpillStore store(dir.path(), "mytool");
     size_t events_on_disk = 0;
+    std::set<std::string> ids_on_disk;
     auto names = store.list();
-    ASSERT_FALSE(names.empty()) << "the child should have spilled something in 400 ms";
+    ASSERT_FALSE(names.empty()) << "the children should have spilled something";
     for (const auto& name : names) {
         spill::SpillContent content;
         std::string error;
-        ASSERT_TRUE(store.peek(name, content, error)) << name << ": " << error;
+        EXPECT_TRUE(store.peek(name, content, error)) << name << ": " << error;
         EXPECT_EQ(content.events.size(), 3u) << name;
         events_on_disk += content.events.size();
+        for (const auto& event : content.events) ids_on_disk.insert(event.event_id);
     }
     auto sinks = make_sinks({"spy"});
     Config config = test_config();
@@ -134,12 +145,37 @@ TEST(Processes, WriterKilledMidSpillLeavesNoPartialFileThatReadsAsValid) {
     config.spill_max_bytes = 1ull << 40;
     Collector collector(config, std::move(sinks.owned), granted(dir.str()));
     FlushReport report = collector.flush(Clock::now() + 60s);
-    EXPECT_EQ(report.corrupt_files, 0u);
+    EXPECT_EQ(report.corrupt_files, 0u) << report.summary();
+    EXPECT_EQ(collector.counters().corrupt_files, 0u);
     EXPECT_EQ(sinks.logs[0]->events().size(), events_on_disk);
+    EXPECT_EQ(ids_of(sinks.logs[0]->events()), ids_on_disk) << "only complete spill files are read";
+    EXPECT_EQ(collector.counters().recovered, events_on_disk);
     EXPECT_TRUE(spill_files(dir.path()).empty());
     for (const auto& entry : fs::directory_iterator(dir.path()))
         EXPECT_FALSE(spill::is_temp_file_name(entry.path().filename().string()))
-            << "the dead writer's temp file should be cleaned up: " << entry.path();
+            << "a dead writer's temp file should be cleaned up: " << entry.path();
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// A truncated spill file (as a crash of a writer without our temp-and-rename would leave) and
+// a stray temp file with garbage: the first is moved aside and counted, the second never read.
+TEST(Processes, TruncatedFileIsMovedAsideAndTempFilesAreNeverRead) {
+    TempDir dir;
+    spill::SpillStore store(dir.path(), "mytool");
+    std::vector<Event> events{numbered_event(1), numbered_event(2)};
+    std::string error;
+    auto written = store.write(events, std::vector<std::string>{"spy"}, error);
+    ASSERT_EQ(written.size(), 1u) << error;
+    const std::string whole = read_file(dir.path() / written[0].name);
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", whole.substr(0, whole.size() / 2));
+    write_file(dir.path() / ".telemetry-spill-2-999999-0.json.tmp", whole);  // a live-looking writer's temp
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    FlushReport report = collector.flush();
+    EXPECT_EQ(report.corrupt_files, 1u) << report.summary();
+    EXPECT_TRUE(fs::exists(dir.path() / "corrupt" / "telemetry-spill-1-1-0.json"));
+    EXPECT_EQ(sinks.logs[0]->events().size(), 2u) << "the whole file is sent once; the temp copy never";
+    EXPECT_EQ(collector.counters().corrupt_files, 1u);
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 
