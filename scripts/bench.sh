@@ -68,7 +68,7 @@ track_ns = {t: aggregate(track, "BM_TrackCommand_Steady", t) for t in (1, 2, 4)}
 spill_ns = {t: aggregate(track, "BM_TrackCommand_AmortisedWithSpills", t) for t in (1, 2, 4)}
 spdlog_ns = {t: aggregate(track, "BM_SpdlogAsyncEnqueue", t) for t in (1, 2, 4)}
 summary["track_command"] = {
-    "unit": "ns per call (median of repetitions, wall time per thread)",
+    "unit": "ns of wall time per call, median of repetitions; with N threads: wall time / calls of all threads (inverse throughput)",
     "steady_state": {f"{t}_threads": track_ns[t] for t in (1, 2, 4)},
     "amortised_with_spills": {f"{t}_threads": spill_ns[t] for t in (1, 2, 4)},
     "spdlog_async_enqueue": {f"{t}_threads": spdlog_ns[t] for t in (1, 2, 4)},
