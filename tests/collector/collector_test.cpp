@@ -316,7 +316,27 @@ TEST(Collector, WithoutDataDirTheBufferStaysBoundedAndCountsDrops) {  // bug B2
     EXPECT_EQ(counters.dropped[std::string(drop_reason::no_data_dir_overflow)], 90u);
     auto pending = collector.pending_events();
     ASSERT_EQ(pending.size(), 10u);
-    EXPECT_EQ(pending.front().name, "90") << "the oldest are dropped, the newest kept";
+    for (size_t i = 0; i < pending.size(); ++i)
+        EXPECT_EQ(pending[i].name, std::to_string(90 + i)) << "the oldest are dropped, the newest kept, in order";
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// The full buffer without a data dir keeps age order however far it wraps, up to delivery.
+TEST(Collector, WithoutDataDirWrappedBufferIsDeliveredOldestFirst) {
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(7), std::move(sinks.owned), granted(""));
+    for (int i = 0; i < 23; ++i) collector.track(event_type::feature_used, std::to_string(i));
+    (void)collector.pending_events();  // settles mid-way
+    for (int i = 23; i < 40; ++i) collector.track(event_type::feature_used, std::to_string(i));
+    EXPECT_COUNTERS_ADD_UP(collector);
+    FlushReport report = collector.flush();
+    EXPECT_EQ(report.events_sent, 7u) << report.summary();
+    auto events = sinks.logs[0]->events();
+    ASSERT_EQ(events.size(), 7u);
+    for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].name, std::to_string(33 + i));
+    Counters counters = collector.counters();
+    EXPECT_EQ(counters.dropped[std::string(drop_reason::no_data_dir_overflow)], 33u);
+    EXPECT_EQ(counters.sent, 7u);
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 

@@ -16,6 +16,7 @@ namespace overt {
 namespace {
 
 constexpr size_t kMaxSinks = 64;  // pending sets are bit masks
+constexpr size_t kBufferReserve = 4096;  // events reserved up front (no growth on the hot path)
 
 int64_t unix_nano_now() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -88,7 +89,7 @@ Collector::Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, Co
 
     if (!impl.data_dir.empty())
         impl.store = std::make_unique<spill::SpillStore>(impl.data_dir, impl.config.tool_name);
-    impl.buffer.reserve(std::min<size_t>(impl.config.buffer_max_events, 4096));
+    impl.buffer.reserve(std::min<size_t>(impl.config.buffer_max_events, kBufferReserve));
 }
 
 Collector::~Collector() {
@@ -126,19 +127,20 @@ void Collector::Impl::record(Event&& event) {
     {
         std::lock_guard lock(mutex);
         if (closed.load(std::memory_order_relaxed)) return;  // after close(): nowhere to deliver
-        buffer.push_back(std::move(event));
         ++counters.tracked;
+        if (!store && buffer.size() >= config.buffer_max_events) {
+            // Seed bug B2: nowhere to spill, so the newest replaces the oldest (a ring, O(1))
+            // and the oldest is counted as dropped.
+            buffer[ring_start] = std::move(event);
+            ring_start = (ring_start + 1) % buffer.size();
+            ++no_data_dir_drops;
+            return;
+        }
+        buffer.push_back(std::move(event));
         ++counters.buffered;
-        if (buffer.size() >= config.buffer_max_events) {
-            if (store) {
-                full.swap(buffer);
-                buffer.reserve(std::min<size_t>(config.buffer_max_events, 4096));
-            } else if (buffer.size() > config.buffer_max_events) {
-                // Seed bug B2: nowhere to spill, so keep the newest and count the oldest as dropped.
-                buffer.erase(buffer.begin());
-                --counters.buffered;
-                ++counters.dropped[std::string(drop_reason::no_data_dir_overflow)];
-            }
+        if (store && buffer.size() >= config.buffer_max_events) {
+            full.swap(buffer);
+            buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
         }
     }
     if (!full.empty()) spill(std::move(full), sink_ids, drop_reason::spill_write_failed);
@@ -237,6 +239,7 @@ void Collector::Impl::persist_counters() {
     PersistedCounters delta;
     {
         std::lock_guard lock(mutex);
+        settle_ring_locked();
         delta.tracked = counters.tracked - persisted_base.tracked;
         delta.recovered = counters.recovered - persisted_base.recovered;
         delta.sent = counters.sent - persisted_base.sent;
@@ -263,8 +266,7 @@ void Collector::Impl::drop() {
     uint64_t dropped = 0;
     {
         std::lock_guard lock(mutex);
-        dropped = buffer.size();
-        buffer.clear();
+        dropped = take_buffer_locked().size();
         counters.buffered -= dropped;
     }
     std::vector<std::string> removed;
@@ -292,7 +294,25 @@ std::string Collector::backend_info() const {
 
 Counters Collector::counters() const {
     std::lock_guard lock(impl_->mutex);
-    return impl_->counters;
+    Counters counters = impl_->counters;
+    if (impl_->no_data_dir_drops) counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += impl_->no_data_dir_drops;
+    return counters;
+}
+
+void Collector::Impl::settle_ring_locked() {
+    if (ring_start) std::rotate(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(ring_start), buffer.end());
+    ring_start = 0;
+    if (no_data_dir_drops) counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += no_data_dir_drops;
+    no_data_dir_drops = 0;
+}
+
+std::vector<Event> Collector::Impl::take_buffer_locked() {
+    settle_ring_locked();
+    std::vector<Event> taken;
+    taken.swap(buffer);
+    // Reserved here, off the hot path, so the next tracks do not grow the vector.
+    buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
+    return taken;
 }
 
 const Config& Collector::config() const noexcept { return impl_->config; }
@@ -317,6 +337,7 @@ std::vector<Event> Collector::pending_events() const {
         }
     }
     std::lock_guard lock(impl_->mutex);
+    impl_->settle_ring_locked();
     events.insert(events.end(), impl_->buffer.begin(), impl_->buffer.end());
     return events;
 }

@@ -38,6 +38,11 @@ struct Collector::Impl {
     // `mutex` guards the buffer, the counters and own_files (short sections only).
     mutable std::mutex mutex;
     std::vector<Event> buffer;
+    // Without a data dir a full buffer is a ring: the oldest event is at ring_start, and
+    // no_data_dir_drops counts the overwritten ones until settle_ring_locked() books them
+    // (a map lookup by reason is too slow for the hot path).
+    size_t ring_start = 0;
+    uint64_t no_data_dir_drops = 0;
     Counters counters;
     std::map<std::string, uint64_t> own_files;  // spill file -> events, counted in `spilled`
     PersistedCounters persisted_base;           // counters already added to counters.json
@@ -49,6 +54,10 @@ struct Collector::Impl {
     std::string backend_info;
 
     void record(Event&& event);
+    // With `mutex` held: put the ring back in age order and book its drops.
+    void settle_ring_locked();
+    // With `mutex` held: the whole buffer, oldest first, leaving it empty.
+    std::vector<Event> take_buffer_locked();
     std::shared_ptr<const Metadata> merge_metadata(const Metadata& extra) const;
     Event make_event(std::string_view type, std::string_view name, const Metadata& extra) const;
 

@@ -4,6 +4,7 @@
 #include "collector/collector_impl.hpp"
 
 #include "collector/logger.hpp"
+#include "delivery/background_handoff.hpp"
 #include "delivery/send_watchdog.hpp"
 
 #include <algorithm>
@@ -309,13 +310,15 @@ void flush_batch(FlushContext& ctx, std::vector<Event> batch, bool at_exit) {
         } else {
             // No data dir: back to the front of the buffer for the next flush, still bounded (B2).
             std::lock_guard lock(impl.mutex);
+            impl.settle_ring_locked();
             impl.buffer.insert(impl.buffer.begin(), std::make_move_iterator(run.begin()),
                                std::make_move_iterator(run.end()));
-            while (impl.buffer.size() > impl.config.buffer_max_events) {
-                impl.buffer.erase(impl.buffer.begin());
-                --impl.counters.buffered;
-                ++impl.counters.dropped[std::string(drop_reason::no_data_dir_overflow)];
-                ++ctx.report.events_dropped;
+            if (impl.buffer.size() > impl.config.buffer_max_events) {
+                const size_t excess = impl.buffer.size() - impl.config.buffer_max_events;
+                impl.buffer.erase(impl.buffer.begin(), impl.buffer.begin() + static_cast<ptrdiff_t>(excess));
+                impl.counters.buffered -= excess;
+                impl.counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += excess;
+                ctx.report.events_dropped += excess;
             }
         }
         begin = end;
@@ -349,7 +352,7 @@ FlushReport Collector::Impl::flush(delivery::DeliveryLimits limits, bool at_exit
     std::vector<Event> batch;
     {
         std::lock_guard lock(mutex);
-        batch.swap(buffer);
+        batch = take_buffer_locked();
     }
     if (!batch.empty()) flush_batch(ctx, std::move(batch), at_exit);
     if (Clock::now() >= deadline) report.deadline_reached = true;
@@ -369,24 +372,30 @@ FlushReport Collector::flush(Deadline deadline) {
 FlushReport Collector::close() {
     Impl& impl = *impl_;
     if (impl.closed.exchange(true)) return {};
-    const auto start = Clock::now();
-    const auto budget = std::chrono::milliseconds(std::max<int64_t>(impl.config.exit_budget_ms, 0));
-    // Keep a slice of the budget for writing what could not be sent to disk.
-    // A send still running at the middle of that slice is abandoned (a sink ignoring its deadline).
-    const auto reserve = std::min<Clock::duration>(std::chrono::milliseconds(50), budget / 4);
-    FlushReport report = impl.flush({start + budget - reserve, start + budget - reserve / 2}, /*at_exit=*/true);
-    const Deadline end = start + budget;
-    for (size_t i = 0; i < impl.sinks.size(); ++i) {
-        if (!impl.sinks[i] || impl.sink_unavailable[i]) continue;
-        Sink* sink = impl.sinks[i].get();
-        auto result = delivery::call_with_watchdog([sink, end] { return sink->flush(end); }, end);
-        if (!result) {
-            detail::logger()->warn("overt: backend {} did not finish flushing by the exit budget; abandoned",
-                                   impl.sink_ids[i]);
-            abandon_sink(impl, i);
-        } else if (result->status != SendStatus::ok) {
-            detail::logger()->warn("overt: backend {} could not flush at exit: {}", impl.sink_ids[i],
-                                   result->message);
+    FlushReport report;
+    // exit_delivery: background spills and leaves the sending to a detached helper process.
+    const bool handed_off =
+        impl.config.exit_delivery == ExitDelivery::background && delivery::hand_off_at_exit(impl, report);
+    if (!handed_off) {
+        const auto start = Clock::now();
+        const auto budget = std::chrono::milliseconds(std::max<int64_t>(impl.config.exit_budget_ms, 0));
+        // Keep a slice of the budget for writing what could not be sent to disk.
+        // A send still running at the middle of that slice is abandoned (a sink ignoring its deadline).
+        const auto reserve = std::min<Clock::duration>(std::chrono::milliseconds(50), budget / 4);
+        report = impl.flush({start + budget - reserve, start + budget - reserve / 2}, /*at_exit=*/true);
+        const Deadline end = start + budget;
+        for (size_t i = 0; i < impl.sinks.size(); ++i) {
+            if (!impl.sinks[i] || impl.sink_unavailable[i]) continue;
+            Sink* sink = impl.sinks[i].get();
+            auto result = delivery::call_with_watchdog([sink, end] { return sink->flush(end); }, end);
+            if (!result) {
+                detail::logger()->warn("overt: backend {} did not finish flushing by the exit budget; abandoned",
+                                       impl.sink_ids[i]);
+                abandon_sink(impl, i);
+            } else if (result->status != SendStatus::ok) {
+                detail::logger()->warn("overt: backend {} could not flush at exit: {}", impl.sink_ids[i],
+                                       result->message);
+            }
         }
     }
     impl.sinks.clear();  // releases plugin instances
