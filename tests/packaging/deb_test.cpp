@@ -35,7 +35,7 @@ class Deb {
         CommandResult unpacked = run("dpkg-deb -x " + shell_quote(path_.string()) + " " + shell_quote(root_.path().string()));
         if (unpacked.exit_code != 0) throw std::runtime_error(unpacked.output);
         for (auto it = fs::recursive_directory_iterator(root_.path()); it != fs::recursive_directory_iterator(); ++it)
-            if (!it->is_directory() || it->is_symlink()) files_.insert("/" + fs::relative(it->path(), root_.path()).string());
+            if (!it->is_directory() || it->is_symlink()) files_.insert("/" + it->path().lexically_relative(root_.path()).string());
     }
 
     bool found() const { return !path_.empty(); }

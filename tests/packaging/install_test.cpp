@@ -124,7 +124,10 @@ TEST_F(InstallTest, PackageRefusesAnotherMajorVersion) {
                                                  "find_package(overt 99 CONFIG REQUIRED)\n";
     CommandResult configure = cmake_build(source, scratch_ / "wants-v99-build");
     EXPECT_NE(configure.exit_code, 0) << configure.output;
-    EXPECT_NE(configure.output.find("overtConfigVersion.cmake"), std::string::npos) << configure.output;
+    // CMake names the installed package it considered and why it refused it.
+    EXPECT_NE(configure.output.find(R"(with requested version "99")"), std::string::npos) << configure.output;
+    EXPECT_NE(configure.output.find(std::string("overtConfig.cmake, version: ") + kVersion), std::string::npos)
+        << configure.output;
 }
 
 // Builds sdk/template against the installed tree and runs its kit-driven test.
