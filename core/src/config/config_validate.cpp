@@ -126,7 +126,11 @@ void check_loader(const std::string& path, std::vector<ConfigProblem>& problems)
         std::string text = error.what();
         if (text.rfind(prefix, 0) == 0) text.erase(0, prefix.size());
         bare.problem = text;
-        add(problems, std::move(bare));
+        // The schema usually saw it first (perhaps at the parent's line): report it once.
+        const bool seen = !bare.key.empty() && std::any_of(problems.begin(), problems.end(), [&](const ConfigProblem& known) {
+            return known.key == bare.key;
+        });
+        if (!seen) add(problems, std::move(bare));
     }
 }
 
