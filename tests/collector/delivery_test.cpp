@@ -435,5 +435,39 @@ TEST(Delivery, RejectionIsNotRetried) {
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 
+// close() while another thread's flush is still sending with a long deadline: close() does
+// not wait for it; what is buffered is spilled, and nothing is lost or counted twice.
+TEST(Delivery, CloseDuringAnotherThreadsFlushStaysWithinBudget) {
+    TempDir dir;
+    auto sinks = make_sinks({"slow"});
+    sinks.logs[0]->behaviour = [](std::span<const Event>, Deadline deadline) {
+        std::this_thread::sleep_until(deadline);  // honours its deadline, which is far off
+        return retry_result("timed out");
+    };
+    Config config = test_config();
+    config.exit_budget_ms = 150;
+    Collector collector(config, std::move(sinks.owned), granted(dir.str()));
+    collector.track(event_type::feature_used, "in the slow flush");
+    std::thread flusher([&] { collector.flush(Clock::now() + 700ms); });
+    while (sinks.logs[0]->calls() == 0) std::this_thread::sleep_for(1ms);
+    collector.track(event_type::feature_used, "buffered at close");
+    auto start = Clock::now();
+    FlushReport report = collector.close();
+    auto took = Clock::now() - start;
+    EXPECT_LT(took, 150ms + 60ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    EXPECT_EQ(report.events_spilled, 1u) << report.summary();
+    flusher.join();
+    Counters counters = collector.counters();
+    EXPECT_EQ(counters.tracked, 2u);
+    EXPECT_EQ(counters.spilled, 2u) << describe(counters);
+    EXPECT_COUNTERS_ADD_UP(collector);
+    std::set<std::string> names;
+    for (const auto& file : spill_files(dir.path())) {
+        auto document = nlohmann::json::parse(read_file(dir.path() / file));
+        for (const auto& event : document["events"]) names.insert(event["name"].get<std::string>());
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"in the slow flush", "buffered at close"}));
+}
+
 }  // namespace
 }  // namespace overt::testing

@@ -47,7 +47,8 @@ struct Collector::Impl {
     std::map<std::string, uint64_t> own_files;  // spill file -> events, counted in `spilled`
     PersistedCounters persisted_base;           // counters already added to counters.json
 
-    std::mutex flush_mutex;                     // one flush at a time per process
+    std::timed_mutex flush_mutex;               // one flush at a time per process
+    bool flush_busy_at_exit = false;            // close() found another flush running (see flush.cpp)
     std::atomic<uint64_t> drop_generation{0};   // drop() bumps it: queued retries give up
     std::atomic<bool> closed{false};
     mutable std::mutex info_mutex;

@@ -331,7 +331,32 @@ FlushReport Collector::Impl::flush(delivery::DeliveryLimits limits, bool at_exit
     const Deadline deadline = limits.deadline;
     FlushReport report;
     if (!enabled) return report;
-    std::lock_guard flush_lock(flush_mutex);
+    std::unique_lock flush_lock(flush_mutex, std::defer_lock);
+    if (!at_exit) {
+        flush_lock.lock();
+    } else if (!flush_lock.try_lock_until(deadline)) {
+        // Another thread's flush is still sending (its deadline may be far off): close() must
+        // not wait for it. What is buffered goes to disk for a later run instead.
+        flush_busy_at_exit = true;
+        report.deadline_reached = true;
+        std::vector<Event> batch;
+        {
+            std::lock_guard lock(mutex);
+            batch = take_buffer_locked();
+        }
+        const uint64_t count = batch.size();
+        if (count && store) {
+            uint64_t spilled = spill(std::move(batch), sink_ids, drop_reason::spill_write_failed);
+            report.events_spilled += spilled;
+            report.events_dropped += count - spilled;
+        } else if (count) {
+            std::lock_guard lock(mutex);
+            counters.buffered -= count;
+            counters.dropped[std::string(drop_reason::undeliverable_at_exit)] += count;
+            report.events_dropped += count;
+        }
+        return report;
+    }
     const uint64_t generation = drop_generation.load();
     FlushContext ctx{*this, report, limits, [this, generation] { return drop_generation.load() != generation; }};
     for (size_t i = 0; i < sink_ids.size(); ++i)
@@ -384,7 +409,7 @@ FlushReport Collector::close() {
         const auto reserve = std::min<Clock::duration>(std::chrono::milliseconds(50), budget / 4);
         report = impl.flush({start + budget - reserve, start + budget - reserve / 2}, /*at_exit=*/true);
         const Deadline end = start + budget;
-        for (size_t i = 0; i < impl.sinks.size(); ++i) {
+        for (size_t i = 0; i < impl.sinks.size() && !impl.flush_busy_at_exit; ++i) {
             if (!impl.sinks[i] || impl.sink_unavailable[i]) continue;
             Sink* sink = impl.sinks[i].get();
             auto result = delivery::call_with_watchdog([sink, end] { return sink->flush(end); }, end);
@@ -397,6 +422,12 @@ FlushReport Collector::close() {
                                        result->message);
             }
         }
+    }
+    if (impl.flush_busy_at_exit) {
+        // That flush still uses the sinks: they are released with the collector, not here.
+        detail::logger()->warn("overt: closing {} while another thread is flushing; buffered events were spilled",
+                               impl.config.tool_name);
+        return report;
     }
     impl.sinks.clear();  // releases plugin instances
     // An abandoned call may still run plugin code: the host (and its libraries) must stay.
