@@ -1,6 +1,7 @@
 // Whole-process cost of telemetry: launches bench/cli_overhead_tool many times with
 // telemetry off, and on against a 127.0.0.1 endpoint that is up, refusing connections, or
 // black-holed (accepts, never answers), and prints median and p95 wall time per mode as JSON.
+// The background helpers of earlier launches keep running meanwhile, as on a real machine.
 // Usage: overt_bench_cli_overhead <tool> <plugin dir> [runs per mode]
 #include "bench_support.hpp"
 
@@ -36,9 +37,10 @@ struct Mode {
 };
 
 std::string config_text(const std::string& data_dir, const std::string& plugin_dir, const std::string& endpoint,
-                        bool enabled) {
+                        bool enabled, const std::string& exit_delivery) {
     std::string text = "tool: {name: benchtool, version: 1.0.0}\n";
     text += enabled ? "force_enabled: true\n" : "enabled: false\n";
+    text += "exit_delivery: " + exit_delivery + "\n";
     text += "data_dir: " + data_dir + "\n";
     text += "plugin_dirs: [" + plugin_dir + "]\n";
     text += "exit_budget_ms: 200\n";
@@ -100,17 +102,29 @@ int main(int argc, char** argv) {
     overt::bench::LocalHttpServer up;
     overt::bench::BlackHoleListener black_hole;
     const int refused = overt::bench::refused_port();
-    const std::map<std::string, std::pair<std::string, bool>> endpoints{
-        {"off", {up.url("/events"), false}},
-        {"up", {up.url("/events"), true}},
-        {"refused", {"http://127.0.0.1:" + std::to_string(refused) + "/events", true}},
-        {"black_holed", {"http://127.0.0.1:" + std::to_string(black_hole.port()) + "/events", true}},
+    struct Setup {
+        std::string endpoint;
+        bool enabled;
+        std::string exit_delivery;
+    };
+    // Telemetry on uses exit_delivery: background (close() spills, a detached helper sends);
+    // *_inline shows what close() costs when it sends within exit_budget_ms itself.
+    const std::string black_hole_url = "http://127.0.0.1:" + std::to_string(black_hole.port()) + "/events";
+    const std::string refused_url = "http://127.0.0.1:" + std::to_string(refused) + "/events";
+    const std::map<std::string, Setup> setups{
+        {"off", {up.url("/events"), false, "inline"}},
+        {"up", {up.url("/events"), true, "background"}},
+        {"refused", {refused_url, true, "background"}},
+        {"black_holed", {black_hole_url, true, "background"}},
+        {"up_inline", {up.url("/events"), true, "inline"}},
+        {"black_holed_inline", {black_hole_url, true, "inline"}},
     };
     std::vector<Mode> modes;
-    for (const auto& [name, endpoint] : endpoints) {
+    for (const auto& [name, setup] : setups) {
         const std::string data_dir = root + "/data-" + name;
         Mode mode{name, root + "/" + name + ".yaml", {}, 0, {}};
-        std::ofstream(mode.config_path) << config_text(data_dir, plugin_dir, endpoint.first, endpoint.second);
+        std::ofstream(mode.config_path) << config_text(data_dir, plugin_dir, setup.endpoint, setup.enabled,
+                                                       setup.exit_delivery);
         modes.push_back(std::move(mode));
     }
     // Round robin, so drifting machine load hits every mode alike; one warm-up launch each.

@@ -14,6 +14,11 @@ namespace overt {
 
 enum class DeliveryMode { at_least_once, at_most_once };
 
+// How close() delivers what is left. in_process: sends within exit_budget_ms, spills the rest.
+// background: spills at once and a detached helper process sends (the tool exits in a few ms,
+// whatever the endpoint does); without a data dir it falls back to in_process.
+enum class ExitDelivery { in_process, background };
+
 struct BackendConfig {
     std::string plugin;          // plugin name: libovert-<plugin>.so
     std::string id;              // unique per config; defaults to the plugin name
@@ -41,6 +46,7 @@ struct Config {
     std::string deletion_email;              // deletion requests by e-mail (mailto)
     std::string deletion_endpoint;           // deletion requests by HTTP POST
     std::vector<BackendConfig> backends;     // empty = the file backend into the data dir
+    ExitDelivery exit_delivery = ExitDelivery::in_process;  // exit_delivery: inline | background
 };
 
 // Raised for a config that cannot be used. what() reads "FILE:LINE: KEY: problem".

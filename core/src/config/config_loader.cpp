@@ -87,6 +87,11 @@ class Parser {
                     else if (field == "max_bytes") config.spill_max_bytes = static_cast<uint64_t>(positive(node, field_key));
                     else unknown(node, field_key, "max_files, max_bytes");
                 });
+            } else if (name == "exit_delivery") {
+                const std::string mode = string(value, key);
+                if (mode == "background") config.exit_delivery = ExitDelivery::background;
+                else if (mode == "inline") config.exit_delivery = ExitDelivery::in_process;
+                else fail(value, key, "'" + mode + "' is not an exit delivery (inline or background)");
             } else if (name == "exit_budget_ms") {
                 config.exit_budget_ms = integer(value, key);
                 if (config.exit_budget_ms < 0) fail(value, key, "must be 0 or more milliseconds");
@@ -108,7 +113,7 @@ class Parser {
             } else {
                 unknown(value, key,
                         "tool, enabled, force_enabled, extended_collection, delivery_mode, plugin_dirs, buffer, "
-                        "spill, exit_budget_ms, flush_timeout_ms, data_dir, metadata, deletion, backends");
+                        "spill, exit_budget_ms, exit_delivery, flush_timeout_ms, data_dir, metadata, deletion, backends");
             }
         });
         if (!have_tool) fail(root, "tool.name", "required: the tool's name (tool: {name: mytool})");

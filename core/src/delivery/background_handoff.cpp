@@ -1,0 +1,83 @@
+#include "delivery/background_handoff.hpp"
+
+#include "collector/logger.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace overt::delivery {
+namespace {
+
+// The helper must not keep the tool's pipes open (a shell waiting for `tool | head` would wait
+// for it) nor write on the tool's terminal.
+void detach_stdio() {
+    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) return;
+    for (int fd = 0; fd <= 2; ++fd) ::dup2(null_fd, fd);  // dup2 clears O_CLOEXEC on 0..2
+    if (null_fd > 2) ::close(null_fd);
+}
+
+[[noreturn]] void run_helper(Collector::Impl& impl) {
+    ::setsid();
+    detach_stdio();
+    // A helper stuck on a lock some other thread of the tool held at fork time, or on a
+    // peer, dies here; its spill files wait for the next run.
+    ::signal(SIGALRM, SIG_DFL);
+    const int64_t timeout_ms = std::max<int64_t>(impl.config.flush_timeout_ms, 0);
+    ::alarm(static_cast<unsigned>(timeout_ms / 1000 + 2));
+    const Deadline deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    try {
+        impl.flush(DeliveryLimits{deadline, deadline + std::chrono::milliseconds(500)}, /*at_exit=*/true);
+        for (size_t i = 0; i < impl.sinks.size(); ++i)
+            if (impl.sinks[i] && !impl.sink_unavailable[i]) impl.sinks[i]->flush(deadline);
+    } catch (...) {
+    }
+    ::_exit(0);  // no atexit handlers, no static destructors of the tool
+}
+
+}  // namespace
+
+bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
+    if (!impl.store) return false;
+    std::vector<Event> batch;
+    {
+        std::lock_guard lock(impl.mutex);
+        batch.swap(impl.buffer);
+    }
+    const size_t buffered = batch.size();
+    if (buffered) report.events_spilled += impl.spill(std::move(batch), impl.sink_ids, drop_reason::spill_write_failed);
+    if (buffered == 0 && impl.store->list().empty()) {
+        impl.persist_counters();
+        return true;  // nothing to send: no helper
+    }
+    // Persisted before the fork, so the helper's later persist adds only what it did.
+    impl.persist_counters();
+
+    pid_t middle = ::fork();
+    if (middle < 0) {
+        detail::logger()->warn("overt: cannot start the background sender ({}); sending before exit",
+                               std::strerror(errno));
+        return false;
+    }
+    if (middle == 0) {
+        pid_t helper = ::fork();
+        if (helper == 0) run_helper(impl);
+        ::_exit(helper < 0 ? 1 : 0);
+    }
+    int status = 0;
+    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        detail::logger()->info("overt: the background sender could not start; {} spill file(s) wait for the next run",
+                               impl.store->list().size());
+    }
+    return true;
+}
+
+}  // namespace overt::delivery
