@@ -56,8 +56,8 @@ bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
         impl.persist_counters();
         return true;  // nothing to send: no helper
     }
-    // Persisted before the fork, so the helper's later persist adds only what it did.
-    impl.persist_counters();
+    // Counters are not persisted here (two fsyncs): the helper's flush persists this process's
+    // unpersisted totals together with its own sends.
 
     pid_t middle = ::fork();
     if (middle < 0) {
@@ -74,6 +74,7 @@ bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
     while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        impl.persist_counters();
         detail::logger()->info("overt: the background sender could not start; {} spill file(s) wait for the next run",
                                impl.store->list().size());
     }
