@@ -30,8 +30,10 @@ int run_flush(const GlobalOptions& global, const ToolOptions& tool) {
               << collector->data_dir() << "):\n"
               << report.summary();
     if (!report.ok()) {
-        if (report.events_spilled)
-            std::cout << report.events_spilled << " event(s) stay on disk for a later run.\n";
+        // Owed events stay in their spill files (or were re-spilled): a later run sends them.
+        if (const size_t left = collector->spill_files_waiting())
+            std::cout << collector->pending_events().size() << " event(s) in " << left
+                      << " spill file(s) stay on disk for a later run.\n";
         return kExitFailed;
     }
     return kExitOk;
