@@ -29,14 +29,13 @@ int run_flush(const GlobalOptions& global, const ToolOptions& tool) {
     std::cout << "Flush of " << tool_name << " (" << waiting << " spill file(s) were waiting in "
               << collector->data_dir() << "):\n"
               << report.summary();
-    if (!report.ok()) {
-        // Owed events stay in their spill files (or were re-spilled): a later run sends them.
-        if (const size_t left = collector->spill_files_waiting())
-            std::cout << collector->pending_events().size() << " event(s) in " << left
-                      << " spill file(s) stay on disk for a later run.\n";
-        return kExitFailed;
-    }
-    return kExitOk;
+    // Owed events stay in their spill files (or were re-spilled): a later run sends them. An
+    // unavailable backend fails no send, so the files left over are what says it all went out.
+    const size_t left = collector->spill_files_waiting();
+    if (left)
+        std::cout << collector->pending_events().size() << " event(s) in " << left
+                  << " spill file(s) stay on disk for a later run.\n";
+    return report.ok() && left == 0 ? kExitOk : kExitFailed;
 }
 
 const CommandRegistration registration{

@@ -346,6 +346,23 @@ TEST(CliFlush, BrokenBackendReportsFailureAndKeepsTheEvents) {
     EXPECT_FALSE(spill_files(sandbox.data_dir()).empty());
 }
 
+TEST(CliFlush, UnavailableBackendIsAFailureAndTheEventsWait) {
+    Sandbox sandbox;
+    const fs::path config = sandbox.write_file(
+        "missing.yaml", "tool:\n  name: overt-demo\nbackends:\n  - plugin: nosuch\n    id: file\n");
+    ASSERT_EQ(sandbox.overt({"--config", config.string(), "enable"}).exit_code, 0);
+    leave_spilled_events(sandbox, {"a", "b"});
+    const CliRun status = sandbox.overt({"--config", config.string(), "status"});
+    EXPECT_THAT(status.out, HasSubstr("unavailable: backend \"file\" (plugin \"nosuch\")"));
+    EXPECT_THAT(status.out, HasSubstr("Waiting:    2 event(s)"));
+
+    const CliRun run = sandbox.overt({"--config", config.string(), "flush"});
+    EXPECT_EQ(run.exit_code, 1) << run.all();
+    EXPECT_THAT(run.out, HasSubstr("2 event(s) in"));
+    EXPECT_THAT(run.out, HasSubstr("stay on disk for a later run"));
+    EXPECT_FALSE(spill_files(sandbox.data_dir()).empty());
+}
+
 TEST(CliFlush, WithoutConsentSendsNothing) {
     Sandbox sandbox;
     ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
