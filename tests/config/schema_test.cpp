@@ -251,3 +251,26 @@ TEST_F(ValidateTest, UnreadableFileIsOneProblem) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ValidateTest, Sha256PinIsComparedWithThePluginFile) {
+    const std::string wrong(64, 'a');
+    const std::string path = write("tool: {name: t}\nbackends:\n  - plugin: file\n    path: x\n    sha256: " + wrong + "\n");
+    const auto problems = overt::validate_config_file(path);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].line, 5);
+    EXPECT_EQ(problems[0].key, "backends[0].sha256");
+    EXPECT_THAT(problems[0].problem, HasSubstr("does not match"));
+    // The right pin (as the error reports it, in upper case too) passes.
+    const std::string reported = problems[0].problem;
+    const size_t at = reported.find("SHA-256 is ");
+    ASSERT_NE(at, std::string::npos);
+    std::string actual = reported.substr(at + 11, 64);
+    std::transform(actual.begin(), actual.end(), actual.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const std::string good = write("tool: {name: t}\nbackends:\n  - plugin: file\n    path: x\n    sha256: " + actual + "\n");
+    const auto none = overt::validate_config_file(good);
+    for (const auto& problem : none) ADD_FAILURE() << problem.to_string();
+}
+
+}  // namespace

@@ -5,17 +5,24 @@
 
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
+#include "plugin/trust.hpp"
 #include "schema/json_schema.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace overt {
 namespace {
@@ -156,6 +163,25 @@ std::vector<std::string> plugin_dirs_of(const std::string& path, const nlohmann:
     return dirs;
 }
 
+// A sha256 pin is compared with the file the search path finds, as the plugin host would.
+void check_pin(const std::string& path, const nlohmann::json& block, const PluginInfo& plugin, const Location& at,
+               std::vector<ConfigProblem>& problems) {
+    const auto pin = block.find("sha256");
+    if (pin == block.end() || !pin->is_string()) return;
+    std::string expected = pin->get<std::string>();
+    std::transform(expected.begin(), expected.end(), expected.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const int fd = ::open(plugin.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        add(problems, {path, at.line, at.key, "cannot read " + plugin.path + " to check the pin: " + std::strerror(errno)});
+        return;
+    }
+    const std::string actual = plugin::sha256_hex(fd);
+    ::close(fd);
+    if (actual != expected)
+        add(problems, {path, at.line, at.key, "does not match " + plugin.path + " (its SHA-256 is " + actual + ")"});
+}
+
 // Works from the document rather than the loaded Config, so plugin problems are reported even
 // when the loader stopped at an earlier error.
 void check_plugins(const std::string& path, const nlohmann::json& document, const Locations& where,
@@ -185,6 +211,7 @@ void check_plugins(const std::string& path, const nlohmann::json& document, cons
             add(problems, {path, at.line, at.key, problem});
             continue;
         }
+        check_pin(path, block, *plugin, locate(where, pointer + "/sha256"), problems);
         if (plugin->config_schema.empty()) continue;
         nlohmann::json settings = block;
         for (const char* own : {"plugin", "id", "sha256"}) settings.erase(own);
