@@ -19,9 +19,11 @@ fail() {
   exit 1
 }
 step() { printf '\n==> %s\n' "$*"; }
+# Anything that fails without its own message still says what and where.
+trap 'echo "demo.sh: error: line $LINENO: \"$BASH_COMMAND\" failed" >&2' ERR
 
 if [[ -n "${OVERT_DEMO_BUILD_DIR:-}" ]]; then
-  build_dir="$OVERT_DEMO_BUILD_DIR"
+  build_dir="$(cd "$OVERT_DEMO_BUILD_DIR" 2>/dev/null && pwd)" || fail "OVERT_DEMO_BUILD_DIR=$OVERT_DEMO_BUILD_DIR is not a directory"
 else
   command -v cmake >/dev/null || fail "cmake not found; run packaging/install-deps.sh first"
   step "Building overt, overt-demo and the plugins (release preset)"
