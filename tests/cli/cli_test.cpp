@@ -179,6 +179,16 @@ TEST(CliConsent, EnableAndDisablePersistTheConsentFile) {
     EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Telemetry:  disabled (you disabled telemetry)"));
 }
 
+TEST(CliConsent, UnwritableConsentFileIsExitOneNamingIt) {
+    Sandbox sandbox;
+    // The config home is a regular file: nothing can be created under it.
+    const fs::path not_a_dir = sandbox.write_file("not-a-dir", "");
+    const CliRun run = sandbox.overt({"enable"}, {{"XDG_CONFIG_HOME", not_a_dir.string()}});
+    EXPECT_EQ(run.exit_code, 1) << run.all();
+    EXPECT_THAT(run.err, HasSubstr(not_a_dir.string()));
+    EXPECT_THAT(run.out, Not(HasSubstr("Telemetry enabled")));
+}
+
 TEST(CliConsent, DisableErasesSpillFilesAtOnceAndNamesTheDir) {
     Sandbox sandbox;
     ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
