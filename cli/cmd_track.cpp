@@ -53,7 +53,10 @@ int run_track(const GlobalOptions& global, const TrackOptions& options) {
 
     std::cout << "Recorded " << options.type << " \"" << options.name << "\" for " << tool << ".\n";
     if (report.events_sent) std::cout << "Delivered to: " << collector->backend_info() << "\n";
-    if (report.events_spilled)
+    if (report.events_spilled && collector->config().exit_delivery == ExitDelivery::background)
+        std::cout << "Handed to a background sender (exit_delivery: background) through "
+                  << collector->data_dir() << "; what it cannot send waits there for `overt flush`.\n";
+    else if (report.events_spilled)
         std::cout << "Not delivered yet, kept on disk for a later run (" << report.events_spilled << " event(s) in "
                   << collector->data_dir() << "); `overt flush` retries.\n";
     if (report.events_dropped) {

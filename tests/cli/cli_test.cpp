@@ -244,6 +244,20 @@ TEST(CliTrack, RecordsOneCommandEventWithItsFieldsIntoTheFileBackend) {
     EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("tracked 1, sent 1, dropped 0"));
 }
 
+TEST(CliTrack, BackgroundExitDeliverySaysSoAndTheEventArrives) {
+    Sandbox sandbox;
+    sandbox.write_file("overt.yaml", "tool:\n  name: overt-demo\nexit_delivery: background\n");
+    ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
+    const CliRun run = sandbox.overt({"track", "build"});
+    ASSERT_EQ(run.exit_code, 0) << run.all();
+    EXPECT_THAT(run.out, HasSubstr("Handed to a background sender"));
+    // The detached sender delivers shortly; wait for it so it never outlives the sandbox.
+    for (int i = 0; i < 200 && read_lines(sandbox.recorded_file()).empty(); ++i) ::usleep(50'000);
+    const auto lines = read_lines(sandbox.recorded_file());
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(lines[0])["name"], "build");
+}
+
 TEST(CliTrack, OtherEventTypes) {
     Sandbox sandbox;
     ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
