@@ -48,6 +48,7 @@ TEST(ConfigLoader, MinimalFileGetsDefaults) {
     EXPECT_EQ(config.buffer_max_events, 1000u);
     EXPECT_EQ(config.spill_max_files, 10u);
     EXPECT_EQ(config.exit_budget_ms, 200);
+    EXPECT_EQ(config.exit_delivery, overt::ExitDelivery::in_process);
     EXPECT_TRUE(config.backends.empty());
 }
 
@@ -66,6 +67,7 @@ spill:
   max_files: 3
   max_bytes: 4096
 exit_budget_ms: 0
+exit_delivery: background
 flush_timeout_ms: 1500
 data_dir: state
 metadata:
@@ -91,6 +93,7 @@ backends:
     EXPECT_EQ(config.spill_max_files, 3u);
     EXPECT_EQ(config.spill_max_bytes, 4096u);
     EXPECT_EQ(config.exit_budget_ms, 0);
+    EXPECT_EQ(config.exit_delivery, overt::ExitDelivery::background);
     EXPECT_EQ(config.flush_timeout_ms, 1500);
     EXPECT_EQ(config.data_dir, "/etc/tool/state");
     EXPECT_EQ(config.metadata, (overt::Metadata{{"build", "42"}, {"team", "infra"}}));
@@ -100,11 +103,11 @@ backends:
     EXPECT_EQ(config.backends[0].plugin, "otlp");
     EXPECT_EQ(config.backends[0].id, "primary");
     EXPECT_EQ(config.backends[0].sha256, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
-    EXPECT_EQ(config.backends[0].line, 24);
+    EXPECT_EQ(config.backends[0].line, 25);
     EXPECT_EQ(nlohmann::json::parse(config.backends[0].settings_json),
               (nlohmann::json{{"endpoint", "https://collector:4318"}}));
     EXPECT_EQ(config.backends[1].id, "file");
-    EXPECT_EQ(config.backends[1].line, 28);
+    EXPECT_EQ(config.backends[1].line, 29);
     EXPECT_EQ(config.backends[1].settings_json, "{}");
     EXPECT_EQ(overt::to_string(config.delivery_mode), "at_most_once");
 }
@@ -186,6 +189,7 @@ TEST(ConfigLoader, ErrorsNameFileLineAndKey) {
     expect_error("tool: {name: t}\nbuffer: {max_events: 0}\n", 2, "buffer.max_events", "must be greater than 0");
     expect_error("tool: {name: t}\nspill:\n  max_files: -1\n", 3, "spill.max_files", "must be greater than 0");
     expect_error("tool: {name: t}\nspill:\n  max_bytes: lots\n", 3, "spill.max_bytes", "expected a whole number");
+    expect_error("tool: {name: t}\nexit_delivery: later\n", 2, "exit_delivery", "'later' is not an exit delivery");
     expect_error("tool: {name: t}\nexit_budget_ms: -5\n", 2, "exit_budget_ms", "0 or more");
     expect_error("tool: {name: t}\nflush_timeout_ms: 0\n", 2, "flush_timeout_ms", "must be greater than 0");
     expect_error("tool: {name: t}\nflush_timeout_ms: 99999999999999999999\n", 2, "flush_timeout_ms", "too large");

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <set>
@@ -100,6 +101,8 @@ TEST(ConfigSchema, SchemaAndLoaderAgreeOnSampleDocuments) {
         R"({"tool": {"name": "t"}, "delivery_mode": "at_most_once", "plugin_dirs": ["a", "/b"]})",
         R"({"tool": {"name": "t"}, "buffer": {"max_events": 1}, "spill": {"max_files": 1, "max_bytes": 1}})",
         R"({"tool": {"name": "t"}, "exit_budget_ms": 0, "flush_timeout_ms": 1, "data_dir": ""})",
+        R"({"tool": {"name": "t"}, "exit_delivery": "background"})",
+        R"({"tool": {"name": "t"}, "exit_delivery": "later"})",
         R"({"tool": {"name": "t"}, "metadata": {"a": "b", "n": 1}, "metadata_typo": 1})",
         R"({"tool": {"name": "t"}, "deletion": {"email": "a@b.c", "endpoint": "https://x/y"}})",
         R"({"tool": {"name": "t"}, "backends": [{"plugin": "file", "path": "x"}, {"plugin": "http", "id": "h"}]})",
@@ -143,6 +146,19 @@ TEST(ConfigSchema, SchemaAndLoaderAgreeOnSampleDocuments) {
         EXPECT_EQ(loader_accepts, errors.empty())
             << sample << "\n  loader: " << (loader_accepts ? "ok" : loader_says)
             << "\n  schema: " << (errors.empty() ? "ok" : errors.front().to_string());
+    }
+}
+
+// The sample documents every key: each property of the schema appears in it.
+TEST(ConfigSchema, ShippedSampleUsesEveryKey) {
+    const YAML::Node sample = YAML::LoadFile(OVERT_SAMPLE_CONFIG);
+    const auto& schema = config_schema().document();
+    for (const auto& [key, property] : schema["properties"].items()) {
+        EXPECT_TRUE(sample[key]) << key;
+        if (!property.contains("properties") || !sample[key]) continue;
+        for (const auto& [field, ignored] : property["properties"].items()) {
+            EXPECT_TRUE(sample[key][field]) << key << "." << field;
+        }
     }
 }
 
