@@ -24,7 +24,7 @@ TEST(BackgroundHandoff, CloseReturnsAtOnceAndAHelperDeliversEverything) {
     config.exit_delivery = ExitDelivery::background;
     config.flush_timeout_ms = 10000;
     std::vector<std::unique_ptr<Sink>> sinks;
-    sinks.push_back(std::make_unique<AppendSink>("log", delivered, 400ms));  // a slow endpoint
+    sinks.push_back(std::make_unique<AppendSink>("log", delivered, 3s));  // a very slow endpoint
     Collector collector(config, std::move(sinks), granted(dir.str()));
     for (int i = 0; i < 20; ++i) collector.track_command("build", i, 0);
     const auto tracked = ids_of(collector.pending_events());
@@ -32,13 +32,15 @@ TEST(BackgroundHandoff, CloseReturnsAtOnceAndAHelperDeliversEverything) {
     const auto start = Clock::now();
     FlushReport report = collector.close();
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-    EXPECT_LT(took.count(), 100) << "close() waited for the slow endpoint";
+    // Milliseconds on a quiet machine (one spill write, two forks); the bound only has to tell
+    // "did not wait for the 3 s send" apart on a loaded CI machine.
+    EXPECT_LT(took.count(), 1500) << "close() waited for the slow endpoint";
     EXPECT_EQ(report.events_spilled, 20u);
     const Counters counters = collector.counters();
     EXPECT_TRUE(counters.adds_up()) << describe(counters);
     EXPECT_EQ(counters.spilled, 20u) << describe(counters);
 
-    ASSERT_TRUE(eventually([&] { return spill_files(dir.path()).empty(); }, 15s))
+    ASSERT_TRUE(eventually([&] { return spill_files(dir.path()).empty(); }, 20s))
         << "the helper did not deliver the spill files";
     std::set<std::string> seen;
     for (const auto& [id, times] : count_lines(delivered)) seen.insert(id);

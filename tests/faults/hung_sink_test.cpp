@@ -54,7 +54,8 @@ TEST(HungSink, CloseReturnsWithinTheExitBudgetAndKeepsTheEvents) {
         took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
         after_close = collector.counters();
     }
-    EXPECT_LE(took.count(), config.exit_budget_ms + 100) << "close() was held by a hung send";
+    // The send hangs for 10 s; close() must return at its budget (slack for a loaded machine).
+    EXPECT_LE(took.count(), config.exit_budget_ms + 400) << "close() was held by a hung send";
     EXPECT_TRUE(after_close.adds_up()) << describe(after_close);
     EXPECT_EQ(ids_on_disk(dir.path()), tracked) << "the hung batch must be spilled for a later run";
     {
