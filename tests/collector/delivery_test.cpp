@@ -212,7 +212,7 @@ TEST(Delivery, CloseReturnsWithinBudgetAgainstASinkThatWaitsForItsDeadline) {
     auto start = Clock::now();
     FlushReport report = collector.close();
     auto took = Clock::now() - start;
-    EXPECT_LT(took, 200ms + 100ms) << "close took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+    EXPECT_LT(took, 200ms + 150ms) << "close took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
     EXPECT_EQ(report.events_spilled, 1u);
     EXPECT_EQ(spill_files(dir.path()).size(), 1u);
     EXPECT_COUNTERS_ADD_UP(collector);
@@ -226,7 +226,7 @@ TEST(Delivery, CloseAgainstASinkIgnoringItsDeadlineStaysWithinBudgetAndSpills) {
     auto sinks = make_sinks({"stubborn"});
     auto call_finished = std::make_shared<std::atomic<bool>>(false);
     sinks.logs[0]->behaviour = [call_finished](std::span<const Event>, Deadline) {
-        std::this_thread::sleep_for(400ms);
+        std::this_thread::sleep_for(1000ms);
         call_finished->store(true);
         return SendResult::ok();
     };
@@ -247,7 +247,8 @@ TEST(Delivery, CloseAgainstASinkIgnoringItsDeadlineStaysWithinBudgetAndSpills) {
         EXPECT_EQ(collector.counters().spilled, 2u);
         EXPECT_COUNTERS_ADD_UP(collector);
     }  // destroying the collector must not destroy the sink still inside send()
-    EXPECT_LT(took, 100ms + 50ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    // The budget plus the spill write (fsync), with room for a loaded machine or a sanitizer.
+    EXPECT_LT(took, 100ms + 250ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
     EXPECT_FALSE(call_finished->load());
     EXPECT_EQ(sinks.logs[0]->calls(), 1u);
     std::set<std::string> on_disk;
@@ -277,7 +278,7 @@ TEST(Delivery, HungSinkIsAbandonedForTheRunAndOthersStillReceive) {
     collector.track(event_type::feature_used, "a");
     auto start = Clock::now();
     FlushReport first = collector.flush(Clock::now() + 100ms);
-    EXPECT_LT(Clock::now() - start, 100ms + 200ms);
+    EXPECT_LT(Clock::now() - start, 100ms + 400ms);  // deadline + grace, not the hung call
     EXPECT_TRUE(first.sinks[1].fatal) << first.summary();
     EXPECT_EQ(first.events_spilled, 1u);
     collector.track(event_type::feature_used, "b");
@@ -402,7 +403,7 @@ TEST(Delivery, PersistentRetryStopsAtTheDeadlineAndSpillsAtLeastOnce) {
     auto start = Clock::now();
     FlushReport report = collector.flush(start + 700ms);
     auto took = Clock::now() - start;
-    EXPECT_LE(took, 700ms + 50ms);
+    EXPECT_LE(took, 700ms + 250ms);
     EXPECT_GE(sinks.logs[0]->calls(), 2u) << "a retryable failure is retried within the deadline";
     EXPECT_EQ(report.sinks[0].retried, sinks.logs[0]->calls());
     EXPECT_EQ(report.events_spilled, 2u) << report.summary();
@@ -448,13 +449,13 @@ TEST(Delivery, CloseDuringAnotherThreadsFlushStaysWithinBudget) {
     config.exit_budget_ms = 150;
     Collector collector(config, std::move(sinks.owned), granted(dir.str()));
     collector.track(event_type::feature_used, "in the slow flush");
-    std::thread flusher([&] { collector.flush(Clock::now() + 700ms); });
+    std::thread flusher([&] { collector.flush(Clock::now() + 1000ms); });
     while (sinks.logs[0]->calls() == 0) std::this_thread::sleep_for(1ms);
     collector.track(event_type::feature_used, "buffered at close");
     auto start = Clock::now();
     FlushReport report = collector.close();
     auto took = Clock::now() - start;
-    EXPECT_LT(took, 150ms + 60ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    EXPECT_LT(took, 150ms + 250ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
     EXPECT_EQ(report.events_spilled, 1u) << report.summary();
     flusher.join();
     Counters counters = collector.counters();

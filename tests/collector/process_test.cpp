@@ -106,7 +106,7 @@ TEST(Processes, WritersKilledMidSpillLeaveNoPartialFileThatReadsAsValid) {
     TempDir dir;
     const unsigned seed = std::random_device{}();
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> kill_after_ms(30, 250);
+    std::uniform_int_distribution<int> kill_after_ms(0, 200);
     SCOPED_TRACE("random seed " + std::to_string(seed));
     for (int round = 0; round < 4; ++round) {
         pid_t pid = ::fork();
@@ -119,6 +119,12 @@ TEST(Processes, WritersKilledMidSpillLeaveNoPartialFileThatReadsAsValid) {
             const Metadata big{{"blob", std::string(60'000, 'x')}};
             for (;;) collector.track(event_type::feature_used, "loop", big);  // spills every 3 events
         }
+        // Once this writer has spilled at least once (a loaded machine may be slow to start
+        // it), kill it at a random point of its loop.
+        const size_t before = spill_files(dir.path()).size();
+        const auto give_up = Clock::now() + 20s;
+        while (spill_files(dir.path()).size() <= before && Clock::now() < give_up)
+            std::this_thread::sleep_for(2ms);
         std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms(rng)));
         ::kill(pid, SIGKILL);
         int status = 0;

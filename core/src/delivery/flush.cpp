@@ -334,6 +334,8 @@ FlushReport Collector::Impl::flush(delivery::DeliveryLimits limits, bool at_exit
     std::unique_lock flush_lock(flush_mutex, std::defer_lock);
     if (!at_exit) {
         flush_lock.lock();
+        // close() ran while this flush waited: the sinks are being released.
+        if (closed.load()) return report;
     } else if (!flush_lock.try_lock_until(deadline)) {
         // Another thread's flush is still sending (its deadline may be far off): close() must
         // not wait for it. What is buffered goes to disk for a later run instead.
