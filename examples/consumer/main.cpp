@@ -1,40 +1,19 @@
-// A command-line tool embedding overt. Events go to an in-process sink that prints them as
-// NDJSON; a real tool would call overt::Collector::open(overt::load_config("overt.yaml"))
-// and let the configured backend plugins deliver them.
+// A command-line tool embedding overt (the README's "Embedding overt in a tool").
 #include <overt/collector.hpp>
 
 #include <chrono>
 #include <iostream>
 
-class PrintSink : public overt::Sink {
-   public:
-    const std::string& id() const override { return id_; }
-    std::string describe() const override { return "print (stdout)"; }
-    overt::SendResult send(std::span<const overt::Event> events, overt::Deadline) override {
-        for (const overt::Event& event : events) std::cout << overt::to_json(event) << '\n';
-        return overt::SendResult::ok();
-    }
-
-   private:
-    std::string id_ = "print";
-};
-
-int main() {
+int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
-    overt::Config config;
-    config.tool_name = "consumer";
-    config.tool_version = "1.0.0";
-    std::vector<std::unique_ptr<overt::Sink>> sinks;
-    sinks.push_back(std::make_unique<PrintSink>());
-    overt::CollectorOptions options;
-    options.consent_granted = true;  // decided by the tool here; Collector::open asks the user's consent
-    overt::Collector telemetry(config, std::move(sinks), options);
+    // overt.yaml names the tool and its backends; nothing is recorded without the user's consent.
+    auto telemetry = overt::Collector::open(overt::load_config(argc > 1 ? argv[1] : "overt.yaml"));
 
-    telemetry.track(overt::event_type::feature_used, "export", {{"format", "csv"}});
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-    telemetry.track_command("consumer run", elapsed.count(), 0);
+    telemetry->track(overt::event_type::feature_used, "export", {{"format", "csv"}});
+    // ... the tool's real work ...
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    telemetry->track_command("consumer run", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 0);
 
-    const overt::FlushReport report = telemetry.close();
-    std::cerr << "sent " << report.events_sent << " events\n";
-    return report.ok() ? 0 : 1;
+    // Delivers within exit_budget_ms; what is not sent by then is spilled for the next run.
+    std::cerr << telemetry->close().summary() << '\n';
 }
