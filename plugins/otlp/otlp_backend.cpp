@@ -46,13 +46,9 @@ class OtlpBackend final : public sdk::Backend {
             throw sdk::ConfigError("'protocol' must be http/protobuf or http/json, not '" + protocol + "'");
         gzip_ = net::get_bool(config, "gzip", false);
         transport_ = net::TransportOptions::from(config);
-        // For OTLP, `insecure` means plain-text HTTP is allowed (as OTel exporters use it);
-        // TLS verification itself stays on (use ca_file for a private CA).
-        allow_plain_http_ = transport_.insecure;
-        transport_.insecure = false;
-        if (net::is_plain_http(endpoint_) && !allow_plain_http_)
-            throw sdk::ConfigError("'endpoint' is plain http (" + endpoint_ +
-                                   "): use https, or set insecure: true to allow it");
+        // A plain http:// endpoint is plain text, as in the seed and OTel exporters (the usual local
+        // collector is http://localhost:4318); sensitive headers get the advisory below.
+        // `insecure` only turns off TLS verification for https, like every network backend.
         encoder_.resource_attributes = net::get_string_map(config, "resource_attributes");
         encoder_.scope_version = kVersion;
         net::warn_cleartext_secrets(host_, kName, endpoint_, transport_.headers);
@@ -81,7 +77,6 @@ class OtlpBackend final : public sdk::Backend {
     std::string url_;
     bool json_ = false;
     bool gzip_ = false;
-    bool allow_plain_http_ = false;
     net::TransportOptions transport_;
     otlp::EncoderOptions encoder_;
 };

@@ -86,7 +86,6 @@ TEST_F(Backends, BadConfigIsRefusedWithTheKeyNamed) {
     expect_error("http", {{"endpoint", "ftp://x/"}}, "endpoint");
     expect_error("http", {{"endpoint", "https://user:pw@x/"}}, "credentials");
     expect_error("http", {{"endpoint", "https://x/"}, {"headers", {{"Bad Name", "v"}}}}, "Bad Name");
-    expect_error("otlp", {{"endpoint", "http://collector:4318"}}, "insecure");
     expect_error("otlp", {{"endpoint", "https://c"}, {"protocol", "grpc"}}, "protocol");
     expect_error("datadog", {{"site", "datadoghq.com"}}, "api_key");
     expect_error("datadog", {{"api_key", "k"}, {"site", "datadoghq.moon"}}, "datadoghq.moon");
@@ -97,7 +96,7 @@ TEST_F(Backends, BadConfigIsRefusedWithTheKeyNamed) {
 
 TEST_F(Backends, OtlpJoinsTheLogsPathWithoutADoubleSlash) {
     CaptureServer server;
-    auto sink = make_sink(host, "otlp", settings({{"endpoint", server.url("/otlp/")}, {"insecure", true}}));
+    auto sink = make_sink(host, "otlp", settings({{"endpoint", server.url("/otlp/")}}));
     EXPECT_EQ(sink->describe(), "otlp (" + server.url("/otlp/") + ")");
     ASSERT_EQ(sink->send(sample_events(2), deadline_in(5s)).status, SendStatus::ok);
     auto requests = server.requests();

@@ -6,7 +6,7 @@ need protoc; need jq; need python3; need_npm_peers; python_with google.protobuf
 mkdir -p "$WORK/pyproto"
 protoc -I "$PROTO_ROOT" --python_out="$WORK/pyproto" "$PROTO_ROOT/$LOGSVC" \
   "$PROTO_ROOT"/opentelemetry/proto/{logs/v1/logs,common/v1/common,resource/v1/resource}.proto
-"$EMIT" otlp '{"endpoint":"@URL@","insecure":true,"protocol":"http/json"}' "$WORK/body.json" ||
+"$EMIT" otlp '{"endpoint":"@URL@","protocol":"http/json"}' "$WORK/body.json" ||
   fail "otlp plugin did not deliver to the capture server"
 grep -qi '^content-type: application/json' "$WORK/body.json.headers" || fail "Content-Type is not application/json"
 python3 "$PEERS/otlp_json_check.py" "$WORK/pyproto" "$WORK/body.json" || fail "strict OTLP/JSON parse failed"

@@ -3,7 +3,7 @@
 # it must parse, hold no unknown fields, and carry the records and attributes we sent.
 source "$(dirname "$0")/common.sh" "$@"
 need protoc; need_npm_peers
-"$EMIT" otlp '{"endpoint":"@URL@","insecure":true,"resource_attributes":{"deployment.environment":"ci"}}' "$WORK/body.pb" ||
+"$EMIT" otlp '{"endpoint":"@URL@","resource_attributes":{"deployment.environment":"ci"}}' "$WORK/body.pb" ||
   fail "otlp plugin did not deliver to the capture server"
 protoc -I "$PROTO_ROOT" --decode=$REQ "$PROTO_ROOT/$LOGSVC" < "$WORK/body.pb" > "$WORK/body.txt" ||
   fail "protoc could not decode the body ($WORK/body.pb)"
