@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of overt on Debian bookworm.
-# A no-op (no apt call at all) when everything is already installed.
+# A no-op (no apt or npm call at all) when everything is already installed.
 set -euo pipefail
 
 packages=(
@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes
   fiu-utils libfiu-dev       # fault injection
   nginx-light openssl curl jq file dpkg-dev ccache
+  nodejs                     # runs the npm peers of tests/peers (Prism, OTLP protos)
 )
 
 missing=()
@@ -23,13 +24,15 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# The npm peers of the backend tests (a no-op when tests/peers/node_modules is complete).
+bash "$(dirname "${BASH_SOURCE[0]}")/../tests/peers/install.sh"
