@@ -178,11 +178,11 @@ const std::map<std::string, PluginCase>& in_tree_cases() {
     static const std::map<std::string, PluginCase> cases = {
         {"file", {R"({"path":"@SCRATCH@/out.ndjson"})", {R"({})", R"({"path":42})"}}},
         {"stdout", {R"({"stream":"stderr"})", {R"({"stream":42})", R"({"stream":"nowhere"})"}}},
-        {"http", {R"({"endpoint":"http://127.0.0.1:9/ingest"})", {R"({})", R"({"endpoint":42})"}}},
-        {"otlp", {R"({"endpoint":"http://127.0.0.1:9"})", {R"({})", R"({"endpoint":42})"}}},
+        {"http", {R"({"endpoint":"https://127.0.0.1:9/ingest"})", {R"({})", R"({"endpoint":42})"}}},
+        {"otlp", {R"({"endpoint":"https://127.0.0.1:9"})", {R"({})", R"({"endpoint":42})"}}},
         {"datadog",
-         {R"({"api_key":"test-key","endpoint":"http://127.0.0.1:9/api/v2/logs"})", {R"({})", R"({"api_key":42})"}}},
-        {"posthog", {R"({"api_key":"phc_test","endpoint":"http://127.0.0.1:9/batch"})", {R"({})", R"({"api_key":42})"}}},
+         {R"({"api_key":"test-key","endpoint":"https://127.0.0.1:9/api/v2/logs"})", {R"({})", R"({"api_key":42})"}}},
+        {"posthog", {R"({"api_key":"phc_test","endpoint":"https://127.0.0.1:9/batch"})", {R"({})", R"({"api_key":42})"}}},
     };
     return cases;
 }
