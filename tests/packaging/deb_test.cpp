@@ -1,6 +1,7 @@
 // The .deb packages cpack made (fixture deb_build_test): names, control fields and files.
 // Plugins must land in the plugin dir compiled into libovert, so installing
 // overt-plugin-<name> is all it takes to use a backend.
+#include "consumer_run.hpp"
 #include "packaging_env.hpp"
 #include "process.hpp"
 
@@ -12,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace overt::packaging_test;
@@ -133,6 +135,46 @@ TEST(DebPackages, NoFileIsInTwoPackages) {
             EXPECT_TRUE(inserted) << file << " is in " << it->second << " and " << package;
         }
     }
+}
+
+// The packages as a user installs them: overt, overt-dev and overt-plugin-file unpacked into
+// one root, examples/consumer built against it with find_package and with pkg-config, and run
+// with the packaged file plugin.
+TEST(DebPackages, ConsumerBuildsAgainstTheUnpackedPackagesBothWays) {
+    ScratchDir root;
+    for (const char* package : {"overt", "overt-dev", "overt-plugin-file"}) {
+        fs::path deb;
+        for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR))
+            if (entry.path().extension() == ".deb" && entry.path().filename().string().rfind(std::string(package) + "_", 0) == 0)
+                deb = entry.path();
+        ASSERT_FALSE(deb.empty()) << "no " << package << "_*.deb in " << OVERT_DEB_DIR;
+        CommandResult unpacked = run("dpkg-deb -x " + shell_quote(deb.string()) + " " + shell_quote(root.path().string()));
+        ASSERT_EQ(unpacked.exit_code, 0) << unpacked.output;
+    }
+    const std::string prefix = root.path().string() + kPrefix;
+    const std::string libdir = root.path().string() + kLib;
+    const std::string plugin_dir = libdir + "/overt/plugins";
+    const std::string source = std::string(kSourceDir) + "/examples/consumer";
+    const std::string run_env = "CONSUMER_TELEMETRY=1 LD_LIBRARY_PATH=" + shell_quote(libdir);
+
+    const std::string cmake_binary = root / "consumer-cmake";
+    CommandResult configured = run(shell_quote(kCMake) + " -S " + shell_quote(source) + " -B " + shell_quote(cmake_binary) +
+                                   " -G Ninja -DCMAKE_PREFIX_PATH=" + shell_quote(prefix) +
+                                   " -DCMAKE_CXX_COMPILER=" + shell_quote(kCxxCompiler) +
+                                   " -DCMAKE_CXX_FLAGS=" + shell_quote(kCxxFlags) +
+                                   " -DCMAKE_EXE_LINKER_FLAGS=" + shell_quote(kExeLinkerFlags) + " && " +
+                                   shell_quote(kCMake) + " --build " + shell_quote(cmake_binary));
+    ASSERT_EQ(configured.exit_code, 0) << configured.output;
+    expect_consumer_events(ConsumerRun(cmake_binary + "/consumer", plugin_dir, run_env));
+
+    const std::string make_binary = root / "consumer-make";
+    fs::create_directories(make_binary);
+    CommandResult made = run("PKG_CONFIG_PATH=" + shell_quote(libdir + "/pkgconfig") + " CXX=" + shell_quote(kCxxCompiler) +
+                             " CXXFLAGS=" + shell_quote(kCxxFlags) + " LDFLAGS=" + shell_quote(kExeLinkerFlags) +
+                             " make -C " + shell_quote(make_binary) + " -f " + shell_quote(source + "/Makefile") +
+                             " VPATH=" + shell_quote(source));
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    expect_consumer_events(ConsumerRun(make_binary + "/consumer", plugin_dir, run_env));
 }
 
 }  // namespace

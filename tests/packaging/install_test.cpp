@@ -1,5 +1,6 @@
 // The installed tree: layout, the CMake package and pkg-config files as a consumer uses
 // them, the plugin template built against it, and the overt command finding that plugin.
+#include "consumer_run.hpp"
 #include "packaging_env.hpp"
 #include "process.hpp"
 
@@ -96,50 +97,6 @@ TEST_F(InstallTest, EveryPluginLandsInTheDefaultPluginDir) {
     ASSERT_FALSE(plugins.empty()) << "the build defines no plugins";
     for (const std::string& name : plugins)
         EXPECT_TRUE(fs::is_regular_file(plugin_dir() / ("libovert-" + name + ".so"))) << name;
-}
-
-// Runs examples/consumer with an overt.yaml sending to the installed file plugin, in a private
-// HOME/XDG tree, and returns the events it delivered (parsed NDJSON lines).
-class ConsumerRun {
-   public:
-    ConsumerRun(const std::string& executable, const fs::path& plugin_dir, const std::string& extra_env) {
-        // The file plugin takes its path as given (relative to the working directory): absolute.
-        std::ofstream(scratch_.path() / "overt.yaml") << "tool: {name: consumer, version: 1.0.0}\n"
-                                                         "backends:\n"
-                                                         "  - plugin: file\n"
-                                                         "    path: " << (scratch_ / "events.ndjson") << "\n";
-        const std::string env = "cd " + shell_quote(scratch_.path().string()) + " && env -u DO_NOT_TRACK -u CONSUMER_TELEMETRY HOME=" + shell_quote(scratch_ / "home") +
-                                " XDG_STATE_HOME=" + shell_quote(scratch_ / "state") +
-                                " XDG_CONFIG_HOME=" + shell_quote(scratch_ / "config") +
-                                " OVERT_PLUGIN_PATH=" + shell_quote(plugin_dir.string()) + " " + extra_env + " ";
-        result = run(env + shell_quote(executable) + " " + shell_quote(scratch_ / "overt.yaml"));
-        std::ifstream in(scratch_.path() / "events.ndjson");
-        for (std::string line; std::getline(in, line);) events.push_back(nlohmann::json::parse(line, nullptr, false));
-    }
-
-    bool delivered(const std::string& type, const std::string& name) const {
-        for (const auto& event : events)
-            if (event.is_object() && event.value("type", "") == type && event.value("name", "") == name) return true;
-        return false;
-    }
-    std::string dump() const {
-        std::string out = result.output + "\nevents:\n";
-        for (const auto& event : events) out += event.dump() + "\n";
-        return out;
-    }
-
-    CommandResult result;
-    std::vector<nlohmann::json> events;
-
-   private:
-    ScratchDir scratch_;
-};
-
-void expect_consumer_events(const ConsumerRun& consented) {
-    ASSERT_EQ(consented.result.exit_code, 0) << consented.dump();
-    EXPECT_EQ(consented.events.size(), 2u) << consented.dump();
-    EXPECT_TRUE(consented.delivered("command.invocation", "consumer run")) << consented.dump();
-    EXPECT_TRUE(consented.delivered("feature.used", "export")) << consented.dump();
 }
 
 TEST_F(InstallTest, ConsumerBuildsWithFindPackageAndDeliversOnlyWithConsent) {
