@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
+#include <string>
+
 #include "nginx_peer.hpp"
 #include "test_support.hpp"
 
@@ -23,14 +26,25 @@ constexpr const char* kLocations = R"(
 
 class Nginx : public ::testing::Test {
    protected:
-    static void SetUpTestSuite() { peer_ = new NginxPeer(kLocations); }
+    static void SetUpTestSuite() {
+        try {
+            peer_ = new NginxPeer(kLocations);
+        } catch (const std::exception& e) {
+            start_error_ = e.what();
+        }
+    }
     static void TearDownTestSuite() {
         delete peer_;
         peer_ = nullptr;
     }
+    void SetUp() override {
+        if (!peer_) FAIL() << "nginx did not start: " << start_error_;  // fail loudly, never skip
+    }
     static NginxPeer* peer_;
+    static std::string start_error_;
     PluginHost host = make_test_host();
 };
+std::string Nginx::start_error_;
 NginxPeer* Nginx::peer_ = nullptr;
 
 TEST_F(Nginx, AcceptedBatchIsOk) {

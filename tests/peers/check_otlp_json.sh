@@ -15,4 +15,12 @@ violations=$(jq -c -f "$PEERS/otlp-json-rules.jq" "$WORK/body.json")
 [ "$(jq '[.resourceLogs[].scopeLogs[].logRecords[]] | length' "$WORK/body.json")" = 3 ] || fail "expected 3 logRecords"
 [ "$(jq -r '.resourceLogs[0].scopeLogs[0].logRecords[0].attributes[] | select(.key=="command.duration_ms") | .value.intValue' "$WORK/body.json")" = 142 ] ||
   fail "command.duration_ms is not intValue \"142\""
+# Controls: the same checks must catch an unknown key, a snake_case key and a string enum.
+jq '.resourceLogs[0].bogusField = 1' "$WORK/body.json" > "$WORK/unknown.json"
+python3 "$PEERS/otlp_json_check.py" "$WORK/pyproto" "$WORK/unknown.json" >/dev/null && fail "strict parse accepted an unknown key"
+jq '.resourceLogs[0].scopeLogs[0].logRecords[0] |= (.severity_number = .severityNumber | del(.severityNumber))' \
+  "$WORK/body.json" > "$WORK/snake.json"
+[ "$(jq -c -f "$PEERS/otlp-json-rules.jq" "$WORK/snake.json")" != "[]" ] || fail "jq rules missed a snake_case key"
+jq '.resourceLogs[0].scopeLogs[0].logRecords[0].severityNumber = "SEVERITY_NUMBER_INFO"' "$WORK/body.json" > "$WORK/enum.json"
+[ "$(jq -c -f "$PEERS/otlp-json-rules.jq" "$WORK/enum.json")" != "[]" ] || fail "jq rules missed a string enum"
 echo "ok: OTLP/JSON body parsed strictly and follows the OTLP JSON rules"

@@ -7,4 +7,11 @@ need python3; need jq; python_with jsonschema
 python3 "$PEERS/json_schema_check.py" "$PEERS/posthog-batch.schema.json" "$WORK/body.json" || fail "not a valid capture batch"
 [ "$(jq '.batch | length' "$WORK/body.json")" = 3 ] || fail "expected 3 batch items"
 [ "$(jq -r '.batch[0].properties.tool_name' "$WORK/body.json")" = mytool ] || fail "metadata overwrote tool_name"
+# Controls: the schema must refuse a batch without api_key and an item with a malformed uuid.
+jq 'del(.api_key)' "$WORK/body.json" > "$WORK/no-key.json"
+python3 "$PEERS/json_schema_check.py" "$PEERS/posthog-batch.schema.json" "$WORK/no-key.json" >/dev/null &&
+  fail "the schema accepted a batch without api_key"
+jq '.batch[0].uuid = "not-a-uuid"' "$WORK/body.json" > "$WORK/bad-uuid.json"
+python3 "$PEERS/json_schema_check.py" "$PEERS/posthog-batch.schema.json" "$WORK/bad-uuid.json" >/dev/null &&
+  fail "the schema accepted a malformed uuid"
 echo "ok: posthog batch body matches the capture schema"
