@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds overt and runs the whole test suite under each preset: release, ASan+UBSan, TSan.
+# Builds overt and runs the whole test suite under each preset: release, ASan+UBSan, TSan,
+# then a short run of each libFuzzer target (clang, ASan+UBSan).
 # OVERT_TEST_PRESETS="release" limits the run (e.g. for a quick local check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-presets=(${OVERT_TEST_PRESETS:-release asan tsan})
+presets=(${OVERT_TEST_PRESETS:-release asan tsan fuzz})
 total_passed=0
 total_failed=0
 summary=()
