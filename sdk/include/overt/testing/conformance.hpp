@@ -186,7 +186,7 @@ class EventBatch {
     explicit EventBatch(size_t count) : storage_(count), events_(count) {
         for (size_t i = 0; i < count; ++i) {
             Strings& s = storage_[i];
-            char id[40];
+            char id[48];
             std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012zx", i);
             s.event_id = id;
             s.name = "conformance-" + std::to_string(i);
