@@ -8,6 +8,7 @@
 #include "spill/spill_store.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,7 +48,12 @@ struct Collector::Impl {
     std::map<std::string, uint64_t> own_files;  // spill file -> events, counted in `spilled`
     PersistedCounters persisted_base;           // counters already added to counters.json
 
-    std::timed_mutex flush_mutex;               // one flush at a time per process
+    // One flush at a time per process. A flag and a condition variable rather than a
+    // timed_mutex: close() waits with a deadline, and TSan (GCC 12) does not intercept
+    // pthread_mutex_clocklock, so it would report every such unlock.
+    std::mutex flush_turn_mutex;
+    std::condition_variable flush_turn_free;
+    bool flush_running = false;
     bool flush_busy_at_exit = false;            // close() found another flush running (see flush.cpp)
     std::atomic<uint64_t> drop_generation{0};   // drop() bumps it: queued retries give up
     std::atomic<bool> closed{false};

@@ -229,6 +229,37 @@ void flush_spill_file(FlushContext& ctx, const std::string& name) {
     }
 }
 
+// Holds the collector's one flush turn while alive.
+class FlushTurn {
+   public:
+    explicit FlushTurn(Collector::Impl& impl) : impl_(impl) {}
+    ~FlushTurn() {
+        if (!held_) return;
+        {
+            std::lock_guard lock(impl_.flush_turn_mutex);
+            impl_.flush_running = false;
+        }
+        impl_.flush_turn_free.notify_all();
+    }
+    FlushTurn(const FlushTurn&) = delete;
+    FlushTurn& operator=(const FlushTurn&) = delete;
+    void wait() {
+        std::unique_lock lock(impl_.flush_turn_mutex);
+        impl_.flush_turn_free.wait(lock, [this] { return !impl_.flush_running; });
+        impl_.flush_running = held_ = true;
+    }
+    bool wait_until(Deadline deadline) {
+        std::unique_lock lock(impl_.flush_turn_mutex);
+        if (!impl_.flush_turn_free.wait_until(lock, deadline, [this] { return !impl_.flush_running; })) return false;
+        impl_.flush_running = held_ = true;
+        return true;
+    }
+
+   private:
+    Collector::Impl& impl_;
+    bool held_ = false;
+};
+
 // The buffer's batch: every sink in turn; what some sink still owes is grouped by the set of
 // sinks owing it and re-spilled (at_least_once) or dropped (at_most_once).
 void flush_batch(FlushContext& ctx, std::vector<Event> batch, bool at_exit) {
@@ -331,12 +362,12 @@ FlushReport Collector::Impl::flush(delivery::DeliveryLimits limits, bool at_exit
     const Deadline deadline = limits.deadline;
     FlushReport report;
     if (!enabled) return report;
-    std::unique_lock flush_lock(flush_mutex, std::defer_lock);
+    FlushTurn turn(*this);
     if (!at_exit) {
-        flush_lock.lock();
+        turn.wait();
         // close() ran while this flush waited: the sinks are being released.
         if (closed.load()) return report;
-    } else if (!flush_lock.try_lock_until(deadline)) {
+    } else if (!turn.wait_until(deadline)) {
         // Another thread's flush is still sending (its deadline may be far off): close() must
         // not wait for it. What is buffered goes to disk for a later run instead.
         flush_busy_at_exit = true;
