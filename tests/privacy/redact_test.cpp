@@ -91,8 +91,13 @@ TEST_F(RedactTest, LongTokens) {
 TEST_F(RedactTest, HomeDirectory) {
     EXPECT_EQ(redact("open /home/alice/project/x.txt"), "open ~/project/x.txt");
     EXPECT_EQ(redact("/home/alice"), "~");
-    // Another user's home that merely starts with the same text survives.
-    EXPECT_EQ(redact("/home/alicebob/x"), "/home/alicebob/x");
+    // Another account's home is not "~", but its name is a user name all the same.
+    EXPECT_EQ(redact("/home/alicebob/x"), "/home/<user>/x");
+    EXPECT_EQ(redact("cp /home/bob/a.txt /Users/carol/b.txt"), "cp /home/<user>/a.txt /Users/<user>/b.txt");
+    EXPECT_EQ(redact("file:///home/bob"), "file:///home/<user>");
+    // Not a home directory: left alone.
+    EXPECT_EQ(redact("/srv/home/data /usr/share/homes"), "/srv/home/data /usr/share/homes");
+    EXPECT_EQ(redact("/home/"), "/home/");
 }
 
 TEST_F(RedactTest, UserName) {

@@ -236,6 +236,31 @@ std::string home_paths(std::string_view text, const std::string& home) {
     });
 }
 
+// Any other account's home (/home/<name>, /Users/<name>) names a person too: the name segment
+// becomes <user>. Runs after the current user's home became "~".
+std::string other_home_paths(std::string_view text) {
+    std::string out;
+    size_t copied = 0;
+    for (std::string_view prefix : {std::string_view("/home/"), std::string_view("/Users/")}) {
+        std::string_view source = out.empty() ? text : std::string_view(out);
+        std::string next;
+        copied = 0;
+        for (size_t at = source.find(prefix); at != std::string_view::npos; at = source.find(prefix, at + 1)) {
+            if (at < copied || (at > 0 && is_path_char(source[at - 1]))) continue;
+            const size_t begin = at + prefix.size();
+            size_t end = begin;
+            while (end < source.size() && is_path_char(source[end])) ++end;
+            if (end == begin) continue;
+            next.append(source.substr(copied, begin - copied)).append("<user>");
+            copied = end;
+        }
+        if (copied == 0) continue;
+        next.append(source.substr(copied));
+        out = std::move(next);
+    }
+    return out.empty() ? std::string(text) : out;
+}
+
 std::string user_names(std::string_view text, const std::string& user) {
     return replace_literal(text, user, "<user>", [](std::string_view t, size_t begin, size_t end) {
         return (begin == 0 || !is_word(t[begin - 1])) && (end == t.size() || !is_word(t[end]));
@@ -377,6 +402,7 @@ std::string redact(std::string_view text) {
     const auto& identity = privacy::current_identity();
     for (const auto& home : identity.home_dirs)
         if (out.find(home) != std::string::npos) out = home_paths(out, home);
+    if (out.find("/home/") != std::string::npos || out.find("/Users/") != std::string::npos) out = other_home_paths(out);
     for (const auto& user : identity.user_names)
         if (out.find(user) != std::string::npos) out = user_names(out, user);
     if (has_at) out = email_addresses(out);
