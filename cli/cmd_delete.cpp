@@ -66,8 +66,9 @@ bool request_deletion(const Config& config, const std::string& data_dir, const s
     for (const auto& problem : problems) std::cout << "Deletion request NOT sent: backend unavailable: " << problem << "\n";
     if (sinks.empty() && problems.empty())
         std::cout << "Deletion request NOT sent: no backend is configured and no data dir is usable.\n";
+    const auto origin = std::make_shared<const Origin>(make_origin(machine_id, config.tool_name, config.tool_version));
     for (const auto& sink : sinks) {
-        const DeletionOutcome outcome = make_event_deletion_requestor(sink)->request(machine_id, deadline);
+        const DeletionOutcome outcome = make_event_deletion_requestor(sink, origin)->request(machine_id, deadline);
         std::cout << (outcome.sent ? "Deletion request sent: " : "Deletion request NOT sent: ") << outcome.message
                   << "\n";
         all_sent = all_sent && outcome.sent;

@@ -418,6 +418,7 @@ TEST(CliDelete, WithoutEndpointSendsADeletionEventThroughTheFileBackendAndSaysSo
     const auto event = nlohmann::json::parse(lines[0]);
     EXPECT_EQ(event["type"], "data.deletion_request");
     EXPECT_EQ(event["machine_id"], machine_id);
+    EXPECT_EQ(event["tool_name"], "overt-demo") << "the receiver must know which tool's data to delete";
     EXPECT_THAT(read_file(sandbox.consent_file()), HasSubstr("enabled: false"));
 }
 

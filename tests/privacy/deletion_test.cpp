@@ -169,6 +169,21 @@ TEST(EventDeletion, OneDeletionEventWithTheMachineId) {
     EXPECT_GT(event.timestamp_unix_nano, 0);
 }
 
+TEST(EventDeletion, CarriesTheToolsOriginWithTheRequestedMachineId) {
+    auto sink = std::make_shared<RecordingSink>(overt::SendResult::ok());
+    auto origin = std::make_shared<overt::Origin>();
+    origin->tool_name = "mytool";
+    origin->version = "1.2.3";
+    origin->machine_id = "someone-else";
+    ASSERT_TRUE(overt::make_event_deletion_requestor(sink, origin)->request("abc123", soon()).sent);
+    ASSERT_EQ(sink->batches.size(), 1u);
+    const auto& event = sink->batches[0].at(0);
+    EXPECT_EQ(event.origin->tool_name, "mytool");
+    EXPECT_EQ(event.origin->version, "1.2.3");
+    EXPECT_EQ(event.origin->machine_id, "abc123");
+    EXPECT_EQ(origin->machine_id, "someone-else") << "the caller's origin is not modified";
+}
+
 TEST(EventDeletion, SinkFailureIsNotSent) {
     for (auto status : {overt::SendStatus::retry, overt::SendStatus::rejected, overt::SendStatus::fatal}) {
         overt::SendResult result;

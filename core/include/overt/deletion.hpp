@@ -37,7 +37,10 @@ std::unique_ptr<DeletionRequestor> make_http_deletion_requestor(
     std::string endpoint, std::shared_ptr<transport::HttpService> http);
 
 // One data.deletion_request event named deletion_request through the sink; sent = sink ok.
-std::unique_ptr<DeletionRequestor> make_event_deletion_requestor(std::shared_ptr<Sink> sink);
+// `origin` (tool, version, os...) is the process's own, so receivers can tell which tool asks;
+// its machine id is replaced by the one requested.
+std::unique_ptr<DeletionRequestor> make_event_deletion_requestor(std::shared_ptr<Sink> sink,
+                                                                 std::shared_ptr<const Origin> origin = nullptr);
 
 // The seed's mailto URL; exposed for tests and for printing.
 std::string deletion_mailto_url(std::string_view address, std::string_view tool_name,

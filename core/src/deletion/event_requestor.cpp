@@ -10,7 +10,8 @@ namespace {
 
 class EventDeletionRequestor final : public DeletionRequestor {
    public:
-    explicit EventDeletionRequestor(std::shared_ptr<Sink> sink) : sink_(std::move(sink)) {}
+    EventDeletionRequestor(std::shared_ptr<Sink> sink, std::shared_ptr<const Origin> origin)
+        : sink_(std::move(sink)), origin_(std::move(origin)) {}
 
     DeletionOutcome request(std::string_view machine_id, Deadline deadline) override {
         if (!sink_) return {false, "no backend to send the deletion request to"};
@@ -21,7 +22,7 @@ class EventDeletionRequestor final : public DeletionRequestor {
                                         .count();
         event.type = std::string(event_type::deletion_request);
         event.name = "deletion_request";
-        auto origin = std::make_shared<Origin>();
+        auto origin = origin_ ? std::make_shared<Origin>(*origin_) : std::make_shared<Origin>();
         origin->machine_id = std::string(machine_id);
         event.origin = std::move(origin);
         SendResult result;
@@ -40,12 +41,14 @@ class EventDeletionRequestor final : public DeletionRequestor {
 
    private:
     std::shared_ptr<Sink> sink_;
+    std::shared_ptr<const Origin> origin_;
 };
 
 }  // namespace
 
-std::unique_ptr<DeletionRequestor> make_event_deletion_requestor(std::shared_ptr<Sink> sink) {
-    return std::make_unique<EventDeletionRequestor>(std::move(sink));
+std::unique_ptr<DeletionRequestor> make_event_deletion_requestor(std::shared_ptr<Sink> sink,
+                                                                 std::shared_ptr<const Origin> origin) {
+    return std::make_unique<EventDeletionRequestor>(std::move(sink), std::move(origin));
 }
 
 }  // namespace overt
