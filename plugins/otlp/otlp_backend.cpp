@@ -59,11 +59,10 @@ class OtlpBackend final : public sdk::Backend {
         auto observed = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                   std::chrono::system_clock::now().time_since_epoch())
                                                   .count());
-        auto request_model = otlp::build_request(events, encoder_, observed);
-        std::string body = json_ ? otlp::encode_json(request_model, encoder_)
-                                 : otlp::encode_protobuf(request_model, encoder_);
+        if (json_) body_ = otlp::encode_json(otlp::build_request(events, encoder_, observed), encoder_);
+        else protobuf_.encode(events, encoder_, observed, body_);  // reuses body_'s capacity
         sdk::HttpRequest request =
-            transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body);
+            transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body_);
         request.gzip = gzip_;
         request.deadline_ns = transport_.request_deadline(host_, deadline_ns);
         return sdk::result_from_http(host_.post(request), "otlp export to " + url_);
@@ -79,6 +78,8 @@ class OtlpBackend final : public sdk::Backend {
     bool gzip_ = false;
     net::TransportOptions transport_;
     otlp::EncoderOptions encoder_;
+    otlp::ProtobufEncoder protobuf_;
+    std::string body_;  // the last request body, kept for its capacity
 };
 
 }  // namespace

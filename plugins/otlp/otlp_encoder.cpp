@@ -6,23 +6,21 @@
 #include <array>
 #include <string_view>
 
-#include "protobuf_writer.hpp"
-
 namespace overt::otlp {
 namespace {
-
-constexpr std::string_view kScopeName = "overt";
-constexpr int kSeverityInfo = 9;  // SEVERITY_NUMBER_INFO
-constexpr std::string_view kSeverityText = "INFO";
 
 constexpr std::array<std::string_view, 14> kStandardKeys = {
     "event.name",  "event.type", "tool.name",  "tool.version",        "host.arch",         "os.type",
     "os.version",  "go.version", "machine.id", "command.duration_ms", "command.exit_code", "command.args",
     "command.error", "event.id"};
 
+}  // namespace
+
 bool is_standard_key(std::string_view key) {
     return std::find(kStandardKeys.begin(), kStandardKeys.end(), key) != kStandardKeys.end();
 }
+
+namespace {
 
 Attribute string_attribute(std::string key, std::string_view value) {
     Attribute a;
@@ -87,24 +85,6 @@ std::vector<Attribute> resource_attributes(const overt_event& e, const EncoderOp
     return out;
 }
 
-// --- protobuf (field numbers from opentelemetry-proto v1.4.0) ---
-
-void write_any_value(ProtobufWriter& w, uint32_t field, const Attribute& a) {
-    ProtobufWriter value;  // AnyValue
-    if (a.is_int) value.int64_field(3, a.int_value);
-    else value.bytes_field(1, a.string_value);
-    w.message_field(field, value);
-}
-
-void write_attributes(ProtobufWriter& w, uint32_t field, const std::vector<Attribute>& attributes) {
-    for (const auto& a : attributes) {
-        ProtobufWriter kv;  // KeyValue
-        kv.bytes_field(1, a.key);
-        write_any_value(kv, 2, a);
-        w.message_field(field, kv);
-    }
-}
-
 // --- OTLP/JSON: lowerCamelCase keys, int64 as strings, integer enums ---
 
 nlohmann::json json_any_value(const Attribute& a) {
@@ -134,39 +114,6 @@ std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions
         request[index].records.push_back(to_log_record(e, observed));
     }
     return request;
-}
-
-std::string encode_protobuf(const std::vector<ResourceLogs>& request, const EncoderOptions& options) {
-    ProtobufWriter export_request;
-    for (const auto& resource_logs : request) {
-        ProtobufWriter resource;
-        write_attributes(resource, 1, resource_logs.resource_attributes);
-
-        ProtobufWriter scope;  // InstrumentationScope
-        scope.bytes_field(1, kScopeName);
-        if (!options.scope_version.empty()) scope.bytes_field(2, options.scope_version);
-
-        ProtobufWriter scope_logs;
-        scope_logs.message_field(1, scope);
-        for (const auto& record : resource_logs.records) {
-            ProtobufWriter log;
-            log.fixed64_field(1, record.time_unix_nano);
-            log.varint_field(2, kSeverityInfo);
-            log.bytes_field(3, kSeverityText);
-            ProtobufWriter body;
-            body.bytes_field(1, record.body);
-            log.message_field(5, body);
-            write_attributes(log, 6, record.attributes);
-            log.fixed64_field(11, record.observed_time_unix_nano);
-            scope_logs.message_field(2, log);
-        }
-
-        ProtobufWriter entry;  // ResourceLogs
-        entry.message_field(1, resource);
-        entry.message_field(2, scope_logs);
-        export_request.message_field(1, entry);
-    }
-    return export_request.take();
 }
 
 std::string encode_json(const std::vector<ResourceLogs>& request, const EncoderOptions& options) {

@@ -6,10 +6,19 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace overt::otlp {
+
+inline constexpr std::string_view kScopeName = "overt";
+inline constexpr int kSeverityInfo = 9;  // SEVERITY_NUMBER_INFO
+inline constexpr std::string_view kSeverityText = "INFO";
+
+// A seed attribute name (event.name, tool.name, ...): a metadata key equal to one is renamed
+// "metadata.<key>" so it never shadows it.
+bool is_standard_key(std::string_view key);
 
 struct Attribute {
     std::string key;
@@ -41,7 +50,30 @@ struct EncoderOptions {
 std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options,
                                         uint64_t observed_time_unix_nano);
 
-std::string encode_protobuf(const std::vector<ResourceLogs>& request, const EncoderOptions& options);
 std::string encode_json(const std::vector<ResourceLogs>& request, const EncoderOptions& options);
+
+// The same request as protobuf, straight from the events (no intermediate model): record and
+// message sizes are computed first, then every byte is written once into `out`, whose
+// capacity is kept across calls. Scratch space is kept too, so reuse one encoder per backend.
+class ProtobufEncoder {
+   public:
+    void encode(sdk::Events events, const EncoderOptions& options, uint64_t observed_time_unix_nano,
+                std::string& out);
+
+   private:
+    struct Resource {
+        std::string_view tool_name;
+        std::string_view version;
+        size_t attributes_size = 0;  // of the Resource message
+        size_t scope_logs_size = 0;  // of the ScopeLogs message
+        size_t record_count = 0;
+        size_t first_record = 0;     // into order_
+    };
+    std::vector<Resource> resources_;
+    std::vector<uint32_t> resource_of_;  // per event
+    std::vector<uint32_t> order_;        // event indices grouped by resource, first-seen order
+    std::vector<size_t> record_sizes_;   // per event
+    std::vector<size_t> placed_;         // per resource, while filling order_
+};
 
 }  // namespace overt::otlp

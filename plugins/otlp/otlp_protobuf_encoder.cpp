@@ -1,0 +1,202 @@
+// ExportLogsServiceRequest as protobuf (field numbers from opentelemetry-proto v1.4.0), encoded
+// in two passes over the events: first every record's and message's size, then the bytes,
+// each written once at its final place. The attributes are visited from the event's views by
+// both passes, so no attribute, key or joined-args string is ever built.
+#include "otlp_encoder.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "protobuf_writer.hpp"
+
+namespace overt::otlp {
+namespace {
+
+using sdk::view;
+
+// An attribute key as written: "metadata." + the key for a metadata key that shadows a
+// standard one.
+struct Key {
+    std::string_view prefix;
+    std::string_view name;
+    size_t size() const noexcept { return prefix.size() + name.size(); }
+};
+
+// command.args: the arguments joined by single spaces.
+struct JoinedArgs {
+    const overt_str* args;
+    size_t count;
+    size_t size() const noexcept {
+        size_t size = count - 1;  // separators; count > 0
+        for (size_t i = 0; i < count; ++i) size += args[i].size;
+        return size;
+    }
+};
+
+// The seed's attributes (seed §5.5) plus event.id and the metadata, in the order the JSON
+// encoder writes them too. `visit(Key, value)` with a string_view, int64_t or JoinedArgs value.
+template <typename Visit>
+void for_each_attribute(const overt_event& e, Visit&& visit) {
+    visit(Key{{}, "event.name"}, view(e.name));
+    visit(Key{{}, "event.type"}, view(e.type));
+    visit(Key{{}, "tool.name"}, view(e.tool_name));
+    visit(Key{{}, "tool.version"}, view(e.version));
+    visit(Key{{}, "host.arch"}, view(e.arch));
+    visit(Key{{}, "os.type"}, view(e.os));
+    visit(Key{{}, "os.version"}, view(e.os_version));
+    visit(Key{{}, "go.version"}, view(e.runtime_version));
+    visit(Key{{}, "machine.id"}, view(e.machine_id));
+    visit(Key{{}, "command.duration_ms"}, int64_t{e.duration_ms});
+    visit(Key{{}, "command.exit_code"}, int64_t{e.exit_code});
+    if (e.args_count > 0) visit(Key{{}, "command.args"}, JoinedArgs{e.args, e.args_count});
+    if (e.error.size > 0) visit(Key{{}, "command.error"}, view(e.error));
+    visit(Key{{}, "event.id"}, view(e.event_id));
+    for (size_t i = 0; i < e.metadata_count; ++i) {
+        const std::string_view key = view(e.metadata[i].key);
+        visit(Key{is_standard_key(key) ? "metadata." : "", key}, view(e.metadata[i].value));
+    }
+}
+
+// --- sizes ---
+
+// AnyValue: string_value = 1, int_value = 3.
+size_t any_value_size(std::string_view value) { return length_delimited_size(1, value.size()); }
+size_t any_value_size(int64_t value) { return varint_field_size(3, static_cast<uint64_t>(value)); }
+size_t any_value_size(const JoinedArgs& value) { return length_delimited_size(1, value.size()); }
+
+// KeyValue: key = 1, value = 2.
+template <typename Value>
+size_t key_value_size(const Key& key, const Value& value) {
+    return length_delimited_size(1, key.size()) + length_delimited_size(2, any_value_size(value));
+}
+
+// LogRecord: time_unix_nano = 1, severity_number = 2, severity_text = 3, body = 5,
+// attributes = 6, observed_time_unix_nano = 11.
+size_t log_record_size(const overt_event& e) {
+    size_t size = fixed64_field_size(1) + varint_field_size(2, kSeverityInfo) +
+                  length_delimited_size(3, kSeverityText.size()) +
+                  length_delimited_size(5, any_value_size(view(e.name))) + fixed64_field_size(11);
+    for_each_attribute(e, [&size](const Key& key, const auto& value) {
+        size += length_delimited_size(6, key_value_size(key, value));
+    });
+    return size;
+}
+
+// InstrumentationScope: name = 1, version = 2.
+size_t scope_size(const EncoderOptions& options) {
+    size_t size = length_delimited_size(1, kScopeName.size());
+    if (!options.scope_version.empty()) size += length_delimited_size(2, options.scope_version.size());
+    return size;
+}
+
+// Resource attributes (Resource.attributes = 1): service.name and service.version from the
+// first event of the resource unless configured, then the configured ones.
+template <typename Visit>
+void for_each_resource_attribute(std::string_view tool_name, std::string_view version, const EncoderOptions& options,
+                                 Visit&& visit) {
+    auto configured = [&](std::string_view key) {
+        return std::any_of(options.resource_attributes.begin(), options.resource_attributes.end(),
+                           [&](const auto& kv) { return kv.first == key; });
+    };
+    if (!configured("service.name")) visit(Key{{}, "service.name"}, tool_name);
+    if (!configured("service.version")) visit(Key{{}, "service.version"}, version);
+    for (const auto& [key, value] : options.resource_attributes) visit(Key{{}, key}, std::string_view(value));
+}
+
+// --- bytes ---
+
+void write_any_value(ProtobufWriter& w, std::string_view value) { w.bytes_field(1, value); }
+void write_any_value(ProtobufWriter& w, int64_t value) { w.int64_field(3, value); }
+void write_any_value(ProtobufWriter& w, const JoinedArgs& value) {
+    w.length_prefix(1, value.size());
+    for (size_t i = 0; i < value.count; ++i) {
+        if (i) w.raw(" ");
+        w.raw(view(value.args[i]));
+    }
+}
+
+template <typename Value>
+void write_key_value(ProtobufWriter& w, uint32_t field, const Key& key, const Value& value) {
+    w.length_prefix(field, key_value_size(key, value));
+    w.length_prefix(1, key.size());
+    w.raw(key.prefix);
+    w.raw(key.name);
+    w.length_prefix(2, any_value_size(value));
+    write_any_value(w, value);
+}
+
+void write_log_record(ProtobufWriter& w, const overt_event& e, uint64_t observed) {
+    w.fixed64_field(1, static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano)));
+    w.varint_field(2, kSeverityInfo);
+    w.bytes_field(3, kSeverityText);
+    w.length_prefix(5, any_value_size(view(e.name)));
+    write_any_value(w, view(e.name));
+    for_each_attribute(e, [&w](const Key& key, const auto& value) { write_key_value(w, 6, key, value); });
+    w.fixed64_field(11, observed);
+}
+
+}  // namespace
+
+void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, uint64_t observed,
+                             std::string& out) {
+    // Group events by (tool name, version) in first-seen order; usually there is one group.
+    resources_.clear();
+    resource_of_.resize(events.size());
+    record_sizes_.resize(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+        const overt_event& e = events[i];
+        const std::string_view tool_name = view(e.tool_name), version = view(e.version);
+        auto it = std::find_if(resources_.begin(), resources_.end(), [&](const Resource& r) {
+            return r.tool_name == tool_name && r.version == version;
+        });
+        if (it == resources_.end()) it = resources_.insert(resources_.end(), Resource{tool_name, version});
+        resource_of_[i] = static_cast<uint32_t>(it - resources_.begin());
+        ++it->record_count;
+        record_sizes_[i] = log_record_size(e);
+        it->scope_logs_size += length_delimited_size(2, record_sizes_[i]);
+    }
+
+    // Pass 1 (rest): message sizes, and the events in resource order.
+    const size_t scope = scope_size(options);
+    size_t total = 0;
+    size_t next_record = 0;
+    for (Resource& r : resources_) {
+        for_each_resource_attribute(r.tool_name, r.version, options, [&r](const Key& key, std::string_view value) {
+            r.attributes_size += length_delimited_size(1, key_value_size(key, value));
+        });
+        r.scope_logs_size += length_delimited_size(1, scope);
+        total += length_delimited_size(1, length_delimited_size(1, r.attributes_size) +
+                                              length_delimited_size(2, r.scope_logs_size));
+        r.first_record = next_record;
+        next_record += r.record_count;
+    }
+    order_.resize(events.size());
+    placed_.assign(resources_.size(), 0);
+    for (size_t i = 0; i < events.size(); ++i) {
+        const uint32_t r = resource_of_[i];
+        order_[resources_[r].first_record + placed_[r]++] = static_cast<uint32_t>(i);
+    }
+
+    // Pass 2: the bytes.
+    out.resize(total);
+    ProtobufWriter w(out.data());
+    for (const Resource& r : resources_) {
+        w.length_prefix(1, length_delimited_size(1, r.attributes_size) + length_delimited_size(2, r.scope_logs_size));
+        w.length_prefix(1, r.attributes_size);  // ResourceLogs.resource
+        for_each_resource_attribute(r.tool_name, r.version, options, [&w](const Key& key, std::string_view value) {
+            write_key_value(w, 1, key, value);
+        });
+        w.length_prefix(2, r.scope_logs_size);  // ResourceLogs.scope_logs
+        w.length_prefix(1, scope);              // ScopeLogs.scope
+        w.bytes_field(1, kScopeName);
+        if (!options.scope_version.empty()) w.bytes_field(2, options.scope_version);
+        for (size_t k = 0; k < r.record_count; ++k) {
+            const uint32_t i = order_[r.first_record + k];
+            w.length_prefix(2, record_sizes_[i]);  // ScopeLogs.log_records
+            write_log_record(w, events[i], observed);
+        }
+    }
+    assert(w.cursor() == out.data() + out.size());
+}
+
+}  // namespace overt::otlp
