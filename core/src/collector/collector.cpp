@@ -174,11 +174,13 @@ void Collector::track_command_extended(std::string_view name, std::span<const st
 }
 
 uint64_t Collector::Impl::spill(std::vector<Event> events, const std::vector<std::string>& pending,
-                                std::string_view fallback_reason) {
+                                std::string_view fallback_reason, const SpillOptions& options) {
     if (events.empty()) return 0;
     std::vector<spill::WrittenFile> written;
     std::string error = "no data dir";
-    if (store) written = store->write(events, pending, error);
+    if (store) written = store->write(events, pending, error, options.durability);
+    if (options.written_names)
+        for (const auto& file : written) options.written_names->push_back(file.name);
     uint64_t spilled = 0;
     for (const auto& file : written) spilled += file.event_count;
     uint64_t lost = events.size() - spilled;
@@ -192,7 +194,7 @@ uint64_t Collector::Impl::spill(std::vector<Event> events, const std::vector<std
     if (lost)
         detail::logger()->error("overt: {} event(s) of {} could not be spilled and are dropped ({}): {}", lost,
                                 config.tool_name, fallback_reason, error);
-    if (!written.empty()) enforce_caps();
+    if (!written.empty() && options.apply_caps) enforce_caps();
     return spilled;
 }
 

@@ -71,8 +71,18 @@ struct Collector::Impl {
     // Writes `events` (owed to `pending`) to disk, applies the caps, updates counters (the
     // events move from buffered to spilled). With no store or on failure, the events are
     // dropped with `fallback_reason`. Returns the number spilled.
+    // The exit hand-off writes without fsync and leaves the caps to its background helper.
+    struct SpillOptions {
+        spill::Durability durability = spill::Durability::fsync;
+        bool apply_caps = true;
+        std::vector<std::string>* written_names = nullptr;  // filled with the files written
+    };
     uint64_t spill(std::vector<Event> events, const std::vector<std::string>& pending,
-                   std::string_view fallback_reason);
+                   std::string_view fallback_reason, const SpillOptions& options);
+    uint64_t spill(std::vector<Event> events, const std::vector<std::string>& pending,
+                   std::string_view fallback_reason) {
+        return spill(std::move(events), pending, fallback_reason, SpillOptions{});
+    }
     void enforce_caps();
     FlushReport flush(delivery::DeliveryLimits limits, bool at_exit);
     void persist_counters();

@@ -102,8 +102,8 @@ Claim::~Claim() {
 
 SpillStore::SpillStore(fs::path dir, std::string tool) : dir_(std::move(dir)), tool_(std::move(tool)) {}
 
-bool SpillStore::write_file_atomically(const std::string& final_name, std::string_view text,
-                                       std::string& error) const {
+bool SpillStore::write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
+                                       Durability durability) const {
     std::error_code ec;
     if (!fs::exists(dir_, ec)) {
         fs::create_directories(dir_, ec);
@@ -123,7 +123,7 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
         error = "cannot create " + temp_path.string() + ": " + errno_text(errno);
         return false;
     }
-    bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+    bool ok = write_all(fd, text) && (durability == Durability::deferred || ::fsync(fd) == 0);
     int saved = errno;
     ::close(fd);
     if (!ok || ::rename(temp_path.c_str(), (dir_ / final_name).c_str()) != 0) {
@@ -132,17 +132,27 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
         ::unlink(temp_path.c_str());
         return false;
     }
-    fsync_dir(dir_);
+    if (durability == Durability::fsync) fsync_dir(dir_);
     return true;
 }
 
+void SpillStore::make_durable(std::span<const std::string> names) const {
+    for (const auto& name : names) {
+        int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) continue;  // already sent and removed
+        ::fsync(fd);
+        ::close(fd);
+    }
+    if (!names.empty()) fsync_dir(dir_);
+}
+
 std::vector<WrittenFile> SpillStore::write(std::span<const Event> events, std::span<const std::string> pending,
-                                           std::string& error) {
+                                           std::string& error, Durability durability) {
     std::vector<WrittenFile> written;
     for (auto& chunk : encode_chunks(tool_, pending, events)) {
         std::string name = std::string(kPrefix) + std::to_string(unix_nano_now()) + "-" + std::to_string(::getpid()) +
                            "-" + std::to_string(g_sequence.fetch_add(1)) + std::string(kSuffix);
-        if (!write_file_atomically(name, chunk.text, error)) break;
+        if (!write_file_atomically(name, chunk.text, error, durability)) break;
         written.push_back({std::move(name), chunk.event_count});
     }
     return written;

@@ -47,6 +47,8 @@ struct PrunedFile {
     size_t event_count = 0;
 };
 
+enum class Durability { fsync, deferred };
+
 class SpillStore {
    public:
     SpillStore(std::filesystem::path dir, std::string tool);
@@ -55,8 +57,12 @@ class SpillStore {
 
     // Writes events in chunks of <= 1 MiB. Returns the files written in event order; on an
     // I/O error stops, fills `error` and returns what was written before it.
+    // Durability::deferred skips the file and directory fsyncs (the rename still makes each
+    // file appear whole or not at all, even if the process dies); call make_durable() later.
     std::vector<WrittenFile> write(std::span<const Event> events, std::span<const std::string> pending,
-                                   std::string& error);
+                                   std::string& error, Durability durability = Durability::fsync);
+    // fsyncs the named spill files (those still there) and the directory.
+    void make_durable(std::span<const std::string> names) const;
 
     // Spill file names, oldest first.
     std::vector<std::string> list() const;
@@ -86,7 +92,8 @@ class SpillStore {
     std::vector<std::string> erase_all() const;
 
    private:
-    bool write_file_atomically(const std::string& final_name, std::string_view text, std::string& error) const;
+    bool write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
+                               Durability durability = Durability::fsync) const;
     std::filesystem::path dir_;
     std::string tool_;
 };
