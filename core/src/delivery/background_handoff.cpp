@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace overt::delivery {
 namespace {
@@ -23,7 +25,14 @@ void detach_stdio() {
     if (null_fd > 2) ::close(null_fd);
 }
 
-[[noreturn]] void run_helper(Collector::Impl& impl) {
+// What close() wrote for the helper without fsync; the helper makes it durable and applies the
+// spill caps, both off the tool's exit path.
+void finish_exit_spill(Collector::Impl& impl, const std::vector<std::string>& exit_spill_files) {
+    impl.store->make_durable(exit_spill_files);
+    if (!exit_spill_files.empty()) impl.enforce_caps();
+}
+
+[[noreturn]] void run_helper(Collector::Impl& impl, const std::vector<std::string>& exit_spill_files) {
     ::setsid();
     detach_stdio();
     // A helper stuck on a lock some other thread of the tool held at fork time, or on a
@@ -33,6 +42,7 @@ void detach_stdio() {
     ::alarm(static_cast<unsigned>(timeout_ms / 1000 + 2));
     const Deadline deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     try {
+        finish_exit_spill(impl, exit_spill_files);
         impl.flush(DeliveryLimits{deadline, deadline + std::chrono::milliseconds(500)}, /*at_exit=*/true);
         for (size_t i = 0; i < impl.sinks.size(); ++i)
             if (impl.sinks[i] && !impl.sink_unavailable[i]) impl.sinks[i]->flush(deadline);
@@ -51,7 +61,16 @@ bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
         batch.swap(impl.buffer);
     }
     const size_t buffered = batch.size();
-    if (buffered) report.events_spilled += impl.spill(std::move(batch), impl.sink_ids, drop_reason::spill_write_failed);
+    // No fsync here (a file and a directory fsync were most of close()'s time): the rename
+    // keeps the file whole against a crash of this process, and the helper fsyncs it at once;
+    // only a power cut within those milliseconds could lose it.
+    std::vector<std::string> exit_spill_files;
+    Collector::Impl::SpillOptions options;
+    options.durability = spill::Durability::deferred;
+    options.apply_caps = false;
+    options.written_names = &exit_spill_files;
+    if (buffered)
+        report.events_spilled += impl.spill(std::move(batch), impl.sink_ids, drop_reason::spill_write_failed, options);
     if (buffered == 0 && impl.store->list().empty()) {
         impl.persist_counters();
         return true;  // nothing to send: no helper
@@ -63,17 +82,19 @@ bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
     if (middle < 0) {
         detail::logger()->warn("overt: cannot start the background sender ({}); sending before exit",
                                std::strerror(errno));
+        finish_exit_spill(impl, exit_spill_files);
         return false;
     }
     if (middle == 0) {
         pid_t helper = ::fork();
-        if (helper == 0) run_helper(impl);
+        if (helper == 0) run_helper(impl, exit_spill_files);
         ::_exit(helper < 0 ? 1 : 0);
     }
     int status = 0;
     while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        finish_exit_spill(impl, exit_spill_files);
         impl.persist_counters();
         detail::logger()->info("overt: the background sender could not start; {} spill file(s) wait for the next run",
                                impl.store->list().size());
