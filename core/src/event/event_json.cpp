@@ -1,6 +1,8 @@
 // Event serialization in the seed's byte format (Go encoding/json conventions).
 #include <overt/event.hpp>
 
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -12,10 +14,23 @@ constexpr char kHex[] = "0123456789abcdef";
 
 // Go's encoding/json string escaping: ", \, control characters, and additionally <, >, &,
 // U+2028 and U+2029 (HTML-safe). Invalid UTF-8 bytes become U+FFFD, as Go does.
+// Bytes copied as they are: printable ASCII other than ", \, <, > and &.
+constexpr bool is_plain(unsigned char c) {
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 void append_escaped(std::string& out, std::string_view s) {
     out.push_back('"');
     size_t i = 0;
     while (i < s.size()) {
+        // Runs of plain bytes (nearly all text) go in one append.
+        size_t run_end = i;
+        while (run_end < s.size() && is_plain(static_cast<unsigned char>(s[run_end]))) ++run_end;
+        if (run_end != i) {
+            out.append(s.data() + i, run_end - i);
+            i = run_end;
+            if (i == s.size()) break;
+        }
         unsigned char c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
@@ -86,8 +101,39 @@ void append_field(std::string& out, std::string_view key, std::string_view value
 
 void append_int(std::string& out, int64_t v) {
     char buf[24];
-    int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-    out.append(buf, static_cast<size_t>(n));
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<size_t>(end - buf));
+}
+
+// Writes `value` as exactly `width` decimal digits at `at`.
+void put_digits(char* at, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        at[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+// YYYY-MM-DDTHH:MM:SS without gmtime/strftime (the encoder's hot path). int64 nanoseconds
+// span 1677-2262, so the year always has four digits.
+void format_seconds(int64_t secs, std::string& out) {
+    using namespace std::chrono;
+    const sys_seconds time{seconds{secs}};
+    const auto day = floor<days>(time);
+    const year_month_day date{day};
+    const hh_mm_ss clock{time - day};
+    char buf[19];
+    put_digits(buf, static_cast<unsigned>(static_cast<int>(date.year())), 4);
+    buf[4] = '-';
+    put_digits(buf + 5, static_cast<unsigned>(date.month()), 2);
+    buf[7] = '-';
+    put_digits(buf + 8, static_cast<unsigned>(date.day()), 2);
+    buf[10] = 'T';
+    put_digits(buf + 11, static_cast<unsigned>(clock.hours().count()), 2);
+    buf[13] = ':';
+    put_digits(buf + 14, static_cast<unsigned>(clock.minutes().count()), 2);
+    buf[16] = ':';
+    put_digits(buf + 17, static_cast<unsigned>(clock.seconds().count()), 2);
+    out.assign(buf, sizeof buf);
 }
 
 }  // namespace
@@ -99,16 +145,13 @@ std::string format_timestamp(int64_t unix_nano) {
         nanos += 1'000'000'000;
         secs -= 1;
     }
-    std::time_t t = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[48];
-    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string out(buf, n);
+    std::string out;
+    format_seconds(secs, out);
     if (nanos != 0) {
-        char frac[16];
-        std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(nanos));
-        size_t len = std::strlen(frac);
+        char frac[10];
+        frac[0] = '.';
+        put_digits(frac + 1, static_cast<unsigned>(nanos), 9);
+        size_t len = sizeof frac;
         while (len > 1 && frac[len - 1] == '0') --len;
         out.append(frac, len);
     }
