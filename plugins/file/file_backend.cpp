@@ -98,11 +98,16 @@ class FileBackend final : public overt::sdk::Backend {
     }
 
     overt::sdk::Result send(overt::sdk::Events events, int64_t) override {
+        // The whole batch in one buffer, sized once (kept across calls), for one write().
+        size_t batch_bytes = torn_line_ ? 1 : 0;
+        for (const auto& event : events) batch_bytes += event.json.size + 1;
         batch_.clear();
+        batch_.reserve(batch_bytes);
+        line_ends_.clear();
+        line_ends_.reserve(events.size());
         // After a torn write, start on a fresh line so the fragment stays a line of its own.
         if (torn_line_) batch_ += '\n';
         const size_t prefix = batch_.size();
-        line_ends_.clear();
         for (const auto& event : events) {
             batch_.append(event.json.data, event.json.size);
             batch_ += '\n';
