@@ -49,6 +49,51 @@ TEST(BackgroundHandoff, CloseReturnsAtOnceAndAHelperDeliversEverything) {
         << "the helper's sends should reach counters.json";
 }
 
+TEST(BackgroundHandoff, TheHelperAppliesTheSpillCapsAndKeepsTheExitSpill) {
+    TempDir dir;
+    auto sinks = make_sinks({"down"});
+    sinks.logs[0]->fallback = fatal_result("backend down");  // nothing is ever sent
+    {
+        // An earlier run leaves three spill files.
+        Config config = test_config();
+        config.spill_max_files = 100;
+        std::vector<std::unique_ptr<Sink>> owned;
+        owned.push_back(std::make_unique<FakeSink>("down", sinks.logs[0]));
+        Collector earlier(config, std::move(owned), granted(dir.str()));
+        for (int i = 0; i < 3; ++i) {
+            earlier.track_command("earlier", i, 0);
+            earlier.flush();
+        }
+        earlier.close();
+    }
+    ASSERT_EQ(spill_files(dir.path()).size(), 3u);
+
+    // close() writes the exit spill without applying the caps; the helper applies them.
+    Config config = test_config();
+    config.exit_delivery = ExitDelivery::background;
+    config.spill_max_files = 2;
+    config.flush_timeout_ms = 500;
+    Collector collector(config, std::move(sinks.owned), granted(dir.str()));
+    collector.track_command("build", 1, 0);
+    std::vector<std::string> oldest_first;  // the earlier run's three, then this one's event
+    for (const auto& event : collector.pending_events()) oldest_first.push_back(event.event_id);
+    ASSERT_EQ(oldest_first.size(), 4u);
+    EXPECT_EQ(collector.close().events_spilled, 1u);
+
+    ASSERT_TRUE(eventually([&] { return spill_files(dir.path()).size() <= 2; }, 10s))
+        << "the helper did not apply spill_max_files";
+    // The oldest files go first: the newest earlier file and the exit spill are left.
+    spill::SpillStore store(dir.path(), config.tool_name);
+    std::set<std::string> kept;
+    for (const auto& name : store.list()) {
+        spill::SpillContent content;
+        std::string error;
+        ASSERT_TRUE(store.peek(name, content, error)) << name << ": " << error;
+        for (const auto& event : content.events) kept.insert(event.event_id);
+    }
+    EXPECT_EQ(kept, (std::set<std::string>{oldest_first[2], oldest_first[3]}));
+}
+
 TEST(BackgroundHandoff, WithoutADataDirCloseDeliversInProcess) {
     Config config = test_config();
     config.exit_delivery = ExitDelivery::background;
