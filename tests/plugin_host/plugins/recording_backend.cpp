@@ -73,7 +73,9 @@ class RecordingBackend final : public overt::sdk::Backend {
         if (behaviour_ == "throw") throw std::runtime_error("send exploded on purpose");
         if (behaviour_ == "bad_status") {
             overt::sdk::Result r;
-            r.status = static_cast<overt_status>(42);
+            // 7 is not a status but within the enum's value range (0..7), so the C++ side stays
+            // defined behaviour; the host must still refuse it. (A C plugin may return any int.)
+            r.status = static_cast<overt_status>(7);
             r.message = "made up";
             return r;
         }
