@@ -24,23 +24,6 @@ struct DeleteOptions {
     bool open_mail = false;
 };
 
-void erase_local_data(const Config& config, const std::string& data_dir) {
-    if (data_dir.empty()) {
-        std::cout << "No local data dir is usable, so there is no local data to erase.\n";
-        return;
-    }
-    CollectorOptions local;
-    local.data_dir = data_dir;
-    Collector collector(config, {}, local);
-    const size_t files = collector.spill_files_waiting();
-    const size_t events = files ? collector.pending_events().size() : 0;
-    collector.drop();
-    if (const size_t left = collector.spill_files_waiting())
-        throw std::runtime_error("could not erase " + std::to_string(left) + " spill file(s) in " + data_dir);
-    std::cout << "Local data erased: " << events << " unsent event(s) in " << files << " spill file(s) removed from "
-              << data_dir << "\n";
-}
-
 // Returns true if the request reached every place it was meant for.
 bool request_deletion(const Config& config, const std::string& data_dir, const std::string& machine_id,
                       bool open_mail) {
@@ -81,7 +64,7 @@ int run_delete(const GlobalOptions& global, const DeleteOptions& options) {
     const std::string machine_id = hashed_machine_id(config.tool_name);
     const std::string data_dir = command_data_dir(config);
     std::cout << "Deleting telemetry data of " << config.tool_name << " for machine ID " << machine_id << "\n";
-    erase_local_data(config, data_dir);
+    if (!erase_local_data(config, data_dir)) return kExitFailed;
     const bool requested = request_deletion(config, data_dir, machine_id, options.open_mail);
 
     if (config.force_enabled) {

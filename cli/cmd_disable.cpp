@@ -2,7 +2,6 @@
 // (buffered events on disk, spill files, corrupt/) is erased at once.
 #include "cmd_support.hpp"
 
-#include <overt/collector.hpp>
 #include <overt/consent.hpp>
 
 #include <iostream>
@@ -22,26 +21,7 @@ int run_disable(const GlobalOptions& global, const ToolOptions& tool) {
     store.save(Consent::denied);
     std::cout << "Telemetry disabled for " << config.tool_name << ".\n"
               << "Consent saved in " << store.path() << "\n";
-
-    const std::string data_dir = command_data_dir(config);
-    if (data_dir.empty()) {
-        std::cout << "No local data dir is usable, so there is no local data to erase.\n";
-        return kExitOk;
-    }
-    CollectorOptions local;
-    local.data_dir = data_dir;
-    Collector collector(config, {}, local);
-    const size_t files = collector.spill_files_waiting();
-    const size_t events = files ? collector.pending_events().size() : 0;
-    collector.drop();
-    const size_t left = collector.spill_files_waiting();
-    if (left) {
-        std::cout << "Could not erase " << left << " spill file(s) in " << data_dir << "; remove them by hand.\n";
-        return kExitFailed;
-    }
-    std::cout << "Local data erased: " << events << " unsent event(s) in " << files << " spill file(s) removed from "
-              << data_dir << "\n";
-    return kExitOk;
+    return erase_local_data(config, command_data_dir(config)) ? kExitOk : kExitFailed;
 }
 
 const CommandRegistration registration{

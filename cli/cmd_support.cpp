@@ -6,6 +6,7 @@
 #include "plugin/plugin_host_factory.hpp"
 #include "transport/http_service.hpp"
 
+#include <overt/collector.hpp>
 #include <overt/data_dir.hpp>
 #include <overt/plugins.hpp>
 
@@ -89,6 +90,26 @@ std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::s
         }
     }
     return sinks;
+}
+
+bool erase_local_data(const Config& config, const std::string& data_dir) {
+    if (data_dir.empty()) {
+        std::cout << "No local data dir is usable, so there is no local data to erase.\n";
+        return true;
+    }
+    CollectorOptions local;
+    local.data_dir = data_dir;
+    Collector collector(config, {}, local);
+    const size_t files = collector.spill_files_waiting();
+    const size_t events = files ? collector.pending_events().size() : 0;
+    collector.drop();
+    if (const size_t left = collector.spill_files_waiting()) {
+        std::cout << "Could not erase " << left << " spill file(s) in " << data_dir << "; remove them by hand.\n";
+        return false;
+    }
+    std::cout << "Local data erased: " << events << " unsent event(s) in " << files << " spill file(s) removed from "
+              << data_dir << "\n";
+    return true;
 }
 
 }  // namespace overt::cli

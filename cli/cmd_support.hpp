@@ -47,6 +47,10 @@ class UsageError : public std::runtime_error {
 // does); "" if none is usable.
 std::string command_data_dir(const Config& config);
 
+// Erases the tool's unsent local data (spill files, corrupt/) and says so on stdout, naming the
+// dir; false if some spill file could not be removed.
+bool erase_local_data(const Config& config, const std::string& data_dir);
+
 // Where the config came from, for messages: "FILE" or "defaults for tool NAME".
 std::string config_origin(const Config& config);
 
