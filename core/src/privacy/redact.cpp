@@ -238,27 +238,21 @@ std::string home_paths(std::string_view text, const std::string& home) {
 
 // Any other account's home (/home/<name>, /Users/<name>) names a person too: the name segment
 // becomes <user>. Runs after the current user's home became "~".
-std::string other_home_paths(std::string_view text) {
+std::string other_home_paths(std::string_view text, std::string_view prefix) {
     std::string out;
     size_t copied = 0;
-    for (std::string_view prefix : {std::string_view("/home/"), std::string_view("/Users/")}) {
-        std::string_view source = out.empty() ? text : std::string_view(out);
-        std::string next;
-        copied = 0;
-        for (size_t at = source.find(prefix); at != std::string_view::npos; at = source.find(prefix, at + 1)) {
-            if (at < copied || (at > 0 && is_path_char(source[at - 1]))) continue;
-            const size_t begin = at + prefix.size();
-            size_t end = begin;
-            while (end < source.size() && is_path_char(source[end])) ++end;
-            if (end == begin) continue;
-            next.append(source.substr(copied, begin - copied)).append("<user>");
-            copied = end;
-        }
-        if (copied == 0) continue;
-        next.append(source.substr(copied));
-        out = std::move(next);
+    for (size_t at = text.find(prefix); at != std::string_view::npos; at = text.find(prefix, at + 1)) {
+        if (at < copied || (at > 0 && is_path_char(text[at - 1]))) continue;
+        const size_t begin = at + prefix.size();
+        size_t end = begin;
+        while (end < text.size() && is_path_char(text[end])) ++end;
+        if (end == begin) continue;
+        out.append(text.substr(copied, begin - copied)).append("<user>");
+        copied = end;
     }
-    return out.empty() ? std::string(text) : out;
+    if (copied == 0) return std::string(text);
+    out.append(text.substr(copied));
+    return out;
 }
 
 std::string user_names(std::string_view text, const std::string& user) {
@@ -402,7 +396,8 @@ std::string redact(std::string_view text) {
     const auto& identity = privacy::current_identity();
     for (const auto& home : identity.home_dirs)
         if (out.find(home) != std::string::npos) out = home_paths(out, home);
-    if (out.find("/home/") != std::string::npos || out.find("/Users/") != std::string::npos) out = other_home_paths(out);
+    for (std::string_view prefix : {std::string_view("/home/"), std::string_view("/Users/")})
+        if (out.find(prefix) != std::string::npos) out = other_home_paths(out, prefix);
     for (const auto& user : identity.user_names)
         if (out.find(user) != std::string::npos) out = user_names(out, user);
     if (has_at) out = email_addresses(out);
