@@ -186,6 +186,12 @@ class CurlHttpService final : public HttpService {
 
    private:
     HttpResponse post_checked(const HttpRequest& request) {
+        // libcurl and OpenSSL start up (milliseconds) on the first request, not with the
+        // collector: a tool that never sends in-process never pays for them.
+        std::call_once(share_once_, [this] {
+            global_init_once();
+            share_ = std::make_unique<Share>();
+        });
         UrlParts origin;
         std::string error;
         if (!check_url(request.url, origin, error)) return failure(error);
@@ -259,7 +265,7 @@ class CurlHttpService final : public HttpService {
         Exchange exchange;
         char curl_error[CURL_ERROR_SIZE] = {0};
         curl_easy_reset(easy);  // keeps live connections and caches
-        curl_easy_setopt(easy, CURLOPT_SHARE, share_.get());
+        curl_easy_setopt(easy, CURLOPT_SHARE, share_->get());
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -321,7 +327,8 @@ class CurlHttpService final : public HttpService {
 
     static constexpr size_t kMaxIdleHandles = 8;
     HttpServiceOptions options_;
-    Share share_;  // declared before idle_: destroyed after the handles that use it
+    std::once_flag share_once_;
+    std::unique_ptr<Share> share_;  // declared before idle_: destroyed after the handles that use it
     std::mutex pool_mutex_;
     std::vector<EasyHandle> idle_;
 };
@@ -329,7 +336,6 @@ class CurlHttpService final : public HttpService {
 }  // namespace
 
 std::shared_ptr<HttpService> make_curl_http_service(const HttpServiceOptions& options) {
-    global_init_once();
     return std::make_shared<CurlHttpService>(options);
 }
 
