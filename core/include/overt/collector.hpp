@@ -17,6 +17,10 @@
 
 namespace overt {
 
+namespace detail {
+struct CollectorAccess;
+}
+
 // Explicit choices for the constructor that takes in-process sinks (tests, tool authors who
 // decide consent themselves).
 struct CollectorOptions {
@@ -97,6 +101,7 @@ class Collector {
     struct Impl;
 
    private:
+    friend struct detail::CollectorAccess;  // libovert's own code (the background sender)
     std::unique_ptr<Impl> impl_;
 };
 

@@ -27,6 +27,9 @@ struct Collector::Impl {
     std::shared_ptr<const Metadata> base_metadata;  // redacted once
 
     std::unique_ptr<PluginHost> plugin_host;    // outlives its sinks (declared first); open() only
+    // Every sink came from config.backends through the plugin host (open()), so another
+    // process can rebuild them from the config alone (the background sender).
+    bool sinks_from_config = false;
     // Sinks, by position; absent ones failed to load (their ids still owe events).
     std::vector<std::unique_ptr<Sink>> sinks;
     std::vector<std::string> sink_ids;       // every id: loaded then unavailable
@@ -88,5 +91,15 @@ struct Collector::Impl {
     void persist_counters();
     void drop();
 };
+
+namespace detail {
+struct CollectorAccess {
+    static Collector::Impl& impl(Collector& collector) { return *collector.impl_; }
+};
+
+// Collector::open after consent said yes: options carry the data dir and machine id. Also
+// what overt-sender opens with the tool's config.
+std::unique_ptr<Collector> open_granted(Config config, CollectorOptions options);
+}  // namespace detail
 
 }  // namespace overt

@@ -34,7 +34,12 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     if (options.data_dir.empty())
         detail::logger()->warn("overt: no usable data dir for {}: events cannot be spilled to disk", config.tool_name);
     options.machine_id = hashed_machine_id(config.tool_name);
+    return detail::open_granted(std::move(config), std::move(options));
+}
 
+namespace detail {
+
+std::unique_ptr<Collector> open_granted(Config config, CollectorOptions options) {
     std::vector<BackendConfig> backends = config.backends;
     if (backends.empty()) {
         if (options.data_dir.empty()) {
@@ -66,8 +71,11 @@ std::unique_ptr<Collector> Collector::open(Config config) {
         }
     }
     auto collector = std::make_unique<Collector>(std::move(config), std::move(sinks), std::move(options));
-    collector->impl_->plugin_host = std::move(host);
+    Collector::Impl& impl = CollectorAccess::impl(*collector);
+    impl.plugin_host = std::move(host);
+    impl.sinks_from_config = true;
     return collector;
 }
 
+}  // namespace detail
 }  // namespace overt

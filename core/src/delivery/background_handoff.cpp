@@ -1,6 +1,10 @@
 #include "delivery/background_handoff.hpp"
 
 #include "collector/logger.hpp"
+#include "delivery/sender_request.hpp"
+#include "delivery/sender_spawn.hpp"
+
+#include <overt/plugins.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -51,6 +56,40 @@ void finish_exit_spill(Collector::Impl& impl, const std::vector<std::string>& ex
     ::_exit(0);  // no atexit handlers, no static destructors of the tool
 }
 
+// overt-sender rebuilds the backends from the config, so only a collector whose sinks all
+// came from the config can hand off to it; one given in-process Sink objects forks instead.
+bool spawn_sender_program(Collector::Impl& impl, const std::vector<std::string>& exit_spill_files) {
+    if (!impl.sinks_from_config) return false;
+    std::string why;
+    const std::string program = find_sender_program(why);
+    if (program.empty()) {
+        detail::logger()->debug("overt: no sender program ({}); forking the sender", why);
+        return false;
+    }
+    SenderRequest request;
+    request.config = impl.config;
+    request.config.data_dir = impl.data_dir;
+    // The search path as this process resolved it (its OVERT_PLUGIN_PATH, the plugin dir
+    // beside its binary): the sender loads the very plugins the tool did.
+    request.config.plugin_dirs = plugin_search_path(impl.config.plugin_dirs);
+    request.machine_id = impl.machine_id;
+    request.exit_spill_files = exit_spill_files;
+    {
+        std::lock_guard lock(impl.mutex);
+        request.counters = impl.counters;
+        request.persisted_base = impl.persisted_base;
+        request.own_files = impl.own_files;
+    }
+    const std::string log_path = (impl.store->dir() / kSenderLogName).string();
+    const auto write_timeout = std::chrono::milliseconds(std::clamp<int64_t>(impl.config.exit_budget_ms, 1, 1000));
+    std::string error;
+    if (!spawn_sender(program, encode_sender_request(request), log_path, write_timeout, error)) {
+        detail::logger()->warn("overt: cannot start {} ({}); forking the sender", program, error);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
@@ -77,6 +116,7 @@ bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
     }
     // Counters are not persisted here (two fsyncs): the helper's flush persists this process's
     // unpersisted totals together with its own sends.
+    if (spawn_sender_program(impl, exit_spill_files)) return true;
 
     pid_t middle = ::fork();
     if (middle < 0) {

@@ -1,0 +1,36 @@
+// Starting overt-sender, the program that delivers a tool's spill files after the tool has
+// exited (exit_delivery: background). posix_spawn (vfork + exec) of a libc-only launcher costs
+// the tool well under a millisecond, where fork() of the tool copied its page tables, made its
+// exit pay copy-on-write faults, and ran the flush in a copy of a multi-threaded process
+// (any lock another thread held at the fork stayed locked in the copy).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+
+namespace overt::delivery {
+
+// In the data dir: what the last senders wrote to stderr (errors only, by default). drop()
+// removes it with the spill files.
+inline constexpr const char* kSenderLogName = "sender.log";
+
+// $OVERT_SENDER if set; else overt/overt-sender beside libovert (build tree and install
+// alike), else <libdir>/overt/overt-sender of the install prefix. It and overt-detach beside
+// it must pass the plugin trust checks (owner root or current user, not group- or
+// world-writable). "" with `why` filled when there is none.
+std::string find_sender_program(std::string& why);
+
+// overt-detach in the sender's directory.
+std::string detach_program_for(const std::string& sender_program);
+
+// Starts `program` through overt-detach, so it runs as an orphan in its own session, with
+// stdin the read end of a socket carrying `request`, stdout on /dev/null and stderr appended
+// to `log_path` (or /dev/null); waits for overt-detach (a fork and an exit) and writes the
+// request (waiting at most `write_timeout` if it does not fit the socket buffer). False with
+// `error` filled when the sender could not be started or given its request.
+bool spawn_sender(const std::string& program, const std::string& request, const std::string& log_path,
+                  std::chrono::milliseconds write_timeout, std::string& error);
+
+}  // namespace overt::delivery
