@@ -7,6 +7,8 @@
 #include <overt/counters.hpp>
 #include <overt/machine_id.hpp>
 
+#include <deque>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -30,6 +32,22 @@ void print_counters(const std::string& data_dir) {
     if (totals.corrupt_files) std::cout << ", corrupt spill files moved aside " << totals.corrupt_files;
     std::cout << "\n";
     for (const auto& [reason, count] : totals.dropped) std::cout << "  dropped (" << reason << "): " << count << "\n";
+}
+
+// exit_delivery: background sends from overt-sender, whose stderr is <data_dir>/sender.log:
+// a backend that fails there is only seen here.
+void print_sender_log(const std::string& data_dir) {
+    const std::string path = data_dir + "/sender.log";
+    std::ifstream in(path);
+    std::deque<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        last.push_back(std::move(line));
+        if (last.size() > 5) last.pop_front();
+    }
+    if (last.empty()) return;
+    std::cout << "Background sender (" << path << "), last messages:\n";
+    for (const auto& line : last) std::cout << "  " << line << "\n";
 }
 
 int run_status(const GlobalOptions& global, const ToolOptions& tool) {
@@ -64,6 +82,7 @@ int run_status(const GlobalOptions& global, const ToolOptions& tool) {
     const size_t events = files ? pending.pending_events().size() : 0;
     std::cout << "Waiting:    " << events << " event(s) in " << files << " spill file(s)\n";
     print_counters(data_dir);
+    print_sender_log(data_dir);
     return kExitOk;
 }
 

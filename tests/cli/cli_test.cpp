@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 namespace overt::cli_test {
@@ -109,6 +110,20 @@ TEST(CliStatus, FreshSandboxSaysDisabledAndWhyWithMachineIdDataDirAndBackend) {
     EXPECT_THAT(run.out, HasSubstr("file: file (" + sandbox.recorded_file().string() + ")"));
     EXPECT_THAT(run.out, HasSubstr("Waiting:    0 event(s) in 0 spill file(s)"));
     EXPECT_FALSE(fs::exists(sandbox.consent_file()));
+}
+
+TEST(CliStatus, ShowsTheLastMessagesOfTheBackgroundSender) {
+    Sandbox sandbox;
+    fs::create_directories(sandbox.data_dir());
+    std::string log;
+    for (int i = 1; i <= 7; ++i) log += "[overt] [error] problem " + std::to_string(i) + "\n";
+    std::ofstream(sandbox.data_dir() / "sender.log") << log;
+    const CliRun run = sandbox.overt({"status"});
+    ASSERT_EQ(run.exit_code, 0) << run.all();
+    EXPECT_THAT(run.out, HasSubstr("Background sender (" + (sandbox.data_dir() / "sender.log").string() +
+                                   "), last messages:\n  [overt] [error] problem 3\n"));
+    EXPECT_THAT(run.out, HasSubstr("  [overt] [error] problem 7\n"));
+    EXPECT_THAT(run.out, Not(HasSubstr("problem 2\n")));
 }
 
 TEST(CliStatus, MachineIdIsSaltedPerTool) {

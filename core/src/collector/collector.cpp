@@ -4,6 +4,7 @@
 
 #include "collector/counters_file.hpp"
 #include "collector/logger.hpp"
+#include "delivery/sender_spawn.hpp"
 
 #include <overt/redact.hpp>
 
@@ -275,6 +276,8 @@ void Collector::Impl::drop() {
     if (!data_dir.empty() && std::filesystem::is_directory(data_dir)) {
         // Also for a disabled collector: disabling must not leave old spill files behind.
         removed = spill::SpillStore(data_dir, config.tool_name).erase_all();
+        std::error_code ignored;
+        std::filesystem::remove(std::filesystem::path(data_dir) / delivery::kSenderLogName, ignored);
     }
     std::lock_guard lock(mutex);
     for (const auto& name : removed) {
