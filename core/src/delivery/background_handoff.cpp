@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -63,7 +64,11 @@ bool spawn_sender_program(Collector::Impl& impl, const std::vector<std::string>&
     std::string why;
     const std::string program = find_sender_program(why);
     if (program.empty()) {
-        detail::logger()->debug("overt: no sender program ({}); forking the sender", why);
+        // Asked for by name (OVERT_SENDER) and unusable is worth a warning; a libovert
+        // installed without its sender is not.
+        const bool asked_for = std::getenv("OVERT_SENDER") && *std::getenv("OVERT_SENDER");
+        detail::logger()->log(asked_for ? spdlog::level::warn : spdlog::level::debug,
+                              "overt: no sender program ({}); forking the sender", why);
         return false;
     }
     SenderRequest request;
