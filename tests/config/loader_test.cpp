@@ -5,9 +5,11 @@
 #include "../privacy/test_env.hpp"
 
 #include <gmock/gmock.h>
+#include <unistd.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -200,6 +202,22 @@ TEST(ConfigLoader, ErrorsNameFileLineAndKey) {
     expect_error("tool: {name: t}\ndeletion:\n  email: a@b.c?cc=x@y.z\n", 3, "deletion.email", "not a plain e-mail");
     expect_error("tool: {name: t}\ndeletion:\n  endpoint: ftp://x\n", 3, "deletion.endpoint", "http:// or https://");
     expect_error("tool: {name: t}\nenabled: true\nenabled: false\n", 3, "enabled", "duplicate key");
+    // Quoted values are text, as `overt config validate` (the schema) says: not numbers or booleans.
+    expect_error("tool: {name: t}\nbuffer:\n  max_events: \"100\"\n", 3, "buffer.max_events",
+                 "expected a whole number, got the quoted text '100' (write it without quotes)");
+    expect_error("tool: {name: t}\nenabled: 'true'\n", 2, "enabled", "got the quoted text 'true'");
+}
+
+// The loader and the validator give one answer for the same file.
+TEST(ConfigLoader, AgreesWithTheValidatorOnQuotedNumbers) {
+    namespace fs = std::filesystem;
+    const fs::path path = fs::temp_directory_path() / ("overt-quoted-" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(path) << "tool:\n  name: t\nspill:\n  max_files: \"5\"\n";
+    EXPECT_THROW(overt::load_config(path.string()), overt::ConfigError);
+    const auto problems = overt::validate_config_file(path.string(), /*check_plugins=*/false);
+    fs::remove(path);
+    ASSERT_FALSE(problems.empty());
+    EXPECT_EQ(problems[0].key, "spill.max_files");
 }
 
 TEST(ConfigLoader, ToolErrors) {

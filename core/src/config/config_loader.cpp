@@ -156,8 +156,17 @@ class Parser {
         return expand(node, key);
     }
 
+    // A quoted value is text in YAML, and the schema (`overt config validate`) says so: the
+    // loader refuses it too rather than accept a file the validator rejects.
+    void not_quoted(const YAML::Node& node, const std::string& key, const char* kind) const {
+        if (is_quoted(node))
+            fail(node, key, "expected " + std::string(kind) + ", got the quoted text '" + node.Scalar() +
+                                "' (write it without quotes)");
+    }
+
     bool boolean(const YAML::Node& node, const std::string& key) const {
         if (!node.IsScalar()) fail(node, key, "expected true or false");
+        not_quoted(node, key, "true or false");
         const std::string text = expand(node, key);
         if (text == "true" || text == "True" || text == "TRUE") return true;
         if (text == "false" || text == "False" || text == "FALSE") return false;
@@ -166,6 +175,7 @@ class Parser {
 
     int64_t integer(const YAML::Node& node, const std::string& key) const {
         if (!node.IsScalar()) fail(node, key, "expected a whole number");
+        not_quoted(node, key, "a whole number");
         const std::string text = expand(node, key);
         int64_t value = 0;
         const char* begin = text.data() + (text.size() > 1 && text[0] == '+' ? 1 : 0);
