@@ -9,6 +9,9 @@
 #include <set>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace overt::testing {
 namespace {
 
@@ -389,6 +392,31 @@ TEST(Delivery, BackoffIsExponentialWithFullJitterUnderTheCap) {
         EXPECT_LT(lowest, ceiling / 4) << "attempt " << attempt << ": not jittered down to near zero";
         EXPECT_GT(highest, ceiling * 3 / 4) << "attempt " << attempt << ": not spread up to the ceiling";
     }
+}
+
+// Processes forked from one parent must not retry in lock-step: each draws its own jitter.
+TEST(Delivery, ForkedProcessesDrawDifferentBackoffJitter) {
+    delivery::RetryPolicy policy{100ms, 5000ms};
+    delivery::backoff_delay(policy, 10);  // the parent's generator exists before the fork
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    int64_t delays[16];
+    for (auto& delay : delays) delay = delivery::backoff_delay(policy, 10).count();
+    if (child == 0) {
+        const bool whole = ::write(fds[1], delays, sizeof delays) == static_cast<ssize_t>(sizeof delays);
+        ::_exit(whole ? 0 : 1);
+    }
+    int64_t child_delays[16] = {};
+    const ssize_t got = ::read(fds[0], child_delays, sizeof child_delays);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    ASSERT_EQ(got, static_cast<ssize_t>(sizeof child_delays));
+    EXPECT_FALSE(std::equal(std::begin(delays), std::end(delays), std::begin(child_delays)))
+        << "parent and forked child drew the same 16 backoff delays";
 }
 
 // A receiver that keeps saying "retry" (429/5xx/connection refused): attempts continue with

@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include <unistd.h>
+
 namespace overt::delivery {
 namespace {
 
@@ -25,7 +27,15 @@ bool wait_until(Clock::time_point until, const std::function<bool()>& cancelled)
 }  // namespace
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, unsigned attempt) {
-    thread_local std::minstd_rand rng{std::random_device{}()};
+    // Reseeded in a forked child: processes forked from one parent would otherwise retry in
+    // lock-step, the herd the jitter is there to break up. getpid() is a system call, but this
+    // runs only before a retry.
+    thread_local std::minstd_rand rng;
+    thread_local pid_t seeded_for = 0;
+    if (const pid_t pid = ::getpid(); pid != seeded_for) {
+        rng.seed(std::random_device{}());
+        seeded_for = pid;
+    }
     int64_t ceiling = policy.base.count() << std::min(attempt, 20u);
     ceiling = std::min<int64_t>(ceiling, policy.cap.count());
     std::uniform_int_distribution<int64_t> pick(0, std::max<int64_t>(ceiling, 0));
