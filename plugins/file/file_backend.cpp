@@ -71,7 +71,7 @@ class FileDescriptor {
 class FileBackend final : public overt::sdk::Backend {
    public:
     static constexpr const char* kName = "file";
-    static constexpr const char* kVersion = "1.0.0";
+    static constexpr const char* kVersion = OVERT_PLUGIN_VERSION;
     static constexpr const char* kVendor = "overt";
     static constexpr const char* kDescription = "Appends events as NDJSON lines to a local file";
     static constexpr const char* kConfigSchema = R"({

@@ -72,7 +72,7 @@ void append_indented(std::string& out, std::string_view json, int base_level) {
 class StdoutBackend final : public overt::sdk::Backend {
    public:
     static constexpr const char* kName = "stdout";
-    static constexpr const char* kVersion = "1.0.0";
+    static constexpr const char* kVersion = OVERT_PLUGIN_VERSION;
     static constexpr const char* kVendor = "overt";
     static constexpr const char* kDescription = "Prints each batch as a pretty-printed JSON array";
     static constexpr const char* kConfigSchema = R"({
