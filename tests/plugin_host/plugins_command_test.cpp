@@ -37,8 +37,8 @@ const std::string kDirs = "--dir '" OVERT_BUILTIN_PLUGIN_DIR "' --dir '" OVERT_T
 TEST(PluginsCommand, ListsBuiltinsAndRefusesEachBadTestPlugin) {
     const CliRun run = run_overt("plugins " + kDirs);
     EXPECT_EQ(run.exit_code, 0) << run.out;
-    EXPECT_THAT(run.out, HasSubstr("file 1.0.0 (overt), ABI 1.0\n    " OVERT_BUILTIN_PLUGIN_DIR "/libovert-file.so"));
-    EXPECT_THAT(run.out, HasSubstr("stdout 1.0.0 (overt), ABI 1.0"));
+    EXPECT_THAT(run.out, HasSubstr("file " OVERT_RELEASE_VERSION " (overt), ABI 1.0\n    " OVERT_BUILTIN_PLUGIN_DIR "/libovert-file.so"));
+    EXPECT_THAT(run.out, HasSubstr("stdout " OVERT_RELEASE_VERSION " (overt), ABI 1.0"));
     EXPECT_THAT(run.out, HasSubstr("good 0.0.1 (overt tests)"));
     const std::string dir = OVERT_TEST_PLUGIN_DIR;
     EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-badmajor.so: plugin ABI 2.0 is incompatible"));
