@@ -54,6 +54,7 @@ TEST(PluginSink, HandsEveryFieldToThePlugin) {
     EXPECT_EQ(lines[1]["json"], overt::to_json(events[1]));
     EXPECT_EQ(lines[0]["event_id"], events[0].event_id);
     EXPECT_EQ(lines[0]["timestamp"], overt::format_timestamp(events[0].timestamp_unix_nano));
+    EXPECT_EQ(lines[1]["timestamp"], overt::format_timestamp(events[1].timestamp_unix_nano));
     EXPECT_EQ(lines[0]["name"], "first");
     EXPECT_EQ(lines[0]["tool_name"], "mytool");
     EXPECT_EQ(lines[0]["exit_code"], 3);

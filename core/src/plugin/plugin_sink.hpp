@@ -47,7 +47,7 @@ class PluginSink final : public Sink {
     overt_result last_result_{};
     // Reused across sends so a steady stream of batches does not allocate.
     std::string text_;                 // each event's JSON followed by its timestamp
-    std::vector<size_t> text_offsets_; // per event: json start, timestamp start, end
+    std::vector<size_t> text_offsets_; // per event: json start, json end, timestamp start, timestamp end
     std::vector<overt_str> args_;
     std::vector<overt_kv> metadata_;
     std::vector<overt_event> batch_;
