@@ -39,6 +39,7 @@ SenderRequest full_request() {
     r.exit_spill_files = {"telemetry-spill-1-2-3.json"};
     r.counters.tracked = 10;
     r.counters.recovered = 1;
+    r.counters.buffered = 2;
     r.counters.spilled = 7;
     r.counters.sent = 2;
     r.counters.dropped = {{"spill_cap", 1}};
@@ -82,6 +83,7 @@ TEST(SenderRequest, EveryFieldSurvivesTheTrip) {
     EXPECT_EQ(out.exit_spill_files, in.exit_spill_files);
     EXPECT_EQ(out.counters.tracked, 10u);
     EXPECT_EQ(out.counters.recovered, 1u);
+    EXPECT_EQ(out.counters.buffered, 2u);
     EXPECT_EQ(out.counters.spilled, 7u);
     EXPECT_EQ(out.counters.sent, 2u);
     EXPECT_EQ(out.counters.dropped, in.counters.dropped);

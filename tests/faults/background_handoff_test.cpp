@@ -7,16 +7,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds limit) {
-    const auto until = Clock::now() + limit;
-    while (Clock::now() < until) {
-        if (done()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return done();
-}
-
 TEST(BackgroundHandoff, CloseReturnsAtOnceAndAHelperDeliversEverything) {
     TempDir dir;
     const fs::path delivered = dir.path() / "delivered.log";

@@ -43,6 +43,17 @@ class AppendSink : public Sink {
     std::chrono::milliseconds delay_;
 };
 
+// Polls `done` every 20 ms until it holds or `limit` passes (work of a detached process).
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit) {
+    const auto until = Clock::now() + limit;
+    while (Clock::now() < until) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+}
+
 // id -> how many times it appears, one id per line.
 inline std::map<std::string, int> count_lines(const fs::path& path) {
     std::map<std::string, int> seen;

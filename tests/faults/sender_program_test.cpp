@@ -4,6 +4,8 @@
 // sent. A sender that cannot be trusted is not run: the tool forks its own helper instead.
 #include "fault_support.hpp"
 
+#include "../privacy/test_env.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <netinet/in.h>
@@ -17,16 +19,6 @@ namespace overt::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds limit) {
-    const auto until = Clock::now() + limit;
-    while (Clock::now() < until) {
-        if (done()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return done();
-}
 
 Config opened_config(const TempDir& dir) {
     Config config = test_config();
@@ -52,25 +44,6 @@ std::set<std::string> ids_in_ndjson(const fs::path& path) {
         if (!line.empty()) ids.insert(nlohmann::json::parse(line).at("event_id").get<std::string>());
     return ids;
 }
-
-// Sets an environment variable for one test.
-class ScopedEnv {
-   public:
-    ScopedEnv(const char* name, const std::string& value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (old_)
-            ::setenv(name_, old_->c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-
-   private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
 
 // A listener on 127.0.0.1 that never accepts: connections complete in the kernel's backlog,
 // requests are never answered.
@@ -183,7 +156,7 @@ TEST(SenderProgram, AnUntrustedSenderIsNotRunAndTheToolForksItsOwnHelper) {
     const fs::path fake_sender = writable_dir / "overt-sender";
     write_file(fake_sender, "#!/bin/sh\ntouch " + (dir.path() / "fake-sender-ran").string() + "\n");
     fs::permissions(fake_sender, fs::perms::owner_all | fs::perms::others_write);
-    ScopedEnv sender("OVERT_SENDER", fake_sender.string());
+    const overt::test::ScopedEnv sender("OVERT_SENDER", fake_sender.c_str());
 
     Config config = opened_config(dir);
     config.backends = {file_backend(out)};

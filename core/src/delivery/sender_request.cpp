@@ -98,24 +98,36 @@ std::map<std::string, uint64_t, std::less<>> dropped_from_json(const json& j) {
     return out;
 }
 
+// The totals Counters and PersistedCounters share; Counters adds buffered and spilled.
+template <typename Totals>
+json totals_to_json(const Totals& t) {
+    return {{"tracked", t.tracked},       {"recovered", t.recovered},         {"sent", t.sent},
+            {"handed_off", t.handed_off}, {"corrupt_files", t.corrupt_files}, {"dropped", dropped_to_json(t.dropped)}};
+}
+
+template <typename Totals>
+void totals_from_json(const json& j, const char* where, Totals& t) {
+    t.tracked = field<uint64_t>(j, "tracked", where);
+    t.recovered = field<uint64_t>(j, "recovered", where);
+    t.sent = field<uint64_t>(j, "sent", where);
+    t.handed_off = field<uint64_t>(j, "handed_off", where);
+    t.corrupt_files = field<uint64_t>(j, "corrupt_files", where);
+    t.dropped = dropped_from_json(field<json>(j, "dropped", where));
+}
+
 }  // namespace
 
 std::string encode_sender_request(const SenderRequest& r) {
-    const Counters& c = r.counters;
-    const PersistedCounters& p = r.persisted_base;
-    json document = {
-        {"version", kRequestVersion},
-        {"config", config_to_json(r.config)},
-        {"machine_id", r.machine_id},
-        {"exit_spill_files", r.exit_spill_files},
-        {"counters",
-         {{"tracked", c.tracked}, {"recovered", c.recovered}, {"buffered", c.buffered}, {"spilled", c.spilled},
-          {"sent", c.sent}, {"handed_off", c.handed_off}, {"corrupt_files", c.corrupt_files},
-          {"dropped", dropped_to_json(c.dropped)}}},
-        {"persisted_base",
-         {{"tracked", p.tracked}, {"recovered", p.recovered}, {"sent", p.sent}, {"handed_off", p.handed_off},
-          {"corrupt_files", p.corrupt_files}, {"dropped", dropped_to_json(p.dropped)}}},
-        {"own_files", r.own_files}};
+    json counters = totals_to_json(r.counters);
+    counters["buffered"] = r.counters.buffered;
+    counters["spilled"] = r.counters.spilled;
+    const json document = {{"version", kRequestVersion},
+                           {"config", config_to_json(r.config)},
+                           {"machine_id", r.machine_id},
+                           {"exit_spill_files", r.exit_spill_files},
+                           {"counters", counters},
+                           {"persisted_base", totals_to_json(r.persisted_base)},
+                           {"own_files", r.own_files}};
     return document.dump();
 }
 
@@ -136,21 +148,10 @@ SenderRequest decode_sender_request(std::string_view text) {
         r.machine_id = field<std::string>(document, "machine_id", "request");
         r.exit_spill_files = field<std::vector<std::string>>(document, "exit_spill_files", "request");
         const json counters = field<json>(document, "counters", "request");
-        r.counters.tracked = field<uint64_t>(counters, "tracked", "counters");
-        r.counters.recovered = field<uint64_t>(counters, "recovered", "counters");
+        totals_from_json(counters, "counters", r.counters);
         r.counters.buffered = field<uint64_t>(counters, "buffered", "counters");
         r.counters.spilled = field<uint64_t>(counters, "spilled", "counters");
-        r.counters.sent = field<uint64_t>(counters, "sent", "counters");
-        r.counters.handed_off = field<uint64_t>(counters, "handed_off", "counters");
-        r.counters.corrupt_files = field<uint64_t>(counters, "corrupt_files", "counters");
-        r.counters.dropped = dropped_from_json(field<json>(counters, "dropped", "counters"));
-        const json base = field<json>(document, "persisted_base", "request");
-        r.persisted_base.tracked = field<uint64_t>(base, "tracked", "persisted_base");
-        r.persisted_base.recovered = field<uint64_t>(base, "recovered", "persisted_base");
-        r.persisted_base.sent = field<uint64_t>(base, "sent", "persisted_base");
-        r.persisted_base.handed_off = field<uint64_t>(base, "handed_off", "persisted_base");
-        r.persisted_base.corrupt_files = field<uint64_t>(base, "corrupt_files", "persisted_base");
-        r.persisted_base.dropped = dropped_from_json(field<json>(base, "dropped", "persisted_base"));
+        totals_from_json(field<json>(document, "persisted_base", "request"), "persisted_base", r.persisted_base);
         r.own_files = field<std::map<std::string, uint64_t>>(document, "own_files", "request");
     } catch (const json::exception& e) {
         throw std::runtime_error(std::string("sender request: malformed: ") + e.what());
