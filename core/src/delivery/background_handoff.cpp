@@ -42,16 +42,10 @@ void finish_exit_spill(Collector::Impl& impl, const std::vector<std::string>& ex
     ::setsid();
     detach_stdio();
     // A helper stuck on a lock some other thread of the tool held at fork time, or on a
-    // peer, dies here; its spill files wait for the next run.
-    ::signal(SIGALRM, SIG_DFL);
-    const int64_t timeout_ms = std::max<int64_t>(impl.config.flush_timeout_ms, 0);
-    ::alarm(static_cast<unsigned>(timeout_ms / 1000 + 2));
-    const Deadline deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    // peer, dies at the alarm; its spill files wait for the next run.
+    const Deadline deadline = arm_helper_alarm(impl.config.flush_timeout_ms);
     try {
-        finish_exit_spill(impl, exit_spill_files);
-        impl.flush(DeliveryLimits{deadline, deadline + std::chrono::milliseconds(500)}, /*at_exit=*/true);
-        for (size_t i = 0; i < impl.sinks.size(); ++i)
-            if (impl.sinks[i] && !impl.sink_unavailable[i]) impl.sinks[i]->flush(deadline);
+        deliver_after_exit(impl, exit_spill_files, deadline);
     } catch (...) {
     }
     ::_exit(0);  // no atexit handlers, no static destructors of the tool
@@ -96,6 +90,20 @@ bool spawn_sender_program(Collector::Impl& impl, const std::vector<std::string>&
 }
 
 }  // namespace
+
+Deadline arm_helper_alarm(int64_t flush_timeout_ms) {
+    const int64_t timeout_ms = std::max<int64_t>(flush_timeout_ms, 0);
+    ::signal(SIGALRM, SIG_DFL);
+    ::alarm(static_cast<unsigned>(timeout_ms / 1000 + 2));
+    return Clock::now() + std::chrono::milliseconds(timeout_ms);
+}
+
+void deliver_after_exit(Collector::Impl& impl, const std::vector<std::string>& exit_spill_files, Deadline deadline) {
+    finish_exit_spill(impl, exit_spill_files);
+    impl.flush(DeliveryLimits{deadline, deadline + std::chrono::milliseconds(500)}, /*at_exit=*/true);
+    for (size_t i = 0; i < impl.sinks.size(); ++i)
+        if (impl.sinks[i] && !impl.sink_unavailable[i]) impl.sinks[i]->flush(deadline);
+}
 
 bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report) {
     if (!impl.store) return false;

@@ -24,4 +24,10 @@ namespace overt::delivery {
 // fails. `report` gets the events spilled for the helper.
 bool hand_off_at_exit(Collector::Impl& impl, FlushReport& report);
 
+// The helper's part, forked or overt-sender: SIGALRM a little after flush_timeout_ms
+// (returns the flush deadline), then make the exit spill durable, apply the spill caps and
+// flush everything on disk with the normal retry rules.
+Deadline arm_helper_alarm(int64_t flush_timeout_ms);
+void deliver_after_exit(Collector::Impl& impl, const std::vector<std::string>& exit_spill_files, Deadline deadline);
+
 }  // namespace overt::delivery

@@ -2,14 +2,13 @@
 
 #include "collector/collector_impl.hpp"
 #include "collector/logger.hpp"
+#include "delivery/background_handoff.hpp"
 #include "delivery/sender_request.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -76,11 +75,8 @@ int run_background_sender(int request_fd) {
         detail::logger()->error("overt-sender: the request names no data dir");
         return 2;
     }
-    // A sender stuck on a peer or a plugin dies here; its spill files wait for the next run.
-    const int64_t timeout_ms = std::max<int64_t>(request.config.flush_timeout_ms, 0);
-    ::signal(SIGALRM, SIG_DFL);
-    ::alarm(static_cast<unsigned>(timeout_ms / 1000 + 2));
-    const Deadline deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    // A sender stuck on a peer or a plugin dies at the alarm; its spill files wait for the next run.
+    const Deadline deadline = arm_helper_alarm(request.config.flush_timeout_ms);
 
     try {
         CollectorOptions options;
@@ -97,11 +93,7 @@ int run_background_sender(int request_fd) {
             impl.persisted_base = std::move(request.persisted_base);
             impl.own_files = std::move(request.own_files);
         }
-        impl.store->make_durable(request.exit_spill_files);
-        if (!request.exit_spill_files.empty()) impl.enforce_caps();
-        impl.flush(DeliveryLimits{deadline, deadline + std::chrono::milliseconds(500)}, /*at_exit=*/true);
-        for (size_t i = 0; i < impl.sinks.size(); ++i)
-            if (impl.sinks[i] && !impl.sink_unavailable[i]) impl.sinks[i]->flush(deadline);
+        deliver_after_exit(impl, request.exit_spill_files, deadline);
         impl.closed = true;  // nothing more to deliver: the destructor must not flush again
     } catch (const std::exception& e) {
         detail::logger()->error("overt-sender: {}", e.what());
