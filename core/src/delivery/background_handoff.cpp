@@ -60,7 +60,7 @@ bool spawn_sender_program(Collector::Impl& impl, const std::vector<std::string>&
     if (program.empty()) {
         // Asked for by name (OVERT_SENDER) and unusable is worth a warning; a libovert
         // installed without its sender is not.
-        const bool asked_for = std::getenv("OVERT_SENDER") && *std::getenv("OVERT_SENDER");
+        const bool asked_for = ::secure_getenv("OVERT_SENDER") && *::secure_getenv("OVERT_SENDER");
         detail::logger()->log(asked_for ? spdlog::level::warn : spdlog::level::debug,
                               "overt: no sender program ({}); forking the sender", why);
         return false;

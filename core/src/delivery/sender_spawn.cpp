@@ -86,7 +86,7 @@ std::string detach_program_for(const std::string& sender_program) {
 }
 
 std::string find_sender_program(std::string& why) {
-    if (const char* configured = std::getenv("OVERT_SENDER"); configured && *configured) {
+    if (const char* configured = ::secure_getenv("OVERT_SENDER"); configured && *configured) {
         if (trusted(configured, why) && trusted(detach_program_for(configured), why)) return configured;
         why = "OVERT_SENDER=" + std::string(configured) + ": " + why;
         return {};

@@ -50,7 +50,8 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& conf
         if (!dir.empty() && std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(std::move(dir));
     };
     for (const auto& dir : config_dirs) add(dir);
-    if (const char* env = std::getenv("OVERT_PLUGIN_PATH")) {
+    // secure_getenv: a setuid tool ignores it (the trust checks would refuse such files anyway).
+    if (const char* env = ::secure_getenv("OVERT_PLUGIN_PATH")) {
         std::string_view rest = env;
         while (!rest.empty()) {
             size_t colon = rest.find(':');
