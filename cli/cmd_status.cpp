@@ -2,6 +2,8 @@
 // lives, its backends, what it has counted, and what waits on disk. Sends nothing.
 #include "cmd_support.hpp"
 
+#include "delivery/sender_spawn.hpp"
+
 #include <overt/collector.hpp>
 #include <overt/consent.hpp>
 #include <overt/counters.hpp>
@@ -37,7 +39,7 @@ void print_counters(const std::string& data_dir) {
 // exit_delivery: background sends from overt-sender, whose stderr is <data_dir>/sender.log:
 // a backend that fails there is only seen here.
 void print_sender_log(const std::string& data_dir) {
-    const std::string path = data_dir + "/sender.log";
+    const std::string path = data_dir + "/" + delivery::kSenderLogName;
     std::ifstream in(path);
     std::deque<std::string> last;
     for (std::string line; std::getline(in, line);) {

@@ -114,6 +114,9 @@ TEST(SenderRequest, ADamagedRequestIsRefusedNamingWhatIsWrong) {
     std::string wrong_type = good;
     wrong_type.replace(wrong_type.find("\"spill_max_files\":3"), 19, "\"spill_max_files\":\"3\"");
     expect_refused(wrong_type, "config.spill_max_files has the wrong type");
+    std::string bad_mode = good;
+    bad_mode.replace(bad_mode.find("\"at_most_once\""), 14, "\"sometimes\"");
+    expect_refused(bad_mode, "config.delivery_mode 'sometimes' is not a delivery mode");
 }
 
 }  // namespace

@@ -8,9 +8,10 @@
 // libc-only launcher that forks the sender and exits, so the sender is an orphan in its own
 // session), stdout on /dev/null, stderr appended to <data_dir>/sender.log, and given the
 // config, counters and spill file names over a socket (sender_request.hpp): the tool exits in
-// about the time of one spill write and one small process start. A collector built from in-process Sink objects,
-// or a libovert without its overt-sender, falls back to a double fork + setsid of the tool
-// itself (stdio on /dev/null), which costs the tool the fork and copy-on-write faults.
+// about the time of one spill write and one small process start. A collector built from
+// in-process Sink objects, or a libovert without its overt-sender, falls back to a double
+// fork + setsid of the tool itself (stdio on /dev/null), which costs the tool the fork and
+// copy-on-write faults.
 //
 // If the helper dies, the files stay for the next run: at-least-once holds. The helper's flush
 // also persists this process's counters (lost, as statistics only, if the helper is killed).

@@ -26,7 +26,7 @@ json config_to_json(const Config& c) {
             {"enabled", c.enabled},
             {"force_enabled", c.force_enabled},
             {"extended_collection", c.extended_collection},
-            {"delivery_mode", c.delivery_mode == DeliveryMode::at_most_once ? "at_most_once" : "at_least_once"},
+            {"delivery_mode", to_string(c.delivery_mode)},
             {"plugin_dirs", c.plugin_dirs},
             {"buffer_max_events", c.buffer_max_events},
             {"spill_max_files", c.spill_max_files},
@@ -60,8 +60,13 @@ Config config_from_json(const json& j) {
     c.enabled = field<bool>(j, "enabled", "config");
     c.force_enabled = field<bool>(j, "force_enabled", "config");
     c.extended_collection = field<bool>(j, "extended_collection", "config");
-    c.delivery_mode = field<std::string>(j, "delivery_mode", "config") == "at_most_once" ? DeliveryMode::at_most_once
-                                                                                         : DeliveryMode::at_least_once;
+    const std::string mode = field<std::string>(j, "delivery_mode", "config");
+    if (mode == to_string(DeliveryMode::at_most_once))
+        c.delivery_mode = DeliveryMode::at_most_once;
+    else if (mode == to_string(DeliveryMode::at_least_once))
+        c.delivery_mode = DeliveryMode::at_least_once;
+    else
+        throw std::runtime_error("sender request: config.delivery_mode '" + mode + "' is not a delivery mode");
     c.plugin_dirs = field<std::vector<std::string>>(j, "plugin_dirs", "config");
     c.buffer_max_events = field<size_t>(j, "buffer_max_events", "config");
     c.spill_max_files = field<size_t>(j, "spill_max_files", "config");
