@@ -1,8 +1,11 @@
-// Whole-process cost of telemetry: launches bench/cli_overhead_tool many times with
-// telemetry off, and on against a 127.0.0.1 endpoint that is up, refusing connections, or
-// black-holed (accepts, never answers), and prints median and p95 wall time per mode as JSON.
-// The background helpers of earlier launches keep running meanwhile, as on a real machine.
-// Usage: overt_bench_cli_overhead <tool> <plugin dir> [runs per mode]
+// Whole-process cost of telemetry: launches a plain C++ program that does not link overt (the
+// baseline), the same program linking libovert without calling it, and bench/cli_overhead_tool
+// with telemetry off and on, round robin, and prints median and p95 wall time per mode as JSON,
+// each median also as ms over the plain program. Telemetry on: the default config (inline exit
+// delivery) and exit_delivery: background, each against a 127.0.0.1 endpoint that is up,
+// refusing connections, or black-holed (accepts, never answers). The background helpers of
+// earlier launches keep running meanwhile, as on a real machine.
+// Usage: overt_bench_cli_overhead <overt tool> <plain tool> <link-only tool> <plugin dir> [runs per mode]
 #include "bench_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,7 +21,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -30,20 +32,23 @@ using Clock = std::chrono::steady_clock;
 
 struct Mode {
     std::string name;
+    std::string program;
     std::string config_path;
     std::vector<double> wall_ms;
     int failures = 0;
     std::string failure_text;
 };
 
+enum class Telemetry { off, on };
+
+// exit_delivery "" leaves it (and the exit budget) at the default: inline, 200 ms.
 std::string config_text(const std::string& data_dir, const std::string& plugin_dir, const std::string& endpoint,
-                        bool enabled, const std::string& exit_delivery) {
+                        Telemetry telemetry, const std::string& exit_delivery) {
     std::string text = "tool: {name: benchtool, version: 1.0.0}\n";
-    text += enabled ? "force_enabled: true\n" : "enabled: false\n";
-    text += "exit_delivery: " + exit_delivery + "\n";
+    text += telemetry == Telemetry::on ? "force_enabled: true\n" : "enabled: false\n";
+    if (!exit_delivery.empty()) text += "exit_delivery: " + exit_delivery + "\n";
     text += "data_dir: " + data_dir + "\n";
     text += "plugin_dirs: [" + plugin_dir + "]\n";
-    text += "exit_budget_ms: 200\n";
     text += "backends:\n  - plugin: http\n    endpoint: " + endpoint + "\n";
     return text;
 }
@@ -84,13 +89,16 @@ double percentile(std::vector<double> values, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: %s <tool> <plugin dir> [runs per mode]\n", argv[0]);
+    if (argc < 5) {
+        std::fprintf(stderr, "usage: %s <overt tool> <plain tool> <link-only tool> <plugin dir> [runs per mode]\n",
+                     argv[0]);
         return 2;
     }
-    const std::string tool = argv[1];
-    const std::string plugin_dir = argv[2];
-    const int runs = argc > 3 ? std::atoi(argv[3]) : 200;
+    const std::string overt_tool = argv[1];
+    const std::string plain_tool = argv[2];
+    const std::string link_only_tool = argv[3];
+    const std::string plugin_dir = argv[4];
+    const int runs = argc > 5 ? std::atoi(argv[5]) : 200;
 
     const std::string root = overt::bench::make_temp_dir();
     ::setenv("HOME", root.c_str(), 1);  // the consent store and caches live under it
@@ -102,37 +110,41 @@ int main(int argc, char** argv) {
     overt::bench::LocalHttpServer up;
     overt::bench::BlackHoleListener black_hole;
     const int refused = overt::bench::refused_port();
-    struct Setup {
-        std::string endpoint;
-        bool enabled;
-        std::string exit_delivery;
-    };
-    // Telemetry on uses exit_delivery: background (close() spills, a detached helper sends);
-    // *_inline shows what close() costs when it sends within exit_budget_ms itself.
+    const std::string up_url = up.url("/events");
     const std::string black_hole_url = "http://127.0.0.1:" + std::to_string(black_hole.port()) + "/events";
     const std::string refused_url = "http://127.0.0.1:" + std::to_string(refused) + "/events";
-    const std::map<std::string, Setup> setups{
-        {"off", {up.url("/events"), false, "inline"}},
-        {"up", {up.url("/events"), true, "background"}},
-        {"refused", {refused_url, true, "background"}},
-        {"black_holed", {black_hole_url, true, "background"}},
-        {"up_inline", {up.url("/events"), true, "inline"}},
-        {"black_holed_inline", {black_hole_url, true, "inline"}},
+    struct Setup {
+        std::string name;
+        std::string program;
+        std::string endpoint;
+        Telemetry telemetry;
+        std::string exit_delivery;  // "" = the default (inline)
+    };
+    // plain first: every other median is reported over it.
+    const std::vector<Setup> setups{
+        {"plain", plain_tool, up_url, Telemetry::off, ""},
+        {"link_only", link_only_tool, up_url, Telemetry::off, ""},
+        {"off", overt_tool, up_url, Telemetry::off, ""},
+        {"inline_up", overt_tool, up_url, Telemetry::on, ""},
+        {"inline_refused", overt_tool, refused_url, Telemetry::on, ""},
+        {"inline_black_holed", overt_tool, black_hole_url, Telemetry::on, ""},
+        {"background_up", overt_tool, up_url, Telemetry::on, "background"},
+        {"background_refused", overt_tool, refused_url, Telemetry::on, "background"},
+        {"background_black_holed", overt_tool, black_hole_url, Telemetry::on, "background"},
     };
     std::vector<Mode> modes;
-    for (const auto& [name, setup] : setups) {
-        const std::string data_dir = root + "/data-" + name;
-        Mode mode{name, root + "/" + name + ".yaml", {}, 0, {}};
-        std::ofstream(mode.config_path) << config_text(data_dir, plugin_dir, setup.endpoint, setup.enabled,
-                                                       setup.exit_delivery);
+    for (const auto& setup : setups) {
+        Mode mode{setup.name, setup.program, root + "/" + setup.name + ".yaml", {}, 0, {}};
+        std::ofstream(mode.config_path) << config_text(root + "/data-" + setup.name, plugin_dir, setup.endpoint,
+                                                       setup.telemetry, setup.exit_delivery);
         modes.push_back(std::move(mode));
     }
     // Round robin, so drifting machine load hits every mode alike; one warm-up launch each.
-    for (auto& mode : modes) launch(tool, mode.config_path, mode.failure_text);
+    for (auto& mode : modes) launch(mode.program, mode.config_path, mode.failure_text);
     for (int run = 0; run < runs; ++run) {
         for (auto& mode : modes) {
             std::string failure;
-            double ms = launch(tool, mode.config_path, failure);
+            double ms = launch(mode.program, mode.config_path, failure);
             if (ms < 0) {
                 ++mode.failures;
                 mode.failure_text = failure;
@@ -144,6 +156,8 @@ int main(int argc, char** argv) {
 
     nlohmann::json out;
     out["runs_per_mode"] = runs;
+    out["baseline"] = "plain";
+    const double plain_median = percentile(modes.front().wall_ms, 0.5);
     double off_median = 0;
     for (const auto& mode : modes)
         if (mode.name == "off") off_median = percentile(mode.wall_ms, 0.5);
@@ -153,7 +167,10 @@ int main(int argc, char** argv) {
                              {"p95_ms", percentile(mode.wall_ms, 0.95)},
                              {"min_ms", percentile(mode.wall_ms, 0.0)},
                              {"failures", mode.failures}};
-        if (mode.name != "off") entry["median_overhead_ms"] = median - off_median;
+        if (mode.name != "plain") entry["median_over_plain_ms"] = median - plain_median;
+        // Secondary: what turning telemetry on adds to a tool that already links and opens overt.
+        if (mode.name.starts_with("inline_") || mode.name.starts_with("background_"))
+            entry["median_over_telemetry_off_ms"] = median - off_median;
         if (mode.failures) entry["failure"] = mode.failure_text;
         out["modes"][mode.name] = entry;
     }
