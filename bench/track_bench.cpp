@@ -1,13 +1,21 @@
 // The cost of Collector::track_command on 1, 2 and 4 threads, beside spdlog's async logger
-// enqueueing one short message (the reference for "an enqueue").
+// enqueueing one short message (a reference figure only: its cost swings 2x with scheduling).
 //
-// Steady state: the buffer never fills (no spill); it is flushed to the null sink every 1024
-// calls with the timer paused. Amortised: the default
-// buffer of 1000 events spills to a data dir whenever it fills, caps applied, so the figure
-// includes encoding, writing and fsyncing spill files.
+// FlushCharged (what a tool pays): the default buffer of 1000 events is flushed whenever it
+// holds a batch, with the timer running, into an in-process null sink or the real file plugin
+// (through the plugin host, appending to /dev/null): the figure is wall time / calls including
+// every flush and the destruction of the flushed events.
+// SteadyFlushPaused: the buffer never fills; it is flushed to the null sink every 1024 calls
+// with the timer paused, so the figure is the enqueue alone.
+// Amortised: the default buffer spills to a data dir whenever it fills, caps applied, so the
+// figure includes encoding, writing and fsyncing spill files.
 #include "bench_support.hpp"
 
+#include "plugin/plugin_host_factory.hpp"
+#include "transport/http_service.hpp"
+
 #include <overt/collector.hpp>
+#include <overt/plugins.hpp>
 
 #include <benchmark/benchmark.h>
 #include <spdlog/async.h>
@@ -15,6 +23,11 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
+
+#ifndef OVERT_BENCH_PLUGIN_DIR
+#error "OVERT_BENCH_PLUGIN_DIR must name the build tree's plugin dir"
+#endif
 
 namespace {
 
@@ -31,11 +44,16 @@ class NullSink : public Sink {
 };
 
 constexpr int64_t kSteadyIterationsPerThread = 100'000;
+// A multiple of every thread's flush interval (1000 / threads), so each thread's last call
+// is a flush and no event outlives the timed loop.
+constexpr int64_t kChargedCallsPerThread = 200'000;
 
 std::unique_ptr<Collector> g_collector;
 std::string g_data_dir;
+std::optional<PluginHost> g_plugin_host;  // outlives the plugin sink it made
 
-std::unique_ptr<Collector> make_collector(size_t buffer_max_events, const std::string& data_dir) {
+std::unique_ptr<Collector> make_collector(size_t buffer_max_events, const std::string& data_dir,
+                                          std::unique_ptr<Sink> sink = std::make_unique<NullSink>()) {
     Config config;
     config.tool_name = "benchtool";
     config.tool_version = "1.0.0";
@@ -46,13 +64,67 @@ std::unique_ptr<Collector> make_collector(size_t buffer_max_events, const std::s
     options.data_dir = data_dir;
     options.machine_id = "4a3f8c1d9e2b6f70a1b2c3d4e5f60718";
     std::vector<std::unique_ptr<Sink>> sinks;
-    sinks.push_back(std::make_unique<NullSink>());
+    sinks.push_back(std::move(sink));
     return std::make_unique<Collector>(std::move(config), std::move(sinks), std::move(options));
 }
 
+// The file plugin loaded from the build tree, appending to /dev/null: its encoding, the ABI
+// crossing and one open/write/close per batch, no disk.
+std::unique_ptr<Sink> make_file_plugin_sink() {
+    g_plugin_host.emplace(plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_curl_http_service()));
+    BackendConfig backend;
+    backend.plugin = "file";
+    backend.id = "file";
+    backend.settings_json = R"({"path": "/dev/null"})";
+    return g_plugin_host->create_sink(backend);
+}
+
+enum class ChargedSink { null_sink, file_plugin };
+
+// Each thread flushes after 1000 / threads of its own calls, so the shared default buffer
+// (1000 events) holds at most one batch and never drops; the timer runs through the flushes.
+void run_flush_charged(benchmark::State& state, ChargedSink sink_kind) {
+    if (state.thread_index() == 0) {
+        try {
+            g_collector = make_collector(Config{}.buffer_max_events, "",
+                                         sink_kind == ChargedSink::file_plugin ? make_file_plugin_sink()
+                                                                               : std::make_unique<NullSink>());
+        } catch (const std::exception& e) {
+            state.SkipWithError(e.what());
+        }
+    }
+    const auto flush_every = static_cast<int64_t>(Config{}.buffer_max_events) / state.threads();
+    int64_t calls = 0;
+    for (auto _ : state) {
+        if (!g_collector) continue;  // the sink failed to load: thread 0 reports it, the others idle
+        g_collector->track_command("build", ++calls, 0);
+        if (calls % flush_every == 0) g_collector->flush();
+    }
+    if (state.thread_index() == 0 && g_collector) {
+        auto counters = g_collector->counters();
+        state.counters["sent"] = static_cast<double>(counters.sent);
+        state.counters["dropped"] = static_cast<double>(counters.dropped_total());
+        state.counters["flush_every_per_thread"] = static_cast<double>(flush_every);
+        g_collector.reset();
+        g_plugin_host.reset();
+    }
+}
+void BM_TrackCommand_FlushCharged_NullSink(benchmark::State& state) { run_flush_charged(state, ChargedSink::null_sink); }
+void BM_TrackCommand_FlushCharged_FilePlugin(benchmark::State& state) {
+    run_flush_charged(state, ChargedSink::file_plugin);
+}
+BENCHMARK(BM_TrackCommand_FlushCharged_NullSink)
+    ->Iterations(kChargedCallsPerThread)
+    ->Threads(1)->Threads(2)
+    ->Repetitions(7)->ReportAggregatesOnly(true)->UseRealTime();
+BENCHMARK(BM_TrackCommand_FlushCharged_FilePlugin)
+    ->Iterations(kChargedCallsPerThread)
+    ->Threads(1)->Threads(2)
+    ->Repetitions(7)->ReportAggregatesOnly(true)->UseRealTime();
+
 // The buffer never fills: every 1024 calls a thread hands the buffer to the null sink with the
-// timer paused, as a tool's periodic flush would, so memory stays bounded and warm.
-void BM_TrackCommand_Steady(benchmark::State& state) {
+// timer paused, so memory stays bounded and warm and the figure leaves the flush out.
+void BM_TrackCommand_SteadyFlushPaused(benchmark::State& state) {
     if (state.thread_index() == 0) g_collector = make_collector(size_t{1} << 20, "");
     int64_t duration = 0;
     for (auto _ : state) {
@@ -70,7 +142,7 @@ void BM_TrackCommand_Steady(benchmark::State& state) {
         g_collector.reset();  // close() delivers to the null sink, outside the timed loop
     }
 }
-BENCHMARK(BM_TrackCommand_Steady)
+BENCHMARK(BM_TrackCommand_SteadyFlushPaused)
     ->Threads(1)->Threads(2)->Threads(4)
     ->MinTime(0.2)->Repetitions(7)->ReportAggregatesOnly(true)->UseRealTime();
 
@@ -95,7 +167,7 @@ BENCHMARK(BM_TrackCommand_AmortisedWithSpills)
 
 std::shared_ptr<spdlog::logger> g_async_logger;
 
-// Overflow policy overrun_oldest: the enqueue never blocks, like track().
+// Reference only, not a target. Overflow policy overrun_oldest: the enqueue never blocks, like track().
 void BM_SpdlogAsyncEnqueue(benchmark::State& state) {
     if (state.thread_index() == 0) {
         spdlog::init_thread_pool(8192, 1);
