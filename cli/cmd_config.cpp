@@ -25,7 +25,7 @@ int validate(const ValidateOptions& options) {
     return 0;
 }
 
-const CommandRegistration registration{
+const CommandRegistration config_command{
     "config", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         app.description("Check an overt.yaml, or print its JSON Schema");
         app.require_subcommand(1);

@@ -78,7 +78,7 @@ int run_delete(const GlobalOptions& global, const DeleteOptions& options) {
     return requested ? kExitOk : kExitFailed;
 }
 
-const CommandRegistration registration{
+const CommandRegistration delete_command{
     "delete-my-data", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto options = std::make_shared<DeleteOptions>();
         app.description("Erase a tool's local telemetry data, ask its receiver to delete this machine's data, and "

@@ -24,7 +24,7 @@ int run_disable(const GlobalOptions& global, const ToolOptions& tool) {
     return erase_local_data(config, command_data_dir(config)) ? kExitOk : kExitFailed;
 }
 
-const CommandRegistration registration{
+const CommandRegistration disable_command{
     "disable", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto tool = std::make_shared<ToolOptions>();
         app.description("Withdraw consent and erase the tool's unsent local telemetry data at once");

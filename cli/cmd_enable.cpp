@@ -22,7 +22,7 @@ int run_enable(const GlobalOptions& global, const ToolOptions& tool) {
     return kExitOk;
 }
 
-const CommandRegistration registration{
+const CommandRegistration enable_command{
     "enable", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto tool = std::make_shared<ToolOptions>();
         app.description("Grant consent: let a tool record and send anonymous usage telemetry");

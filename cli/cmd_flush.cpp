@@ -38,7 +38,7 @@ int run_flush(const GlobalOptions& global, const ToolOptions& tool) {
     return report.ok() && left == 0 ? kExitOk : kExitFailed;
 }
 
-const CommandRegistration registration{
+const CommandRegistration flush_command{
     "flush", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto tool = std::make_shared<ToolOptions>();
         app.description("Send the events a tool kept on disk to its backends now and report per backend");

@@ -40,7 +40,7 @@ int run_inspect(const GlobalOptions& global, const ToolOptions& tool) {
     return kExitOk;
 }
 
-const CommandRegistration registration{
+const CommandRegistration inspect_command{
     "inspect", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto tool = std::make_shared<ToolOptions>();
         app.description("Print, as JSON, exactly the events a tool would send next; sends nothing");

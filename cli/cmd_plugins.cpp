@@ -70,7 +70,7 @@ struct PluginsOptions {
     bool json = false;
 };
 
-const CommandRegistration registration{
+const CommandRegistration plugins_command{
     "plugins", [](CLI::App& app, GlobalOptions&, std::function<int()>& run) {
         auto options = std::make_shared<PluginsOptions>();
         app.description("List backend plugins, where they were found, and files refused with the reason");

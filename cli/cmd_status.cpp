@@ -88,7 +88,7 @@ int run_status(const GlobalOptions& global, const ToolOptions& tool) {
     return kExitOk;
 }
 
-const CommandRegistration registration{
+const CommandRegistration status_command{
     "status", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto tool = std::make_shared<ToolOptions>();
         app.description("Show whether telemetry is on for a tool and why, its machine ID, data dir, backends and "

@@ -67,7 +67,7 @@ int run_track(const GlobalOptions& global, const TrackOptions& options) {
     return kExitOk;
 }
 
-const CommandRegistration registration{
+const CommandRegistration track_command{
     "track", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         auto options = std::make_shared<TrackOptions>();
         app.description("Record one event for a tool, as the tool would, and deliver it within its exit budget");

@@ -15,11 +15,10 @@
 using overt::PluginHost;
 using overt::SendStatus;
 using overt::test::TempDir;
+using overt::test::soon;
 using testing::HasSubstr;
 
 namespace {
-
-overt::Deadline soon() { return overt::Clock::now() + std::chrono::seconds(5); }
 
 std::unique_ptr<overt::Sink> builtin(const std::string& plugin, const nlohmann::json& settings) {
     PluginHost host({OVERT_BUILTIN_PLUGIN_DIR});

@@ -15,11 +15,10 @@ using overt::BackendConfig;
 using overt::PluginHost;
 using overt::SendStatus;
 using overt::test::TempDir;
+using overt::test::soon;
 using testing::HasSubstr;
 
 namespace {
-
-overt::Deadline soon() { return overt::Clock::now() + std::chrono::seconds(5); }
 
 std::unique_ptr<overt::Sink> make_good(const std::string& settings, const std::string& id = "good") {
     PluginHost host({OVERT_TEST_PLUGIN_DIR});

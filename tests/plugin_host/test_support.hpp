@@ -2,10 +2,16 @@
 #pragma once
 
 #include <overt/event.hpp>
+#include <overt/sink.hpp>
+
+#include <chrono>
 
 #include <string>
 
 namespace overt::test {
+
+// A send deadline far enough away that no test reaches it.
+inline overt::Deadline soon() { return overt::Clock::now() + std::chrono::seconds(5); }
 
 // A fresh 0700 directory under $TMPDIR, removed with everything in it.
 class TempDir {

@@ -17,6 +17,7 @@ namespace {
 
 using overt::Consent;
 using overt::test::TempDir;
+using overt::test::mode_of;
 
 struct FakeEnv {
     std::map<std::string, std::string> values;
@@ -106,12 +107,6 @@ TEST(ParseGoBool, RejectsEverythingElse) {
     EXPECT_FALSE(value);
     EXPECT_FALSE(overt::parse_go_bool("yes", value));
     EXPECT_FALSE(overt::parse_go_bool("tRuE", value));
-}
-
-mode_t mode_of(const std::string& path) {
-    struct stat info {};
-    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-    return info.st_mode & 07777;
 }
 
 std::string read_file(const std::string& path) {

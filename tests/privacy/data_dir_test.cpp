@@ -17,12 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using overt::test::ScopedEnv;
 using overt::test::TempDir;
-
-mode_t mode_of(const std::string& path) {
-    struct stat info {};
-    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-    return info.st_mode & 07777;
-}
+using overt::test::mode_of;
 
 overt::Config config_for(std::string tool, std::string data_dir = {}) {
     overt::Config config;

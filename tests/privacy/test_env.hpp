@@ -1,4 +1,4 @@
-// Test helpers: a scoped environment variable and a scoped temporary directory.
+// Test helpers: a scoped environment variable, a scoped temporary directory, a path's mode.
 #pragma once
 
 #include <cstdlib>
@@ -6,7 +6,10 @@
 #include <optional>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 namespace overt::test {
 
@@ -47,5 +50,12 @@ class TempDir {
    private:
     std::filesystem::path path_;
 };
+
+// Permission bits of a path (a failed stat is a test failure naming the path).
+inline mode_t mode_of(const std::string& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 07777;
+}
 
 }  // namespace overt::test
