@@ -2,6 +2,7 @@
 // the outcome and can retry or spill (the seed's async exporter hid every failure).
 #include <overt/backend.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -12,14 +13,38 @@ namespace {
 
 using namespace overt;
 
-// "<endpoint>/v1/logs" without a doubled slash (seed bug) and without query or fragment.
-std::string logs_url(std::string endpoint) {
-    endpoint = endpoint.substr(0, endpoint.find_first_of("?#"));
-    while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+// "<endpoint>/v1/logs" without a doubled slash (seed bug), keeping the endpoint's query
+// (collectors and gateways route tenants by it); a fragment is never sent.
+std::string logs_url(const std::string& endpoint) {
+    const size_t path_end = endpoint.find_first_of("?#");
+    std::string path = endpoint.substr(0, path_end);
+    std::string query;
+    if (path_end != std::string::npos && endpoint[path_end] == '?')
+        query = endpoint.substr(path_end, endpoint.find('#', path_end) - path_end);
+    while (!path.empty() && path.back() == '/') path.pop_back();
     constexpr std::string_view kPath = "/v1/logs";
-    if (endpoint.size() >= kPath.size() && endpoint.compare(endpoint.size() - kPath.size(), kPath.size(), kPath) == 0)
-        return endpoint;  // already the full logs URL
-    return endpoint + std::string(kPath);
+    const bool has_logs_path =
+        path.size() >= kPath.size() && path.compare(path.size() - kPath.size(), kPath.size(), kPath) == 0;
+    if (!has_logs_path) path += kPath;
+    return path + query;
+}
+
+// The OTLP spec retries only throttling and unavailability (429, 502, 503, 504) and lost
+// connections; any other error status (408, 500, 501...) would fail again, so it is final here
+// although the shared mapping, right for other vendors, retries it.
+sdk::Result export_result(const sdk::HttpResponse& response, std::string_view what) {
+    sdk::Result result = sdk::result_from_http(response, what);
+    const int code = response.status_code;
+    const bool retryable_status = code == 429 || code == 502 || code == 503 || code == 504;
+    if (result.status == OVERT_RETRY && !response.transport_error && code >= 400 && !retryable_status)
+        return sdk::Result::rejected(std::move(result.message));
+    return result;
+}
+
+bool has_header(const net::Headers& headers, std::string_view name) {
+    return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
+        return header.first.size() == name.size() && net::starts_with_ci(header.first, name);
+    });
 }
 
 class OtlpBackend final : public sdk::Backend {
@@ -46,11 +71,15 @@ class OtlpBackend final : public sdk::Backend {
             throw sdk::ConfigError("'protocol' must be http/protobuf or http/json, not '" + protocol + "'");
         gzip_ = net::get_bool(config, "gzip", false);
         transport_ = net::TransportOptions::from(config);
+        // Exporters name themselves and their language; a configured User-Agent wins.
+        if (!has_header(transport_.headers, "user-agent"))
+            transport_.headers.emplace_back("User-Agent", std::string("overt-otlp/") + kVersion + " (C++)");
         // A plain http:// endpoint is plain text, as in the seed and OTel exporters (the usual local
         // collector is http://localhost:4318); sensitive headers get the advisory below.
         // `insecure` only turns off TLS verification for https, like every network backend.
         encoder_.resource_attributes = net::get_string_map(config, "resource_attributes");
         encoder_.scope_version = kVersion;
+        encoder_.sdk_version = kVersion;
         net::warn_cleartext_secrets(host_, kName, endpoint_, transport_.headers);
     }
 
@@ -65,7 +94,7 @@ class OtlpBackend final : public sdk::Backend {
             transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body_);
         request.gzip = gzip_;
         request.deadline_ns = transport_.request_deadline(host_, deadline_ns);
-        return sdk::result_from_http(host_.post(request), "otlp export to " + url_);
+        return export_result(host_.post(request), "otlp export to " + url_);
     }
 
     std::string describe() const override { return "otlp (" + endpoint_ + ")"; }

@@ -48,9 +48,6 @@ LogRecord to_log_record(const overt_event& e, uint64_t observed) {
     a.push_back(string_attribute("event.type", view(e.type)));
     a.push_back(string_attribute("tool.name", view(e.tool_name)));
     a.push_back(string_attribute("tool.version", view(e.version)));
-    a.push_back(string_attribute("host.arch", view(e.arch)));
-    a.push_back(string_attribute("os.type", view(e.os)));
-    a.push_back(string_attribute("os.version", view(e.os_version)));
     a.push_back(string_attribute("go.version", view(e.runtime_version)));
     a.push_back(string_attribute("machine.id", view(e.machine_id)));
     a.push_back(int_attribute("command.duration_ms", e.duration_ms));
@@ -75,13 +72,9 @@ LogRecord to_log_record(const overt_event& e, uint64_t observed) {
 
 std::vector<Attribute> resource_attributes(const overt_event& e, const EncoderOptions& options) {
     std::vector<Attribute> out;
-    auto configured = [&](std::string_view key) {
-        return std::any_of(options.resource_attributes.begin(), options.resource_attributes.end(),
-                           [&](const auto& kv) { return kv.first == key; });
-    };
-    if (!configured("service.name")) out.push_back(string_attribute("service.name", sdk::view(e.tool_name)));
-    if (!configured("service.version")) out.push_back(string_attribute("service.version", sdk::view(e.version)));
-    for (const auto& [key, value] : options.resource_attributes) out.push_back(string_attribute(key, value));
+    for_each_resource_attribute(e, options, [&out](std::string_view key, std::string_view value) {
+        out.push_back(string_attribute(std::string(key), value));
+    });
     return out;
 }
 
@@ -102,13 +95,13 @@ nlohmann::json json_attributes(const std::vector<Attribute>& attributes) {
 
 std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options, uint64_t observed) {
     std::vector<ResourceLogs> request;
-    std::vector<std::pair<std::string_view, std::string_view>> keys;  // (tool, version) per entry
+    std::vector<const overt_event*> first_events;  // per entry of `request`
     for (const auto& e : events) {
-        std::pair<std::string_view, std::string_view> key{sdk::view(e.tool_name), sdk::view(e.version)};
-        auto it = std::find(keys.begin(), keys.end(), key);
-        size_t index = static_cast<size_t>(it - keys.begin());
-        if (it == keys.end()) {
-            keys.push_back(key);
+        auto it = std::find_if(first_events.begin(), first_events.end(),
+                               [&e](const overt_event* first) { return same_resource(*first, e); });
+        size_t index = static_cast<size_t>(it - first_events.begin());
+        if (it == first_events.end()) {
+            first_events.push_back(&e);
             request.push_back({resource_attributes(e, options), {}});
         }
         request[index].records.push_back(to_log_record(e, observed));

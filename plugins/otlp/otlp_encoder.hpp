@@ -15,6 +15,8 @@ namespace overt::otlp {
 inline constexpr std::string_view kScopeName = "overt";
 inline constexpr int kSeverityInfo = 9;  // SEVERITY_NUMBER_INFO
 inline constexpr std::string_view kSeverityText = "INFO";
+inline constexpr std::string_view kTelemetrySdkName = "overt";
+inline constexpr std::string_view kTelemetrySdkLanguage = "cpp";
 
 // A seed attribute name (event.name, tool.name, ...): a metadata key equal to one is renamed
 // "metadata.<key>" so it never shadows it.
@@ -34,7 +36,7 @@ struct LogRecord {
     std::vector<Attribute> attributes;
 };
 
-// One ResourceLogs: events of one tool name + version.
+// One ResourceLogs: events that are `same_resource`.
 struct ResourceLogs {
     std::vector<Attribute> resource_attributes;
     std::vector<LogRecord> records;
@@ -43,10 +45,39 @@ struct ResourceLogs {
 struct EncoderOptions {
     std::vector<std::pair<std::string, std::string>> resource_attributes;  // from config; win over defaults
     std::string scope_version;
+    std::string sdk_version;  // telemetry.sdk.version
 };
 
-// Groups events by (tool name, version) in first-seen order and maps each onto a log record
-// with the seed's attributes (seed §5.5) plus event.id; colliding metadata keys get "metadata.".
+// Events share one Resource when they come from the same tool build on the same kind of host:
+// the host's arch and OS are resource attributes, not repeated on every record.
+inline bool same_resource(const overt_event& a, const overt_event& b) noexcept {
+    using sdk::view;
+    return view(a.tool_name) == view(b.tool_name) && view(a.version) == view(b.version) &&
+           view(a.arch) == view(b.arch) && view(a.os) == view(b.os) && view(a.os_version) == view(b.os_version);
+}
+
+// The Resource attributes of the events `same_resource` as `e`: service, telemetry SDK and host
+// defaults (each left out when configured), then the configured ones. `visit(key, value)`.
+template <typename Visit>
+void for_each_resource_attribute(const overt_event& e, const EncoderOptions& options, Visit&& visit) {
+    auto default_attribute = [&](std::string_view key, std::string_view value) {
+        bool configured = false;
+        for (const auto& kv : options.resource_attributes) configured = configured || kv.first == key;
+        if (!configured) visit(key, value);
+    };
+    default_attribute("service.name", sdk::view(e.tool_name));
+    default_attribute("service.version", sdk::view(e.version));
+    default_attribute("telemetry.sdk.name", kTelemetrySdkName);
+    default_attribute("telemetry.sdk.language", kTelemetrySdkLanguage);
+    default_attribute("telemetry.sdk.version", options.sdk_version);
+    default_attribute("host.arch", sdk::view(e.arch));
+    default_attribute("os.type", sdk::view(e.os));
+    default_attribute("os.version", sdk::view(e.os_version));
+    for (const auto& [key, value] : options.resource_attributes) visit(std::string_view(key), std::string_view(value));
+}
+
+// Groups `same_resource` events in first-seen order and maps each onto a log record with the
+// seed's per-event attributes plus event.id; colliding metadata keys get "metadata.".
 std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options,
                                         uint64_t observed_time_unix_nano);
 
@@ -62,8 +93,7 @@ class ProtobufEncoder {
 
    private:
     struct Resource {
-        std::string_view tool_name;
-        std::string_view version;
+        const overt_event* first_event;  // its resource attributes
         size_t attributes_size = 0;  // of the Resource message
         size_t scope_logs_size = 0;  // of the ScopeLogs message
         size_t record_count = 0;

@@ -33,7 +33,7 @@ struct JoinedArgs {
     }
 };
 
-// The seed's attributes (seed §5.5) plus event.id and the metadata, in the order the JSON
+// The seed's per-event attributes plus event.id and the metadata, in the order the JSON
 // encoder writes them too. `visit(Key, value)` with a string_view, int64_t or JoinedArgs value.
 template <typename Visit>
 void for_each_attribute(const overt_event& e, Visit&& visit) {
@@ -41,9 +41,6 @@ void for_each_attribute(const overt_event& e, Visit&& visit) {
     visit(Key{{}, "event.type"}, view(e.type));
     visit(Key{{}, "tool.name"}, view(e.tool_name));
     visit(Key{{}, "tool.version"}, view(e.version));
-    visit(Key{{}, "host.arch"}, view(e.arch));
-    visit(Key{{}, "os.type"}, view(e.os));
-    visit(Key{{}, "os.version"}, view(e.os_version));
     visit(Key{{}, "go.version"}, view(e.runtime_version));
     visit(Key{{}, "machine.id"}, view(e.machine_id));
     visit(Key{{}, "command.duration_ms"}, int64_t{e.duration_ms});
@@ -89,18 +86,11 @@ size_t scope_size(const EncoderOptions& options) {
     return size;
 }
 
-// Resource attributes (Resource.attributes = 1): service.name and service.version from the
-// first event of the resource unless configured, then the configured ones.
+// Resource attributes (Resource.attributes = 1), as KeyValues.
 template <typename Visit>
-void for_each_resource_attribute(std::string_view tool_name, std::string_view version, const EncoderOptions& options,
-                                 Visit&& visit) {
-    auto configured = [&](std::string_view key) {
-        return std::any_of(options.resource_attributes.begin(), options.resource_attributes.end(),
-                           [&](const auto& kv) { return kv.first == key; });
-    };
-    if (!configured("service.name")) visit(Key{{}, "service.name"}, tool_name);
-    if (!configured("service.version")) visit(Key{{}, "service.version"}, version);
-    for (const auto& [key, value] : options.resource_attributes) visit(Key{{}, key}, std::string_view(value));
+void for_each_resource_key_value(const overt_event& first_event, const EncoderOptions& options, Visit&& visit) {
+    for_each_resource_attribute(first_event, options,
+                                [&visit](std::string_view key, std::string_view value) { visit(Key{{}, key}, value); });
 }
 
 // --- bytes ---
@@ -139,17 +129,15 @@ void write_log_record(ProtobufWriter& w, const overt_event& e, uint64_t observed
 
 void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, uint64_t observed,
                              std::string& out) {
-    // Group events by (tool name, version) in first-seen order; usually there is one group.
+    // Group `same_resource` events in first-seen order; usually there is one group.
     resources_.clear();
     resource_of_.resize(events.size());
     record_sizes_.resize(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const overt_event& e = events[i];
-        const std::string_view tool_name = view(e.tool_name), version = view(e.version);
-        auto it = std::find_if(resources_.begin(), resources_.end(), [&](const Resource& r) {
-            return r.tool_name == tool_name && r.version == version;
-        });
-        if (it == resources_.end()) it = resources_.insert(resources_.end(), Resource{tool_name, version});
+        auto it = std::find_if(resources_.begin(), resources_.end(),
+                               [&e](const Resource& r) { return same_resource(*r.first_event, e); });
+        if (it == resources_.end()) it = resources_.insert(resources_.end(), Resource{&e});
         resource_of_[i] = static_cast<uint32_t>(it - resources_.begin());
         ++it->record_count;
         record_sizes_[i] = log_record_size(e);
@@ -161,7 +149,7 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
     size_t total = 0;
     size_t next_record = 0;
     for (Resource& r : resources_) {
-        for_each_resource_attribute(r.tool_name, r.version, options, [&r](const Key& key, std::string_view value) {
+        for_each_resource_key_value(*r.first_event, options, [&r](const Key& key, std::string_view value) {
             r.attributes_size += length_delimited_size(1, key_value_size(key, value));
         });
         r.scope_logs_size += length_delimited_size(1, scope);
@@ -183,7 +171,7 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
     for (const Resource& r : resources_) {
         w.length_prefix(1, length_delimited_size(1, r.attributes_size) + length_delimited_size(2, r.scope_logs_size));
         w.length_prefix(1, r.attributes_size);  // ResourceLogs.resource
-        for_each_resource_attribute(r.tool_name, r.version, options, [&w](const Key& key, std::string_view value) {
+        for_each_resource_key_value(*r.first_event, options, [&w](const Key& key, std::string_view value) {
             write_key_value(w, 1, key, value);
         });
         w.length_prefix(2, r.scope_logs_size);  // ResourceLogs.scope_logs

@@ -126,6 +126,7 @@ TEST_F(Backends, OtlpJsonCarriesTheSeedAttributesAndGuardsThem) {
     EXPECT_EQ(resource_attrs["service.name"]["stringValue"], "mytool");
     EXPECT_EQ(resource_attrs["service.version"]["stringValue"], "1.2.3");
     EXPECT_EQ(resource_attrs["deployment.environment"]["stringValue"], "test");
+    EXPECT_EQ(resource_attrs["os.version"]["stringValue"], "6.1.0-18-amd64");  // on the resource, not per record
     const Json& scope_logs = body["resourceLogs"][0]["scopeLogs"][0];
     EXPECT_EQ(scope_logs["scope"]["name"], "overt");
     const Json& record = scope_logs["logRecords"][0];
@@ -145,7 +146,7 @@ TEST_F(Backends, OtlpJsonCarriesTheSeedAttributesAndGuardsThem) {
     EXPECT_EQ(attrs["event.id"]["stringValue"], events[0].event_id);
     EXPECT_EQ(attrs["machine.id"]["stringValue"], "4a3f8c1d9e2b6f70");
     EXPECT_EQ(attrs["go.version"]["stringValue"], "c++20-gcc12");
-    EXPECT_EQ(attrs["os.version"]["stringValue"], "6.1.0-18-amd64");
+    EXPECT_EQ(attrs.count("os.version"), 0u);
     EXPECT_EQ(attrs["command.duration_ms"]["intValue"], "142");
     EXPECT_EQ(attrs["command.exit_code"]["intValue"], "0");
     EXPECT_EQ(attrs["command.args"]["stringValue"], "--output <redacted>");

@@ -1,0 +1,308 @@
+// Where the otlp plugin must send what the official SDKs send: the OTLP resource, retry
+// rules, endpoint query and User-Agent.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "capture_server.hpp"
+#include "test_support.hpp"
+
+#ifndef OVERT_TEST_RELEASE_VERSION
+#error "OVERT_TEST_RELEASE_VERSION must be the project version the plugins report"
+#endif
+
+namespace overt::test {
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr std::string_view kReleaseVersion = OVERT_TEST_RELEASE_VERSION;
+
+// ---- a minimal protobuf wire reader, enough to walk an ExportLogsServiceRequest ----
+
+struct WireField {
+    uint32_t number = 0;
+    uint64_t varint = 0;     // wire types 0 and 1
+    std::string_view bytes;  // wire type 2
+};
+
+uint64_t read_varint(std::string_view data, size_t& at) {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (at >= data.size()) throw std::runtime_error("truncated varint");
+        const auto byte = static_cast<unsigned char>(data[at++]);
+        value |= uint64_t{byte & 0x7fu} << shift;
+        if (!(byte & 0x80)) return value;
+    }
+    throw std::runtime_error("varint too long");
+}
+
+std::vector<WireField> read_message(std::string_view data) {
+    std::vector<WireField> fields;
+    size_t at = 0;
+    while (at < data.size()) {
+        const uint64_t tag = read_varint(data, at);
+        WireField field;
+        field.number = static_cast<uint32_t>(tag >> 3);
+        switch (tag & 7) {
+            case 0: field.varint = read_varint(data, at); break;
+            case 1:
+                if (data.size() - at < 8) throw std::runtime_error("truncated fixed64");
+                for (int i = 0; i < 8; ++i)
+                    field.varint |= uint64_t{static_cast<unsigned char>(data[at + i])} << (8 * i);
+                at += 8;
+                break;
+            case 2: {
+                const uint64_t size = read_varint(data, at);
+                if (size > data.size() - at) throw std::runtime_error("truncated length-delimited field");
+                field.bytes = data.substr(at, size);
+                at += size;
+                break;
+            }
+            default: throw std::runtime_error("unexpected wire type " + std::to_string(tag & 7));
+        }
+        fields.push_back(field);
+    }
+    return fields;
+}
+
+std::vector<std::string_view> submessages(std::string_view message, uint32_t number) {
+    std::vector<std::string_view> out;
+    for (const auto& field : read_message(message))
+        if (field.number == number) out.push_back(field.bytes);
+    return out;
+}
+
+// Attribute key -> value, ints written as decimal text (as OTLP/JSON carries them).
+using Attributes = std::map<std::string, std::string>;
+
+struct DecodedResource {
+    Attributes attributes;
+    std::vector<Attributes> records;
+};
+
+// KeyValue: key = 1, value = 2; AnyValue: string_value = 1, int_value = 3.
+Attributes protobuf_attributes(const std::vector<std::string_view>& key_values) {
+    Attributes out;
+    for (std::string_view key_value : key_values) {
+        std::string key, value;
+        for (const auto& field : read_message(key_value)) {
+            if (field.number == 1) key = field.bytes;
+            if (field.number != 2) continue;
+            for (const auto& any : read_message(field.bytes)) {
+                if (any.number == 1) value = any.bytes;
+                if (any.number == 3) value = std::to_string(static_cast<int64_t>(any.varint));
+            }
+        }
+        EXPECT_EQ(out.count(key), 0u) << "duplicate attribute " << key;
+        out[key] = value;
+    }
+    return out;
+}
+
+// ExportLogsServiceRequest.resource_logs = 1; ResourceLogs.resource = 1, .scope_logs = 2;
+// Resource.attributes = 1; ScopeLogs.log_records = 2; LogRecord.attributes = 6.
+std::vector<DecodedResource> decode_protobuf(std::string_view body) {
+    std::vector<DecodedResource> out;
+    for (std::string_view resource_logs : submessages(body, 1)) {
+        DecodedResource decoded;
+        for (std::string_view resource : submessages(resource_logs, 1))
+            decoded.attributes = protobuf_attributes(submessages(resource, 1));
+        for (std::string_view scope_logs : submessages(resource_logs, 2))
+            for (std::string_view record : submessages(scope_logs, 2))
+                decoded.records.push_back(protobuf_attributes(submessages(record, 6)));
+        out.push_back(std::move(decoded));
+    }
+    return out;
+}
+
+Attributes json_attributes(const Json& attributes) {
+    Attributes out;
+    for (const auto& a : attributes) {
+        const Json& value = a.at("value");
+        EXPECT_EQ(out.count(a.at("key")), 0u) << "duplicate attribute " << a.at("key");
+        out[a.at("key")] = value.contains("intValue") ? value["intValue"].get<std::string>()
+                                                      : value.at("stringValue").get<std::string>();
+    }
+    return out;
+}
+
+std::vector<DecodedResource> decode_json(const std::string& body) {
+    std::vector<DecodedResource> out;
+    const Json parsed = Json::parse(body);
+    for (const auto& resource_logs : parsed.at("resourceLogs")) {
+        DecodedResource decoded;
+        decoded.attributes = json_attributes(resource_logs.at("resource").at("attributes"));
+        for (const auto& scope_logs : resource_logs.at("scopeLogs"))
+            for (const auto& record : scope_logs.at("logRecords"))
+                decoded.records.push_back(json_attributes(record.at("attributes")));
+        out.push_back(std::move(decoded));
+    }
+    return out;
+}
+
+class WireParity : public ::testing::Test {
+   protected:
+    PluginHost host = make_test_host();
+
+    // The resources of one otlp export of `events`, in the given protocol.
+    std::vector<DecodedResource> export_through_otlp(const std::vector<Event>& events, const std::string& protocol) {
+        CaptureServer server;
+        auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url()}, {"protocol", protocol}}.dump());
+        SendResult result = sink->send(events, deadline_in(5s));
+        EXPECT_EQ(result.status, SendStatus::ok) << result.message;
+        auto requests = server.requests();
+        if (requests.size() != 1) {
+            ADD_FAILURE() << protocol << ": " << requests.size() << " requests";
+            return {};
+        }
+        return protocol == "http/json" ? decode_json(requests[0].body) : decode_protobuf(requests[0].body);
+    }
+};
+
+Event event_from(const std::string& os, const std::string& os_version) {
+    Event e = sample_event();
+    e.origin = std::make_shared<const Origin>(
+        Origin{"4a3f8c1d9e2b6f70", "mytool", "1.2.3", os, "arm64", "c++20-clang17", os_version});
+    return e;
+}
+
+// ---- otlp ----
+
+TEST_F(WireParity, OtlpResourceNamesTheSdkAndCarriesTheHostInBothEncodings) {
+    const auto events = sample_events(2);
+    const auto protobuf = export_through_otlp(events, "http/protobuf");
+    const auto json = export_through_otlp(events, "http/json");
+    for (const auto* decoded : {&protobuf, &json}) {
+        ASSERT_EQ(decoded->size(), 1u);
+        const DecodedResource& resource = decoded->front();
+        const Attributes& r = resource.attributes;
+        EXPECT_EQ(r.at("service.name"), "mytool");
+        EXPECT_EQ(r.at("service.version"), "1.2.3");
+        EXPECT_EQ(r.at("telemetry.sdk.name"), "overt");
+        EXPECT_EQ(r.at("telemetry.sdk.language"), "cpp");
+        EXPECT_EQ(r.at("telemetry.sdk.version"), kReleaseVersion);
+        EXPECT_EQ(r.at("host.arch"), "amd64");
+        EXPECT_EQ(r.at("os.type"), "linux");
+        EXPECT_EQ(r.at("os.version"), "6.1.0-18-amd64");
+        ASSERT_EQ(resource.records.size(), 2u);
+        for (const Attributes& record : resource.records) {
+            for (const char* key : {"host.arch", "os.type", "os.version", "telemetry.sdk.name"})
+                EXPECT_EQ(record.count(key), 0u) << key << " is repeated on a record";
+            EXPECT_EQ(record.at("event.type"), "command.invocation");
+        }
+    }
+    ASSERT_EQ(protobuf.size(), json.size());
+    EXPECT_EQ(protobuf[0].attributes, json[0].attributes);
+    EXPECT_EQ(protobuf[0].records, json[0].records);
+}
+
+TEST_F(WireParity, OtlpEventsFromAnotherHostGetTheirOwnResource) {
+    std::vector<Event> events = {event_from("linux", "6.1"), event_from("darwin", "14.4"), event_from("linux", "6.1")};
+    for (const char* protocol : {"http/protobuf", "http/json"}) {
+        const auto resources = export_through_otlp(events, protocol);
+        ASSERT_EQ(resources.size(), 2u) << protocol;
+        EXPECT_EQ(resources[0].attributes.at("os.type"), "linux") << protocol;
+        EXPECT_EQ(resources[0].attributes.at("host.arch"), "arm64") << protocol;
+        EXPECT_EQ(resources[0].records.size(), 2u) << protocol;
+        EXPECT_EQ(resources[1].attributes.at("os.type"), "darwin") << protocol;
+        EXPECT_EQ(resources[1].attributes.at("os.version"), "14.4") << protocol;
+        EXPECT_EQ(resources[1].records.size(), 1u) << protocol;
+    }
+}
+
+TEST_F(WireParity, OtlpConfiguredResourceAttributesWinOverTheDefaults) {
+    CaptureServer server;
+    auto sink = make_sink(host, "otlp",
+                          Json{{"endpoint", server.url()},
+                               {"protocol", "http/json"},
+                               {"resource_attributes", {{"host.arch", "x86"}, {"service.name", "renamed"}}}}
+                              .dump());
+    ASSERT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok);
+    const auto resources = decode_json(server.requests().at(0).body);
+    ASSERT_EQ(resources.size(), 1u);
+    EXPECT_EQ(resources[0].attributes.at("host.arch"), "x86");
+    EXPECT_EQ(resources[0].attributes.at("service.name"), "renamed");
+    EXPECT_EQ(resources[0].attributes.at("os.type"), "linux");
+}
+
+TEST_F(WireParity, OtlpRetriesOnlyWhatTheOtlpSpecCallsRetryable) {
+    struct Case {
+        int status;
+        SendStatus expected;
+    };
+    const std::vector<Case> cases = {{429, SendStatus::retry}, {502, SendStatus::retry},   {503, SendStatus::retry},
+                                     {504, SendStatus::retry}, {408, SendStatus::rejected}, {500, SendStatus::rejected},
+                                     {501, SendStatus::rejected}, {400, SendStatus::rejected}};
+    std::vector<ScriptedResponse> script;
+    for (const Case& c : cases) script.push_back({c.status, {{"Retry-After", "4"}}, "scripted"});
+    CaptureServer server(script);
+    auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url()}}.dump());
+    for (const Case& c : cases) {
+        SendResult result = sink->send(sample_events(1), deadline_in(5s));
+        EXPECT_EQ(result.status, c.expected) << "HTTP " << c.status << ": " << result.message;
+        EXPECT_NE(result.message.find(std::to_string(c.status)), std::string::npos) << result.message;
+        if (c.expected == SendStatus::retry) {
+            EXPECT_EQ(result.retry_after_ms, 4000) << "HTTP " << c.status;
+        }
+    }
+    EXPECT_EQ(server.requests().size(), cases.size());
+
+    int closed_port;
+    {
+        CaptureServer gone;
+        closed_port = gone.port();
+    }
+    auto refused = make_sink(host, "otlp", Json{{"endpoint", "http://127.0.0.1:" + std::to_string(closed_port)}}.dump());
+    EXPECT_EQ(refused->send(sample_events(1), deadline_in(2s)).status, SendStatus::retry);
+}
+
+TEST_F(WireParity, DatadogKeepsTheSharedRetryMapping) {
+    CaptureServer server({{408, {}, ""}, {500, {}, ""}});
+    auto sink = make_sink(host, "datadog", Json{{"api_key", "k"}, {"endpoint", server.url()}}.dump());
+    EXPECT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::retry);  // 408
+    EXPECT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::retry);  // 500
+}
+
+TEST_F(WireParity, OtlpKeepsTheEndpointQueryString) {
+    CaptureServer server;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"/otlp?tenant=acme", "/otlp/v1/logs?tenant=acme"},
+        {"/otlp/?tenant=acme&region=eu", "/otlp/v1/logs?tenant=acme&region=eu"},
+        {"/v1/logs?tenant=acme#fragment", "/v1/logs?tenant=acme"},
+        {"/otlp#fragment", "/otlp/v1/logs"},
+    };
+    for (const auto& [endpoint, target] : cases) {
+        auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url(endpoint)}}.dump());
+        EXPECT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok) << endpoint;
+    }
+    auto requests = server.requests();
+    ASSERT_EQ(requests.size(), cases.size());
+    for (size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(requests[i].target, cases[i].second) << cases[i].first;
+}
+
+TEST_F(WireParity, OtlpUserAgentNamesTheExporterAndItsLanguage) {
+    CaptureServer server;
+    auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url()}}.dump());
+    ASSERT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok);
+    auto configured = make_sink(host, "otlp",
+                                Json{{"endpoint", server.url()}, {"headers", {{"user-agent", "acme-cli/2"}}}}.dump());
+    ASSERT_EQ(configured->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok);
+    auto requests = server.requests();
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[0].headers["user-agent"], "overt-otlp/" + std::string(kReleaseVersion) + " (C++)");
+    EXPECT_EQ(requests[1].headers["user-agent"], "acme-cli/2");  // the configured header wins
+}
+
+}  // namespace
+}  // namespace overt::test
