@@ -2,7 +2,11 @@
 // and batches split to stay under capture's request limits.
 #include <overt/backend.hpp>
 
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chunked_sender.hpp"
@@ -28,7 +32,9 @@ class PosthogBackend final : public sdk::Backend {
     static constexpr const char* kConfigSchema =
         R"({"type":"object","required":["api_key"],"properties":{"plugin":{"type":"string"},)"
         R"("api_key":{"type":"string"},"host":{"type":"string"},"instance":{"enum":["us","eu"]},)"
-        R"("endpoint":{"type":"string"},"gzip":{"type":"boolean"},)" OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES
+        R"("endpoint":{"type":"string"},"gzip":{"type":"boolean"},)"
+        R"("disable_geoip":{"type":"boolean"},"process_person_profile":{"type":"boolean"},)"
+        OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES
         R"(},"additionalProperties":false})";
     static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
 
@@ -49,24 +55,29 @@ class PosthogBackend final : public sdk::Backend {
             url_ = base + "/batch/";
         }
         gzip_ = net::get_bool(config, "gzip", false);
+        item_options_.lib_version = kVersion;
+        item_options_.disable_geoip = net::get_bool(config, "disable_geoip", true);
+        item_options_.process_person_profile = net::get_bool(config, "process_person_profile", false);
         transport_ = net::TransportOptions::from(config);
         net::warn_cleartext_secrets(host_, kName, url_, transport_.headers);
-        body_prefix_ = R"({"api_key":)" + net::dump(api_key_) + R"(,"batch":[)";
+        body_prefix_ = R"({"api_key":)" + net::dump(api_key_) + R"(,"sent_at":")";
     }
 
     sdk::Result send(sdk::Events events, int64_t deadline_ns) override {
         std::vector<std::string> items;
         items.reserve(events.size());
-        for (const auto& e : events) items.push_back(posthog::encode_batch_item(e, kVersion));
+        for (const auto& e : events) items.push_back(posthog::encode_batch_item(e, item_options_));
         net::ChunkLimits limits;
         limits.max_items = 1000;
         limits.max_request_bytes = 20'000'000;
         limits.max_item_bytes = 1'000'000;
-        limits.wrapper_bytes = body_prefix_.size() + 2;
+        limits.wrapper_bytes = body_prefix_.size() + kSentAtSize + kBatchOpen.size() + 2;
         int64_t request_deadline = transport_.request_deadline(host_, deadline_ns);
         return net::send_in_chunks(host_, kName, items, events, limits,
                                    [&](const std::string& joined, size_t, size_t) {
-                                       std::string body = body_prefix_ + joined + "]}";
+                                       // Stamped per request: capture corrects client clock skew by it.
+                                       std::string body = body_prefix_ + sent_at_now() + std::string(kBatchOpen) +
+                                                          joined + "]}";
                                        sdk::HttpRequest request = transport_.request(url_, "application/json", body);
                                        request.gzip = gzip_;
                                        request.deadline_ns = request_deadline;
@@ -77,11 +88,29 @@ class PosthogBackend final : public sdk::Backend {
     std::string describe() const override { return "posthog (" + url_ + ")"; }
 
    private:
+    static constexpr std::string_view kBatchOpen = R"(","batch":[)";
+    static constexpr size_t kSentAtSize = sizeof "2026-01-01T00:00:00.000Z" - 1;
+
+    // The wall clock as RFC 3339 UTC with milliseconds, the form posthog-node sends.
+    static std::string sent_at_now() {
+        const auto now = std::chrono::system_clock::now();
+        const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+        const auto millis =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+        std::tm utc{};
+        gmtime_r(&seconds, &utc);
+        char text[64];  // room for any int the compiler imagines in each field
+        std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+        return text;
+    }
+
     sdk::Host host_;
     std::string api_key_;
     std::string url_;
     std::string body_prefix_;
     bool gzip_ = false;
+    posthog::ItemOptions item_options_;
     net::TransportOptions transport_;
 };
 

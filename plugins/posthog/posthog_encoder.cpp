@@ -6,13 +6,20 @@
 
 namespace overt::posthog {
 
-std::string encode_batch_item(const overt_event& e, const std::string& lib_version) {
+std::string posthog_os_name(std::string_view os) {
+    if (os == "linux") return "Linux";
+    if (os == "darwin") return "Mac OS X";
+    if (os == "windows") return "Windows";
+    return std::string(os);
+}
+
+std::string encode_batch_item(const overt_event& e, const ItemOptions& options) {
     auto s = [](overt_str v) { return std::string(sdk::view(v)); };
     nlohmann::ordered_json properties;
     properties["event_name"] = s(e.name);
     properties["tool_name"] = s(e.tool_name);
     properties["tool_version"] = s(e.version);
-    properties["$os"] = s(e.os);
+    properties["$os"] = posthog_os_name(sdk::view(e.os));
     properties["arch"] = s(e.arch);
     properties["os_version"] = s(e.os_version);
     properties["go_version"] = s(e.runtime_version);
@@ -24,7 +31,10 @@ std::string encode_batch_item(const overt_event& e, const std::string& lib_versi
     }
     if (e.error.size > 0) properties["error"] = s(e.error);
     properties["$lib"] = "overt";
-    properties["$lib_version"] = lib_version;
+    properties["$lib_version"] = options.lib_version;
+    // Each flag is sent only to turn a server-side default off, as posthog-node does.
+    if (options.disable_geoip) properties["$geoip_disable"] = true;
+    if (!options.process_person_profile) properties["$process_person_profile"] = false;
     for (size_t i = 0; i < e.metadata_count; ++i) {
         std::string key = s(e.metadata[i].key);
         if (properties.contains(key)) key = "metadata." + key;  // standard keys win (seed bug)

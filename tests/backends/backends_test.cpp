@@ -289,7 +289,7 @@ TEST_F(Backends, PosthogBatchNeverLetsMetadataOverwriteStandardProperties) {
     EXPECT_EQ(p["tool_name"], "mytool");  // metadata "tool_name" did not overwrite it
     EXPECT_EQ(p["metadata.tool_name"], "shadow");
     EXPECT_EQ(p["event.name"], "shadow");  // not a PostHog standard key: kept as is
-    EXPECT_EQ(p["$os"], "linux");
+    EXPECT_EQ(p["$os"], "Linux");
     EXPECT_EQ(p["$lib"], "overt");
     EXPECT_EQ(p["duration_ms"], 142);
     EXPECT_EQ(p["env"], "ci");

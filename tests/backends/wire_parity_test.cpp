@@ -1,10 +1,12 @@
-// Where the otlp plugin must send what the official SDKs send: the OTLP resource, retry
-// rules, endpoint query and User-Agent.
+// Where the otlp and posthog plugins must send what the official SDKs send: the OTLP resource,
+// retry rules, endpoint query and User-Agent; PostHog's privacy flags, sent_at and $os.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -168,6 +170,22 @@ class WireParity : public ::testing::Test {
         }
         return protocol == "http/json" ? decode_json(requests[0].body) : decode_protobuf(requests[0].body);
     }
+
+    // The body of one posthog send to a capture server.
+    Json send_through_posthog(const std::vector<Event>& events, Json settings = Json::object()) {
+        CaptureServer server({{200, {}, R"({"status":1})"}});
+        settings["api_key"] = "phc_test123";
+        settings["host"] = server.url("/");
+        auto sink = make_sink(host, "posthog", settings.dump());
+        SendResult result = sink->send(events, deadline_in(5s));
+        EXPECT_EQ(result.status, SendStatus::ok) << result.message;
+        auto requests = server.requests();
+        if (requests.size() != 1) {
+            ADD_FAILURE() << requests.size() << " requests";
+            return Json::object();
+        }
+        return Json::parse(requests[0].body);
+    }
 };
 
 Event event_from(const std::string& os, const std::string& os_version) {
@@ -302,6 +320,68 @@ TEST_F(WireParity, OtlpUserAgentNamesTheExporterAndItsLanguage) {
     ASSERT_EQ(requests.size(), 2u);
     EXPECT_EQ(requests[0].headers["user-agent"], "overt-otlp/" + std::string(kReleaseVersion) + " (C++)");
     EXPECT_EQ(requests[1].headers["user-agent"], "acme-cli/2");  // the configured header wins
+}
+
+// ---- posthog ----
+
+// Seconds since the epoch of an RFC 3339 UTC time with milliseconds, or -1.
+int64_t parse_utc_millis_time(const std::string& text) {
+    std::tm utc{};
+    int millis = -1;
+    char zone = 0;
+    if (text.size() != 24 ||
+        std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour,
+                    &utc.tm_min, &utc.tm_sec, &millis, &zone) != 8 ||
+        zone != 'Z')
+        return -1;
+    utc.tm_year -= 1900;
+    utc.tm_mon -= 1;
+    return static_cast<int64_t>(timegm(&utc));
+}
+
+TEST_F(WireParity, PosthogSendsPrivacyFlagsLibraryAndSentAtByDefault) {
+    const int64_t before = static_cast<int64_t>(std::time(nullptr));
+    Json body = send_through_posthog(sample_events(2));
+    const int64_t after = static_cast<int64_t>(std::time(nullptr));
+    ASSERT_TRUE(body.contains("sent_at")) << body.dump();
+    const int64_t sent_at = parse_utc_millis_time(body["sent_at"].get<std::string>());
+    EXPECT_GE(sent_at, before) << body["sent_at"];
+    EXPECT_LE(sent_at, after) << body["sent_at"];
+    ASSERT_EQ(body["batch"].size(), 2u);
+    for (const Json& item : body["batch"]) {
+        const Json& p = item["properties"];
+        EXPECT_EQ(p["$geoip_disable"], true);
+        EXPECT_EQ(p["$process_person_profile"], false);
+        EXPECT_EQ(p["$lib"], "overt");
+        EXPECT_EQ(p["$lib_version"], kReleaseVersion);
+        EXPECT_EQ(p["$os"], "Linux");
+    }
+}
+
+TEST_F(WireParity, PosthogConfigTurnsGeoipAndPersonProfilesBackOn) {
+    Json body = send_through_posthog(sample_events(1), {{"disable_geoip", false}, {"process_person_profile", true}});
+    const Json& p = body["batch"][0]["properties"];
+    EXPECT_FALSE(p.contains("$geoip_disable")) << p.dump();
+    EXPECT_FALSE(p.contains("$process_person_profile")) << p.dump();
+    for (const char* key : {"disable_geoip", "process_person_profile"}) {
+        try {
+            make_sink(host, "posthog", Json{{"api_key", "phc_x"}, {key, "yes"}}.dump());
+            ADD_FAILURE() << key << ": a string was accepted";
+        } catch (const PluginError& e) {
+            EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST_F(WireParity, PosthogSpellsTheOsAsPosthogsOwnLibraries) {
+    std::vector<Event> events = {event_from("darwin", "14.4"), event_from("windows", "10.0.22631"),
+                                 event_from("linux", "6.1"), event_from("freebsd", "14.0")};
+    Json body = send_through_posthog(events);
+    ASSERT_EQ(body["batch"].size(), 4u);
+    EXPECT_EQ(body["batch"][0]["properties"]["$os"], "Mac OS X");
+    EXPECT_EQ(body["batch"][1]["properties"]["$os"], "Windows");
+    EXPECT_EQ(body["batch"][2]["properties"]["$os"], "Linux");
+    EXPECT_EQ(body["batch"][3]["properties"]["$os"], "freebsd");  // no spelling of PostHog's own: as given
 }
 
 }  // namespace
