@@ -42,9 +42,9 @@ TEST_F(RedactTest, SeedAppendixSamples) {
 
 TEST_F(RedactTest, UrlCredentials) {
     EXPECT_EQ(redact("http://bob:pw@host/x and https://c:d@e.org"), "http://<redacted>@host/x and https://<redacted>@e.org");
-    // No password, or not http(s): left alone (only e-mail-like parts may still match later).
+    // No user info: left alone. Any scheme carries credentials the same way.
     EXPECT_EQ(redact("https://host.example/path?q=1"), "https://host.example/path?q=1");
-    EXPECT_EQ(redact("ftp://bob:pw@host/x"), "ftp://bob:pw@host/x");
+    EXPECT_EQ(redact("ftp://bob:pw@host/x"), "ftp://<redacted>@host/x");
 }
 
 TEST_F(RedactTest, KeyValueSecrets) {
@@ -61,7 +61,8 @@ TEST_F(RedactTest, KeyValueSecrets) {
 TEST_F(RedactTest, AuthorizationHeaders) {
     EXPECT_EQ(redact("authorization:basic dXNlcjpwYXNz"), "authorization:basic ***");
     EXPECT_EQ(redact("Authorization: Digest abc/+=.~-"), "Authorization: Digest ***");
-    EXPECT_EQ(redact("Authorization: Custom abc"), "Authorization: Custom abc");
+    // An unknown scheme is a credential all the same: the whole header value goes.
+    EXPECT_EQ(redact("Authorization: Custom abc"), "Authorization: ***");
     EXPECT_EQ(redact("Authorization: Bearer"), "Authorization: Bearer");
 }
 

@@ -1,19 +1,39 @@
-// Redaction of free text (args, error messages, metadata values) before it is buffered.
+// Redaction of free text (event names, metadata keys and values, args, error messages) before
+// it is buffered.
 //
-// Passes, in order: the seed's (URL credentials, key=value secrets, Authorization headers,
-// provider token prefixes, 41+ character tokens), then overt's own: the home directory
-// prefix -> "~", the user name as a whole word -> "<user>", e-mail addresses -> "<email>",
-// IPv4 and IPv6 addresses -> "<ip>". Redacting twice gives the same text as redacting once.
+// One left-to-right pass over a table of rules (see redaction_rules()); at each position the
+// first rule that matches replaces what it found with its marker, so the cost is linear in the
+// size of the text. Markers: "***" for values of secret-looking names, flags and headers (and
+// after a provider token's prefix, e.g. "ghp_***"), "<redacted>@" for URL credentials,
+// "<redacted-token>" for JWTs and long token-shaped strings, "<redacted-private-key>" for PEM
+// private keys, "<card>" for payment card numbers, "<email>", "<ip>", "<user>" for user names
+// (also in other accounts' home paths) and "~" for the user's home directory. Redacting twice
+// gives the same text as redacting once.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace overt {
 
 std::string redact(std::string_view text);
 
-// True for an HTTP header name that probably carries a credential (seed §5.5: a fixed list of
+// Command arguments: each is redacted, and the value following a separated secret flag
+// ("--password", "--token", "--api-key" ...) becomes "***". "-p" is left alone on purpose: it is
+// a port, "parents" or "print" in most tools, and its value cannot be told from ordinary text.
+std::vector<std::string> redact_args(std::span<const std::string> args);
+
+// The rule table, in the order the rules are tried at one position: what each class is called
+// and the marker it leaves (for documentation and tests).
+struct RedactionRuleInfo {
+    std::string_view name;
+    std::string_view marker;
+};
+std::span<const RedactionRuleInfo> redaction_rules();
+
+// True for an HTTP header name that probably carries a credential (a fixed list of
 // names, case-insensitive, or a name containing auth/token/key/secret/bearer/password/credential
 // as a word, or "authorization" anywhere).
 bool looks_sensitive_header(std::string_view name);

@@ -58,7 +58,11 @@ Collector::Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, Co
     impl.origin = std::make_shared<const Origin>(
         make_origin(impl.machine_id, impl.config.tool_name, impl.config.tool_version));
     Metadata base = impl.config.metadata;
-    for (auto& [key, value] : base) value = redact(value);
+    // Keys are free text too ("deploy bob@example.com": ...): redacted like the values.
+    for (auto& [key, value] : base) {
+        key = redact(key);
+        value = redact(value);
+    }
     impl.base_metadata = std::make_shared<const Metadata>(sorted_unique(std::move(base)));
 
     for (auto& sink : sinks) {
@@ -108,7 +112,7 @@ std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& 
     if (extra.empty()) return base_metadata;  // shared, no per-event copy
     Metadata merged = *base_metadata;
     merged.reserve(merged.size() + extra.size());
-    for (const auto& [key, value] : extra) merged.emplace_back(key, redact(value));  // seed bug B7
+    for (const auto& [key, value] : extra) merged.emplace_back(redact(key), redact(value));  // seed bug B7
     return std::make_shared<const Metadata>(sorted_unique(std::move(merged)));
 }
 
@@ -117,7 +121,7 @@ Event Collector::Impl::make_event(std::string_view type, std::string_view name, 
     event.event_id = new_event_id();
     event.timestamp_unix_nano = unix_nano_now();
     event.type = type;
-    event.name = name;
+    event.name = redact(name);  // a name is free text a tool may fill with anything
     event.origin = origin;
     event.metadata = merge_metadata(extra);
     return event;
@@ -167,8 +171,7 @@ void Collector::track_command_extended(std::string_view name, std::span<const st
     event.duration_ms = duration_ms;
     event.exit_code = exit_code;
     if (impl_->config.extended_collection) {
-        event.args.reserve(args.size());
-        for (const auto& arg : args) event.args.push_back(redact(arg));
+        event.args = redact_args(args);  // also the value after a separated "--password"
         event.error = redact(error);
     }
     impl_->record(std::move(event));
