@@ -453,6 +453,31 @@ TEST_F(RedactCorpusTest, FourMegabytesOfTokensIsNotQuadratic) {
     EXPECT_NE(out.find("ghp_***"), std::string::npos);
 }
 
+// Mixtures of every rule's trigger, glued together with stray bytes (NUL, invalid UTF-8): the
+// scanners stay inside the text and its markers (what the sanitizer builds check), on the
+// input and on its redacted output alike.
+TEST_F(RedactCorpusTest, GluedTriggersAndStrayBytesAreSafe) {
+    const std::vector<std::string> pieces = {
+        "ghp_", "--password ", "token=", "Authorization: ", "Bearer ", "@", ".", "com", "://", "u:p",
+        "-----BEGIN PRIVATE KEY-----", "-----END ", "eyJ", "C:\\Users\\", "~", "/home/", "4111", " ", "\"", "'",
+        ":", "=", "\\", "<", ">", "<user>", "***", "1", "2001:db8::", "a", "_", "-", "\n", "\xC3\xA9", "\xff",
+        std::string(1, '\0'), "0123456789abcdef0123456789abcdef", "key ", "AKIA"};
+    uint64_t state = 42;
+    auto next = [&state] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return state >> 33;
+    };
+    for (int iteration = 0; iteration < 20000; ++iteration) {
+        std::string text;
+        for (uint64_t part = next() % 12; part > 0; --part) {
+            if (next() % 6 == 0) text.push_back(static_cast<char>(next() % 256));
+            else text += pieces[next() % pieces.size()];
+        }
+        const std::string once = redact(text);
+        EXPECT_FALSE(redact(once).empty() && !once.empty()) << "input: " << text;
+    }
+}
+
 TEST_F(RedactCorpusTest, CollectorRedactsEventNamesAndMetadataKeys) {
     overt::Config config;
     config.tool_name = "corpus-tool";

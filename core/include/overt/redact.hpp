@@ -7,8 +7,9 @@
 // after a provider token's prefix, e.g. "ghp_***"), "<redacted>@" for URL credentials,
 // "<redacted-token>" for JWTs and long token-shaped strings, "<redacted-private-key>" for PEM
 // private keys, "<card>" for payment card numbers, "<email>", "<ip>", "<user>" for user names
-// (also in other accounts' home paths) and "~" for the user's home directory. Redacting twice
-// gives the same text as redacting once.
+// (also in other accounts' home paths) and "~" for the user's home directory. Markers are
+// never redacted again, so redacting twice gives the same text as redacting once; only where a
+// match was glued to the text around it can a second pass find a little more (never less).
 #pragma once
 
 #include <span>

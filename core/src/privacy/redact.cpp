@@ -91,6 +91,13 @@ constexpr std::array<std::string_view, 7> kMarkers = {"<redacted-private-key>", 
                                                       "<user>", "<email>", "<card>", "<ip>"};
 constexpr std::string_view kValueMarker = "***";
 
+bool starts_with_marker(std::string_view text, size_t at) {
+    return at < text.size() && text[at] == '<' &&
+           std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view marker) {
+               return text.substr(at, marker.size()) == marker;
+           });
+}
+
 // A match: text[at, replace_begin) is kept, text[replace_begin, replace_end) becomes marker,
 // and the scan resumes at replace_end.
 struct Hit {
@@ -283,7 +290,7 @@ std::optional<Hit> secret_assignment(std::string_view text, size_t at, const pri
         if (i + 1 < text.size() && text[i + 1] == separator) return std::nullopt;  // "==", "Token::x"
         if (!is_secret_name(name, separator == '=')) return std::nullopt;
         size_t value = run_end(text, i + 1, is_blank);
-        if (value >= text.size()) return std::nullopt;
+        if (value >= text.size() || starts_with_marker(text, value)) return std::nullopt;  // already redacted
         if (text[value] == '\\' && value + 1 < text.size() && (text[value + 1] == '"' || text[value + 1] == '\'')) {
             // \"value\" (JSON inside a JSON string): up to the next escaped quote.
             const size_t close = text.find(std::string{'\\', text[value + 1]}, value + 2);
@@ -325,7 +332,7 @@ std::optional<Hit> secret_assignment(std::string_view text, size_t at, const pri
     }
     // "--password hunter2" inside one text; the next word must not be another flag.
     if (dashes != 2 || open_quote || after_name == i || !is_blank(text[after_name])) return std::nullopt;
-    if (text[i] == '-' || !is_secret_name(name, true)) return std::nullopt;
+    if (text[i] == '-' || starts_with_marker(text, i) || !is_secret_name(name, true)) return std::nullopt;
     const size_t value_end = run_end(text, i, [](char c) { return !is_space(c); });
     if (text.substr(i, value_end - i) == kValueMarker) return std::nullopt;
     return Hit{i, value_end, kValueMarker};
