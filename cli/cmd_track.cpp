@@ -76,7 +76,7 @@ const CommandRegistration track_command{
         app.add_option("--duration-ms", options->duration_ms, "How long the command took")
             ->check(CLI::NonNegativeNumber);
         app.add_option("--exit-code", options->exit_code, "The command's exit code");
-        app.add_option("--meta", options->meta, "Metadata KEY=VALUE (repeatable; values are redacted)")
+        app.add_option("--meta", options->meta, "Metadata KEY=VALUE (repeatable; keys and values are redacted)")
             ->allow_extra_args(false);
         add_tool_option(app, options->tool);
         run = [&global, options] { return run_command(global, [&] { return run_track(global, *options); }); };
