@@ -8,6 +8,7 @@
 
 #include "network_config.hpp"
 #include "otlp_encoder.hpp"
+#include "otlp_response.hpp"
 
 namespace {
 
@@ -32,8 +33,12 @@ std::string logs_url(const std::string& endpoint) {
 // The OTLP spec retries only throttling and unavailability (429, 502, 503, 504) and lost
 // connections; any other error status (408, 500, 501...) would fail again, so it is final here
 // although the shared mapping, right for other vendors, retries it.
+// Error bodies are google.rpc.Status: shown as "code N: message", never as raw bytes.
 sdk::Result export_result(const sdk::HttpResponse& response, std::string_view what) {
-    sdk::Result result = sdk::result_from_http(response, what);
+    sdk::HttpResponse described = response;
+    if (!response.transport_error && response.status_code >= 300)
+        described.body = otlp::describe_error_body(response.body);
+    sdk::Result result = sdk::result_from_http(described, what);
     const int code = response.status_code;
     const bool retryable_status = code == 429 || code == 502 || code == 503 || code == 504;
     if (result.status == OVERT_RETRY && !response.transport_error && code >= 400 && !retryable_status)
@@ -94,12 +99,35 @@ class OtlpBackend final : public sdk::Backend {
             transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body_);
         request.gzip = gzip_;
         request.deadline_ns = transport_.request_deadline(host_, deadline_ns);
-        return export_result(host_.post(request), "otlp export to " + url_);
+        const std::string what = "otlp export to " + url_;
+        const sdk::HttpResponse response = host_.post(request);
+        sdk::Result result = export_result(response, what);
+        if (result.status == OVERT_OK) return partial_success_result(response.body, events.size(), what);
+        return result;
     }
 
     std::string describe() const override { return "otlp (" + endpoint_ + ")"; }
 
    private:
+    // A 200 may still say the collector dropped some records. The ABI can only report a
+    // delivered prefix, so those are counted as rejected at the end of the batch: the counts
+    // are right, which records they were neither the collector nor the host can tell. A
+    // message without rejections is a warning only, logged since an OK result carries none.
+    sdk::Result partial_success_result(std::string_view body, size_t sent, const std::string& what) const {
+        const auto partial = otlp::decode_partial_success(body);
+        if (!partial) return sdk::Result::ok();
+        const std::string reason =
+            partial->error_message.empty() ? "no reason given" : otlp::printable(partial->error_message);
+        if (partial->rejected_log_records <= 0) {
+            host_.log(OVERT_LOG_WARN, what + ": the collector accepted every record but warns: " + reason);
+            return sdk::Result::ok();
+        }
+        const auto rejected = std::min(static_cast<uint64_t>(partial->rejected_log_records), uint64_t{sent});
+        std::string message = what + ": the collector rejected " + std::to_string(partial->rejected_log_records) +
+                              " of " + std::to_string(sent) + " log record(s): " + reason;
+        return sdk::Result::rejected(std::move(message), sent - rejected);
+    }
+
     sdk::Host host_;
     std::string endpoint_;
     std::string url_;
