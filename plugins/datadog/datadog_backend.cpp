@@ -8,6 +8,7 @@
 #include "chunked_sender.hpp"
 #include "datadog_encoder.hpp"
 #include "datadog_site.hpp"
+#include "datadog_tags.hpp"
 #include "network_config.hpp"
 
 namespace {
@@ -42,7 +43,7 @@ class DatadogBackend final : public sdk::Backend {
             for (const auto& tag : *tags) {
                 if (!tag.is_string() || tag.get<std::string>().empty())
                     throw sdk::ConfigError("'tags' must be a list of non-empty strings");
-                encoder_.extra_tags += (encoder_.extra_tags.empty() ? "" : ",") + tag.get<std::string>();
+                encoder_.extra_tags += (encoder_.extra_tags.empty() ? "" : ",") + checked_tag(tag.get<std::string>());
             }
         }
         compress_ = net::get_bool(config, "compress", true);
@@ -64,6 +65,18 @@ class DatadogBackend final : public sdk::Backend {
                                        request.deadline_ns = request_deadline;
                                        return sdk::result_from_http(host_.post(request), "datadog POST " + url_);
                                    });
+    }
+
+    // A tag Datadog would rewrite is sent rewritten, with a warning; one it cannot take
+    // (a comma would smuggle in a second tag) makes the config invalid.
+    std::string checked_tag(const std::string& configured) const {
+        const datadog::TagCheck check = datadog::check_tag(configured);
+        const std::string quoted = net::Json(configured).dump(-1, ' ', true, net::Json::error_handler_t::replace);
+        if (!check.error.empty()) throw sdk::ConfigError("'tags': " + quoted + " " + check.error);
+        if (check.tag != configured)
+            host_.log(OVERT_LOG_WARN, std::string("'tags': ") + quoted + " is sent as \"" + check.tag +
+                                          "\" (Datadog's tag rules)");
+        return check.tag;
     }
 
     std::string describe() const override { return "datadog (" + url_ + ")"; }

@@ -1,5 +1,5 @@
 // What the otlp plugin makes of a collector's answer (partial_success in a 200, google.rpc.Status
-// in an error).
+// in an error), and the Datadog tag rules applied to configured tags.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +40,21 @@ class CollectorAnswers : public ::testing::Test {
         CaptureServer server({std::move(answer)});
         auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url()}, {"protocol", protocol}}.dump());
         return sink->send(sample_events(count), deadline_in(5s));
+    }
+
+    // The ddtags of one datadog send with these configured tags.
+    std::string ddtags_with(const std::vector<std::string>& tags) {
+        CaptureServer server({{202, {}, "{}"}});
+        auto sink = make_sink(host, "datadog",
+                              Json{{"api_key", "k"}, {"endpoint", server.url()}, {"compress", false}, {"tags", tags}}.dump());
+        SendResult result = sink->send(sample_events(1), deadline_in(5s));
+        EXPECT_EQ(result.status, SendStatus::ok) << result.message;
+        auto requests = server.requests();
+        if (requests.size() != 1) {
+            ADD_FAILURE() << requests.size() << " requests";
+            return {};
+        }
+        return Json::parse(requests[0].body).at(0).at("ddtags").get<std::string>();
     }
 };
 
@@ -113,6 +128,36 @@ TEST_F(CollectorAnswers, OtlpErrorBodyShownIsBounded) {
     EXPECT_LT(result.message.size(), 1200u) << result.message.size();
     EXPECT_NE(result.message.find("\\x01..."), std::string::npos) << result.message;
     EXPECT_FALSE(has_control_byte(result.message));
+}
+
+// ---- datadog tags ----
+
+TEST_F(CollectorAnswers, DatadogTagsDatadogCannotStoreMakeTheConfigInvalid) {
+    const std::vector<std::string> invalid_tags = {"a:b,injected:x", "1team:cli", "_team", "team:", std::string(201, 'a'),
+                                                   "bad\x01,x"};
+    for (const std::string& tag : invalid_tags) {
+        try {
+            make_sink(host, "datadog", Json{{"api_key", "k"}, {"tags", {"env:ci", tag}}}.dump());
+            ADD_FAILURE() << tag << ": accepted";
+        } catch (const PluginError& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("'tags'"), std::string::npos) << what;
+            EXPECT_FALSE(has_control_byte(what)) << what;
+            if (tag.size() < 30) {
+                EXPECT_NE(what.find(Json(tag).dump(-1, ' ', true, Json::error_handler_t::replace)), std::string::npos)
+                    << what;
+            }
+        }
+    }
+}
+
+TEST_F(CollectorAnswers, DatadogTagsAreSentAsDatadogStoresThem) {
+    const std::string ddtags =
+        ddtags_with({"Bad Tag", "team:CLI/Build.v2", "env:dev-1_x", "r\xc3\xa9gion:eu!", std::string(200, 'z')});
+    EXPECT_NE(ddtags.find(",bad_tag,team:cli/build.v2,env:dev-1_x,r\xc3\xa9gion:eu_," + std::string(200, 'z')),
+              std::string::npos)
+        << ddtags;
+    EXPECT_EQ(ddtags.find("Bad Tag"), std::string::npos) << ddtags;
 }
 
 }  // namespace
