@@ -1,5 +1,7 @@
 #include "otlp_response.hpp"
 
+#include "utf8_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
@@ -9,28 +11,6 @@ namespace overt::otlp {
 namespace {
 
 using Json = nlohmann::json;
-
-// Length of the valid, printable UTF-8 sequence at text[at] (2 to 4 bytes), or 0.
-size_t printable_utf8_length(std::string_view text, size_t at) {
-    const auto lead = static_cast<unsigned char>(text[at]);
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if (lead >= 0xc2 && lead <= 0xdf) length = 2, code_point = lead & 0x1fu;
-    else if (lead >= 0xe0 && lead <= 0xef) length = 3, code_point = lead & 0x0fu;
-    else if (lead >= 0xf0 && lead <= 0xf4) length = 4, code_point = lead & 0x07u;
-    else return 0;
-    if (text.size() - at < length) return 0;
-    for (size_t i = 1; i < length; ++i) {
-        const auto next = static_cast<unsigned char>(text[at + i]);
-        if ((next & 0xc0u) != 0x80u) return 0;
-        code_point = (code_point << 6) | (next & 0x3fu);
-    }
-    static constexpr uint32_t kSmallestOf[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kSmallestOf[length] || code_point > 0x10ffff) return 0;  // overlong or too big
-    if (code_point >= 0xd800 && code_point <= 0xdfff) return 0;                // surrogate
-    if (code_point < 0xa0) return 0;                                           // C1 control
-    return length;
-}
 
 uint64_t read_varint(std::string_view data, size_t& at) {
     uint64_t value = 0;
@@ -112,7 +92,7 @@ std::string printable(std::string_view text, size_t max_chars) {
     while (at < text.size()) {
         const auto byte = static_cast<unsigned char>(text[at]);
         const bool plain = byte >= 0x20 && byte < 0x7f;
-        const size_t length = plain ? 1 : byte >= 0x80 ? printable_utf8_length(text, at) : 0;
+        const size_t length = plain ? 1 : byte >= 0x80 ? net::printable_utf8_length(text, at) : 0;
         const size_t written = length > 0 ? length : 4;  // a byte with no glyph becomes \xNN
         // Room is kept for the cut marker unless this is the last piece.
         const size_t room_needed = written + (at + (length > 0 ? length : 1) < text.size() ? kCut.size() : 0);
