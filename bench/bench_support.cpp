@@ -179,4 +179,20 @@ void remove_tree(const std::string& path) {
 uint64_t peak_rss_bytes() { return status_field_kib("VmHWM:") * 1024; }
 uint64_t current_rss_bytes() { return status_field_kib("VmRSS:") * 1024; }
 
+std::unique_ptr<Collector> make_collector(size_t buffer_max_events, const std::string& data_dir,
+                                          std::unique_ptr<Sink> sink) {
+    Config config;
+    config.tool_name = "benchtool";
+    config.tool_version = "1.0.0";
+    config.buffer_max_events = buffer_max_events;
+    config.metadata = {{"channel", "stable"}};
+    CollectorOptions options;
+    options.consent_granted = true;
+    options.data_dir = data_dir;
+    options.machine_id = "4a3f8c1d9e2b6f70a1b2c3d4e5f60718";
+    std::vector<std::unique_ptr<Sink>> sinks;
+    sinks.push_back(std::move(sink));
+    return std::make_unique<Collector>(std::move(config), std::move(sinks), std::move(options));
+}
+
 }  // namespace overt::bench

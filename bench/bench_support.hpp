@@ -2,6 +2,7 @@
 // and 127.0.0.1 endpoints that are up, refusing, or black-holed.
 #pragma once
 
+#include <overt/collector.hpp>
 #include <overt/event.hpp>
 #include <overt/sink.hpp>
 
@@ -14,6 +15,22 @@
 #include <vector>
 
 namespace overt::bench {
+
+// Accepts every batch and does nothing with it: what a flush costs without any encoding or I/O.
+class NullSink : public Sink {
+   public:
+    const std::string& id() const override { return id_; }
+    std::string describe() const override { return "null"; }
+    SendResult send(std::span<const Event>, Deadline) override { return SendResult::ok(); }
+
+   private:
+    std::string id_ = "null";
+};
+
+// The benchmarks' tool "benchtool" with consent, one metadata pair and a fixed machine id,
+// delivering to `sink` (the null sink by default); no data dir unless one is given.
+std::unique_ptr<Collector> make_collector(size_t buffer_max_events, const std::string& data_dir = "",
+                                          std::unique_ptr<Sink> sink = std::make_unique<NullSink>());
 
 // A command event as a tool records it: metadata shared, no args (no extended collection).
 Event sample_event(size_t n);

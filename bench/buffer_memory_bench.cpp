@@ -9,6 +9,8 @@
 // N = 1000 is the default buffer (its slots are all reserved at open); larger N raise
 // buffer.max_events, and the vector's growth slack is then part of the figure.
 // Usage: overt_bench_buffer_memory [N ...] (prints JSON)
+#include "bench_support.hpp"
+
 #include <overt/collector.hpp>
 
 #include "collector/collector_impl.hpp"
@@ -67,30 +69,7 @@ void operator delete[](void* block, const std::nothrow_t&) noexcept { counted_fr
 namespace {
 
 using namespace overt;
-
-class NullSink : public Sink {
-   public:
-    const std::string& id() const override { return id_; }
-    std::string describe() const override { return "null"; }
-    SendResult send(std::span<const Event>, Deadline) override { return SendResult::ok(); }
-
-   private:
-    std::string id_ = "null";
-};
-
-std::unique_ptr<Collector> make_collector(size_t buffer_max_events) {
-    Config config;
-    config.tool_name = "benchtool";
-    config.tool_version = "1.0.0";
-    config.buffer_max_events = buffer_max_events;
-    config.metadata = {{"channel", "stable"}};
-    CollectorOptions options;
-    options.consent_granted = true;
-    options.machine_id = "4a3f8c1d9e2b6f70a1b2c3d4e5f60718";
-    std::vector<std::unique_ptr<Sink>> sinks;
-    sinks.push_back(std::make_unique<NullSink>());
-    return std::make_unique<Collector>(std::move(config), std::move(sinks), std::move(options));
-}
+using bench::make_collector;
 
 int64_t mallinfo_in_use_bytes() {
     const struct mallinfo2 info = mallinfo2();

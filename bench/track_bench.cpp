@@ -32,16 +32,8 @@
 namespace {
 
 using namespace overt;
-
-class NullSink : public Sink {
-   public:
-    const std::string& id() const override { return id_; }
-    std::string describe() const override { return "null"; }
-    SendResult send(std::span<const Event>, Deadline) override { return SendResult::ok(); }
-
-   private:
-    std::string id_ = "null";
-};
+using bench::make_collector;
+using bench::NullSink;
 
 constexpr int64_t kSteadyIterationsPerThread = 100'000;
 // A multiple of every thread's flush interval (1000 / threads), so each thread's last call
@@ -51,22 +43,6 @@ constexpr int64_t kChargedCallsPerThread = 200'000;
 std::unique_ptr<Collector> g_collector;
 std::string g_data_dir;
 std::optional<PluginHost> g_plugin_host;  // outlives the plugin sink it made
-
-std::unique_ptr<Collector> make_collector(size_t buffer_max_events, const std::string& data_dir,
-                                          std::unique_ptr<Sink> sink = std::make_unique<NullSink>()) {
-    Config config;
-    config.tool_name = "benchtool";
-    config.tool_version = "1.0.0";
-    config.buffer_max_events = buffer_max_events;
-    config.metadata = {{"channel", "stable"}};
-    CollectorOptions options;
-    options.consent_granted = true;
-    options.data_dir = data_dir;
-    options.machine_id = "4a3f8c1d9e2b6f70a1b2c3d4e5f60718";
-    std::vector<std::unique_ptr<Sink>> sinks;
-    sinks.push_back(std::move(sink));
-    return std::make_unique<Collector>(std::move(config), std::move(sinks), std::move(options));
-}
 
 // The file plugin loaded from the build tree, appending to /dev/null: its encoding, the ABI
 // crossing and one open/write/close per batch, no disk.
