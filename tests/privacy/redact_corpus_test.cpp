@@ -5,7 +5,7 @@
 #include <overt/collector.hpp>
 #include <overt/redact.hpp>
 
-#include "privacy/redact_identity.hpp"
+#include "fixed_identity.hpp"
 
 #include <gtest/gtest.h>
 
@@ -42,16 +42,7 @@ struct SecretCase {
     std::string expected;  // exact output, when given
 };
 
-class RedactCorpusTest : public ::testing::Test {
-   protected:
-    void SetUp() override {
-        overt::privacy::Identity identity;
-        identity.home_dirs = {"/home/alice"};
-        identity.user_names = {"alice"};
-        overt::privacy::set_identity_for_testing(identity);
-    }
-    void TearDown() override { overt::privacy::set_identity_for_testing(overt::privacy::lookup_identity()); }
-};
+class RedactCorpusTest : public overt::test::FixedIdentityTest {};
 
 std::vector<SecretCase> secret_cases() {
     std::vector<SecretCase> cases;

@@ -2,7 +2,7 @@
 // classes with text that must be redacted and look-alikes that must survive.
 #include <overt/redact.hpp>
 
-#include "privacy/redact_identity.hpp"
+#include "fixed_identity.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,17 +12,7 @@ namespace {
 
 using overt::redact;
 
-class RedactTest : public ::testing::Test {
-   protected:
-    // A fixed identity, so the results do not depend on who runs the tests.
-    void SetUp() override {
-        overt::privacy::Identity identity;
-        identity.home_dirs = {"/home/alice"};
-        identity.user_names = {"alice"};
-        overt::privacy::set_identity_for_testing(identity);
-    }
-    void TearDown() override { overt::privacy::set_identity_for_testing(overt::privacy::lookup_identity()); }
-};
+class RedactTest : public overt::test::FixedIdentityTest {};
 
 TEST_F(RedactTest, SeedConformanceItem10ExactOutputs) {
     EXPECT_EQ(redact("--api-token=sk-abc123def456ghi789jkl012mno345pqr678"), "--api-token=***");
