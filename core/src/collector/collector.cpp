@@ -3,7 +3,7 @@
 #include "collector/collector_impl.hpp"
 
 #include "collector/counters_file.hpp"
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 #include "delivery/sender_spawn.hpp"
 
 #include <overt/redact.hpp>

@@ -35,7 +35,7 @@ struct Collector::Impl {
     std::vector<std::string> sink_ids;       // every id: loaded then unavailable
     std::vector<std::string> sink_info;      // describe() of each, for backend_info()
     std::vector<bool> sink_unavailable;      // failed to load, or fatal/hung during this run
-    bool sink_abandoned = false;             // a hung sink was handed to delivery::abandon_forever
+    bool sink_abandoned = false;             // a hung sink was handed to support::abandon_forever
     std::unique_ptr<spill::SpillStore> store;  // null without a data dir
     delivery::RetryPolicy retry_policy;
 

@@ -2,7 +2,7 @@
 // plugin host together.
 #include "collector/collector_impl.hpp"
 
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 #include "plugin/plugin_host_factory.hpp"
 #include "transport/http_service.hpp"
 

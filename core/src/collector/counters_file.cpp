@@ -1,6 +1,6 @@
 #include "collector/counters_file.hpp"
 
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,6 +1,6 @@
 #include "delivery/background_handoff.hpp"
 
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 #include "delivery/sender_request.hpp"
 #include "delivery/sender_spawn.hpp"
 

@@ -1,7 +1,7 @@
 #include "delivery/background_sender.hpp"
 
 #include "collector/collector_impl.hpp"
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 #include "delivery/background_handoff.hpp"
 #include "delivery/sender_request.hpp"
 

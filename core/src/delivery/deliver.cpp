@@ -1,6 +1,6 @@
 #include "delivery/deliver.hpp"
 
-#include "delivery/send_watchdog.hpp"
+#include "support/bounded_call.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -57,7 +57,7 @@ SinkDelivery deliver(Sink& sink, std::shared_ptr<const std::vector<Event>> batch
         }
         auto remaining = events.subspan(result.accepted);
         // The call owns the batch; the sink outlives it (abandoned sinks are never destroyed).
-        std::optional<SendResult> returned = call_with_watchdog(
+        std::optional<SendResult> returned = support::call_with_watchdog(
             [&sink, batch, remaining, deadline] { return sink.send(remaining, deadline); },
             std::max(limits.give_up, deadline));
         if (!returned) {

@@ -24,7 +24,7 @@ enum class Outcome {
     owed,       // events [accepted, n) not delivered before the deadline (or cancelled)
     fatal,      // the sink is broken: [accepted, n) owed, skip the sink for the rest of the run
     hung,       // a send did not return by give_up: [accepted, n) owed; the call still runs, so
-                // the sink must never be called again nor destroyed (delivery::abandon_forever)
+                // the sink must never be called again nor destroyed (support::abandon_forever)
 };
 
 struct SinkDelivery {

@@ -3,9 +3,9 @@
 // counted (at_most_once).
 #include "collector/collector_impl.hpp"
 
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 #include "delivery/background_handoff.hpp"
-#include "delivery/send_watchdog.hpp"
+#include "support/bounded_call.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -31,7 +31,7 @@ struct FlushContext {
 void abandon_sink(Collector::Impl& impl, size_t sink) {
     impl.sink_unavailable[sink] = true;
     if (!impl.sinks[sink]) return;
-    delivery::abandon_forever(std::shared_ptr<Sink>(std::move(impl.sinks[sink])));
+    support::abandon_forever(std::shared_ptr<Sink>(std::move(impl.sinks[sink])));
     impl.sink_abandoned = true;
 }
 
@@ -445,7 +445,7 @@ FlushReport Collector::close() {
         for (size_t i = 0; i < impl.sinks.size() && !impl.flush_busy_at_exit; ++i) {
             if (!impl.sinks[i] || impl.sink_unavailable[i]) continue;
             Sink* sink = impl.sinks[i].get();
-            auto result = delivery::call_with_watchdog([sink, end] { return sink->flush(end); }, end);
+            auto result = support::call_with_watchdog([sink, end] { return sink->flush(end); }, end);
             if (!result) {
                 detail::logger()->warn("overt: backend {} did not finish flushing by the exit budget; abandoned",
                                        impl.sink_ids[i]);
@@ -465,7 +465,7 @@ FlushReport Collector::close() {
     impl.sinks.clear();  // releases plugin instances
     // An abandoned call may still run plugin code: the host (and its libraries) must stay.
     if (impl.sink_abandoned && impl.plugin_host)
-        delivery::abandon_forever(std::shared_ptr<PluginHost>(std::move(impl.plugin_host)));
+        support::abandon_forever(std::shared_ptr<PluginHost>(std::move(impl.plugin_host)));
     impl.plugin_host.reset();
     return report;
 }

@@ -1,6 +1,6 @@
 #include "spill/spill_store.hpp"
 
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -1,12 +1,13 @@
-#include "delivery/send_watchdog.hpp"
+#include "support/bounded_call.hpp"
 
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
-namespace overt::delivery {
+namespace overt::support {
 namespace {
 
 // Shared by the caller and the call's thread, so either may finish last.
@@ -14,7 +15,6 @@ struct PendingCall {
     std::mutex mutex;
     std::condition_variable finished;
     bool done = false;
-    SendResult result;
 };
 
 SendResult run_guarded(const std::function<SendResult()>& call) {
@@ -29,32 +29,34 @@ SendResult run_guarded(const std::function<SendResult()>& call) {
 
 }  // namespace
 
-std::optional<SendResult> call_with_watchdog(std::function<SendResult()> call, Deadline give_up) {
+bool run_bounded(std::function<void()> call, Deadline give_up) {
     auto pending = std::make_shared<PendingCall>();
-    auto shared_call = std::make_shared<std::function<SendResult()>>(std::move(call));
+    auto shared_call = std::make_shared<std::function<void()>>(std::move(call));
     std::thread worker;
     try {
         worker = std::thread([pending, shared_call] {
-            SendResult result = run_guarded(*shared_call);
+            (*shared_call)();
             std::lock_guard lock(pending->mutex);
-            pending->result = std::move(result);
             pending->done = true;
             pending->finished.notify_all();
         });
     } catch (const std::system_error&) {
-        // No thread to be had (resource limits): call it here, unguarded, rather than not at all.
-        return run_guarded(*shared_call);
+        (*shared_call)();
+        return true;
     }
     std::unique_lock lock(pending->mutex);
     if (!pending->finished.wait_until(lock, give_up, [&] { return pending->done; })) {
         lock.unlock();
-        worker.detach();  // it owns what it uses; see abandon_forever for the sink itself
-        return std::nullopt;
+        worker.detach();  // it owns what it uses; see abandon_forever for the objects it calls
+        return false;
     }
-    SendResult result = std::move(pending->result);
     lock.unlock();
     worker.join();
-    return result;
+    return true;
+}
+
+std::optional<SendResult> call_with_watchdog(std::function<SendResult()> call, Deadline give_up) {
+    return call_bounded<SendResult>([call = std::move(call)] { return run_guarded(call); }, give_up);
 }
 
 void abandon_forever(std::shared_ptr<void> object) {
@@ -64,4 +66,4 @@ void abandon_forever(std::shared_ptr<void> object) {
     kept->push_back(std::move(object));
 }
 
-}  // namespace overt::delivery
+}  // namespace overt::support

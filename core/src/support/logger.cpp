@@ -1,4 +1,4 @@
-#include "collector/logger.hpp"
+#include "support/logger.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
