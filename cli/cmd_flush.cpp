@@ -1,8 +1,12 @@
-// overt flush: sends what a tool left on disk (spill files) to its backends now, and prints
-// what happened per backend.
+// overt flush: waits for a running background sender of the tool, then sends what is left on
+// disk (spill files) to its backends from this process, and prints what happened per backend.
 #include "cmd_support.hpp"
 
+#include "delivery/sender_spawn.hpp"
+
 #include <overt/collector.hpp>
+
+#include <chrono>
 
 #include <iostream>
 #include <memory>
@@ -11,13 +15,18 @@ namespace overt::cli {
 namespace {
 
 int run_flush(const GlobalOptions& global, const ToolOptions& tool) {
-    auto collector = Collector::open(load_command_config(global, tool));
+    auto collector = Collector::open(load_delivering_config(global, tool));
     const std::string& tool_name = collector->config().tool_name;
     if (!collector->enabled()) {
         std::cout << "Nothing sent: telemetry of " << tool_name << " is off (" << collector->consent_reason()
                   << ").\n";
         return kExitOk;
     }
+    // A sender the tool started may be delivering these very files: let it finish first.
+    if (!collector->data_dir().empty() &&
+        !delivery::wait_for_senders(collector->data_dir(), std::chrono::steady_clock::now() +
+                                                               std::chrono::milliseconds(collector->config().flush_timeout_ms)))
+        std::cout << "A background sender of " << tool_name << " is still running; flushing what it left.\n";
     const size_t waiting = collector->spill_files_waiting();
     const FlushReport report = collector->flush();
     collector->close();

@@ -40,6 +40,12 @@ Config load_command_config(const GlobalOptions& global, const ToolOptions& tool)
     return config;
 }
 
+Config load_delivering_config(const GlobalOptions& global, const ToolOptions& tool) {
+    Config config = load_command_config(global, tool);
+    config.exit_delivery = ExitDelivery::in_process;
+    return config;
+}
+
 int run_command(const GlobalOptions& global, const std::function<int()>& body) {
     // The logger reads OVERT_LOG_LEVEL when libovert first logs; an explicit setting wins.
     if (global.verbose) ::setenv("OVERT_LOG_LEVEL", "debug", 0);

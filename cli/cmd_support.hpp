@@ -33,6 +33,10 @@ void add_tool_option(CLI::App& app, ToolOptions& options);
 // file's tool.name.
 Config load_command_config(const GlobalOptions& global, const ToolOptions& tool);
 
+// The same, for a command whose job is to deliver and report what happened (flush, track):
+// the backends load and run in this process, as with exit_delivery: inline.
+Config load_delivering_config(const GlobalOptions& global, const ToolOptions& tool);
+
 // Runs a command body: ConfigError and usage errors -> message + exit 2, any other exception
 // -> message + exit 1. Applies --verbose (logger "overt" at debug) before anything logs.
 int run_command(const GlobalOptions& global, const std::function<int()>& body);

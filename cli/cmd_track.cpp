@@ -38,7 +38,7 @@ int run_track(const GlobalOptions& global, const TrackOptions& options) {
         throw UsageError("--duration-ms and --exit-code apply only to --type " +
                          std::string(event_type::command_invocation));
     const Metadata metadata = parse_metadata(options.meta);
-    auto collector = Collector::open(load_command_config(global, options.tool));
+    auto collector = Collector::open(load_delivering_config(global, options.tool));
     const std::string& tool = collector->config().tool_name;
     if (!collector->enabled()) {
         std::cout << "Not recorded: telemetry of " << tool << " is off (" << collector->consent_reason() << ").\n";
@@ -53,10 +53,7 @@ int run_track(const GlobalOptions& global, const TrackOptions& options) {
 
     std::cout << "Recorded " << options.type << " \"" << options.name << "\" for " << tool << ".\n";
     if (report.events_sent) std::cout << "Delivered to: " << collector->backend_info() << "\n";
-    if (report.events_spilled && collector->config().exit_delivery == ExitDelivery::background)
-        std::cout << "Handed to a background sender (exit_delivery: background) through "
-                  << collector->data_dir() << "; what it cannot send waits there for `overt flush`.\n";
-    else if (report.events_spilled)
+    if (report.events_spilled)
         std::cout << "Not delivered yet, kept on disk for a later run (" << report.events_spilled << " event(s) in "
                   << collector->data_dir() << "); `overt flush` retries.\n";
     if (report.events_dropped) {

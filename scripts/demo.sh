@@ -79,6 +79,9 @@ run_demo build 0
 run_demo test 0
 run_demo deploy 1
 
+step "overt flush --tool overt-demo (waits for the overt-sender each run started, sends what is left)"
+"$overt" flush --tool overt-demo || fail "overt flush failed"
+
 step "Recorded events ($recorded)"
 [[ -s "$recorded" ]] || fail "no events were recorded in $recorded"
 if command -v jq >/dev/null; then

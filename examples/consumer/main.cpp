@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
     telemetry->track_command("consumer run", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 0);
 
-    // Delivers within exit_budget_ms; what is not sent by then is spilled for the next run.
+    // Spills what is buffered and hands it to overt-sender, which loads the backends and delivers
+    // after this process exits (exit_delivery: background, the default): no plugin code runs here.
     std::cerr << telemetry->close().summary() << '\n';
 }

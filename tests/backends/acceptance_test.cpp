@@ -55,6 +55,8 @@ Config config_for(const std::string& plugin, const std::string& url, const std::
     config.plugin_dirs = {OVERT_TEST_PLUGIN_DIR};
     config.data_dir = data_dir;
     config.exit_budget_ms = kExitBudgetMs;
+    // The plugins run here, within the exit budget (the default hands them to overt-sender).
+    config.exit_delivery = ExitDelivery::in_process;
     BackendConfig backend;
     backend.plugin = plugin;
     backend.id = plugin;

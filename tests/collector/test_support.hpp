@@ -112,6 +112,8 @@ inline Config test_config(size_t buffer_max = 1000) {
     config.buffer_max_events = buffer_max;
     config.exit_budget_ms = 300;
     config.flush_timeout_ms = 2000;
+    // These tests deliver to in-process fakes; the background hand-off has its own tests.
+    config.exit_delivery = ExitDelivery::in_process;
     return config;
 }
 

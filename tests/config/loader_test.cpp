@@ -50,7 +50,7 @@ TEST(ConfigLoader, MinimalFileGetsDefaults) {
     EXPECT_EQ(config.buffer_max_events, 1000u);
     EXPECT_EQ(config.spill_max_files, 10u);
     EXPECT_EQ(config.exit_budget_ms, 200);
-    EXPECT_EQ(config.exit_delivery, overt::ExitDelivery::in_process);
+    EXPECT_EQ(config.exit_delivery, overt::ExitDelivery::background);
     EXPECT_TRUE(config.backends.empty());
 }
 

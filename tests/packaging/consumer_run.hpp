@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -29,6 +33,7 @@ class ConsumerRun {
                                 " XDG_CONFIG_HOME=" + shell_quote(scratch_ / "config") +
                                 " OVERT_PLUGIN_PATH=" + shell_quote(plugin_dir.string()) + " " + extra_env + " ";
         result = run(env + shell_quote(executable) + " " + shell_quote(scratch_ / "overt.yaml"));
+        wait_for_sender(scratch_.path() / "state" / "overt" / "consumer");
         std::ifstream in(scratch_.path() / "events.ndjson");
         for (std::string line; std::getline(in, line);) events.push_back(nlohmann::json::parse(line, nullptr, false));
     }
@@ -48,6 +53,14 @@ class ConsumerRun {
     std::vector<nlohmann::json> events;
 
    private:
+    // The tool handed its events to overt-sender (the default exit delivery), which holds
+    // <data_dir>/.sender.lock while it runs: wait (at most 10 s) until it is free.
+    static void wait_for_sender(const std::filesystem::path& data_dir) {
+        int fd = ::open((data_dir / ".sender.lock").c_str(), O_RDWR | O_CLOEXEC);
+        if (fd < 0) return;  // no sender was started
+        for (int i = 0; i < 1000 && ::flock(fd, LOCK_EX | LOCK_NB) != 0; ++i) ::usleep(10'000);
+        ::close(fd);
+    }
     ScratchDir scratch_;
 };
 

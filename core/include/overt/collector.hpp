@@ -47,10 +47,12 @@ struct FlushReport {
     std::vector<SinkReport> sinks;
     uint64_t events_sent = 0;     // finished: every sink owing them accepted
     uint64_t events_spilled = 0;  // still owed, written to disk for a later run
+    uint64_t events_handed_to_sender = 0;  // of those, spilled for overt-sender to deliver now
     uint64_t events_dropped = 0;  // given up (see counters().dropped for reasons)
     uint64_t spill_files_done = 0;
     uint64_t corrupt_files = 0;
     bool deadline_reached = false;
+    bool consent_withdrawn = false;  // withdrawn (here or by another process): nothing more sent
     bool ok() const;
     std::string summary() const;  // a few lines for humans
 };
@@ -58,9 +60,12 @@ struct FlushReport {
 class Collector {
    public:
     // The normal path: decides consent, resolves the data dir, computes the salted machine id,
-    // loads one backend per config entry through the plugin host (file backend into the data
-    // dir when none is configured). Never throws for a backend that fails to load: see
-    // backend_info(). Throws ConfigError only for an unusable config.
+    // names one backend per config entry (the file backend into the data dir when none is
+    // configured). With exit_delivery: background (the default) no plugin is loaded in this
+    // process: flush() and close() spill and start overt-sender, which delivers. With
+    // exit_delivery: inline the backends are loaded here through the plugin host and delivered
+    // to in-process. Never throws for a backend that fails to load: see backend_info(). Throws
+    // ConfigError only for an unusable config.
     static std::unique_ptr<Collector> open(Config config);
 
     Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, CollectorOptions options);
@@ -76,13 +81,16 @@ class Collector {
     void track_command_extended(std::string_view name, std::span<const std::string> args, int64_t duration_ms,
                                 int32_t exit_code, std::string_view error, const Metadata& extra = {});
 
-    // Spill files oldest first, then the buffer, to every sink. Default deadline:
-    // now + flush_timeout_ms.
+    // Spill files oldest first, then the buffer, to every sink (with a data dir the buffer is
+    // spilled first, so a sink crashing the process loses nothing). Backends delivered by
+    // overt-sender: spills the buffer and starts a sender. Default deadline: now + flush_timeout_ms.
     FlushReport flush();
     FlushReport flush(Deadline deadline);
-    // Flush within exit_budget_ms, spill what is left, flush and release the sinks. Idempotent.
+    // exit_delivery: background: spill and start overt-sender. inline: flush within
+    // exit_budget_ms, spill what is left, flush and release the sinks. Idempotent.
     FlushReport close();
-    // Erases the buffer, spill files, corrupt/ and queued retries at once.
+    // Erases the buffer, spill files, corrupt/ and queued retries at once; every other process
+    // of the tool sharing the data dir stops before its next request and writes nothing back.
     void drop();
 
     std::string backend_info() const;

@@ -46,7 +46,8 @@ struct Config {
     std::string deletion_email;              // deletion requests by e-mail (mailto)
     std::string deletion_endpoint;           // deletion requests by HTTP POST
     std::vector<BackendConfig> backends;     // empty = the file backend into the data dir
-    ExitDelivery exit_delivery = ExitDelivery::in_process;  // exit_delivery: inline | background
+    // exit_delivery: background (the default: overt-sender loads the plugins and delivers) | inline
+    ExitDelivery exit_delivery = ExitDelivery::background;
 };
 
 // Raised for a config that cannot be used. what() reads "FILE:LINE: KEY: problem".

@@ -1,10 +1,9 @@
 // Recording: the privacy-filtered event goes into a bounded buffer under a short lock; a full
-// buffer is swapped out and spilled outside the lock.
+// buffer is swapped out and spilled outside the lock. Flushing and closing are the pipeline's.
 #include "collector/collector_impl.hpp"
 
-#include "collector/counters_file.hpp"
-#include "support/logger.hpp"
 #include "delivery/sender_spawn.hpp"
+#include "support/logger.hpp"
 
 #include <overt/redact.hpp>
 
@@ -16,7 +15,6 @@
 namespace overt {
 namespace {
 
-constexpr size_t kMaxSinks = 64;  // pending sets are bit masks
 constexpr size_t kBufferReserve = 4096;  // events reserved up front (no growth on the hot path)
 
 int64_t unix_nano_now() {
@@ -51,7 +49,6 @@ Collector::Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, Co
     if (impl.config.buffer_max_events == 0) impl.config.buffer_max_events = 1;
     if (!impl.enabled) {
         // Seed bug B1: a disabled collector must record nothing. Sinks are released unused.
-        impl.backend_info = "noop (disabled)";
         impl.closed = true;
         return;
     }
@@ -65,35 +62,15 @@ Collector::Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, Co
     }
     impl.base_metadata = std::make_shared<const Metadata>(sorted_unique(std::move(base)));
 
-    for (auto& sink : sinks) {
-        if (!sink) continue;
-        if (impl.sinks.size() >= kMaxSinks) {
-            detail::logger()->error("overt: more than {} backends configured; ignoring {}", kMaxSinks, sink->id());
-            continue;
-        }
-        if (std::find(impl.sink_ids.begin(), impl.sink_ids.end(), sink->id()) != impl.sink_ids.end()) {
-            detail::logger()->error("overt: two backends share the id \"{}\"; ignoring the second", sink->id());
-            continue;
-        }
-        impl.sink_ids.push_back(sink->id());
-        impl.sink_info.push_back(sink->describe());
-        impl.sink_unavailable.push_back(false);
-        impl.sinks.push_back(std::move(sink));
-    }
-    for (size_t i = 0; i < options.unavailable_sink_ids.size() && impl.sink_ids.size() < kMaxSinks; ++i) {
-        impl.sink_ids.push_back(options.unavailable_sink_ids[i]);
-        impl.sink_info.push_back(i < options.unavailable_sink_info.size()
-                                     ? options.unavailable_sink_info[i]
-                                     : options.unavailable_sink_ids[i] + " (unavailable)");
-        impl.sink_unavailable.push_back(true);
-        impl.sinks.push_back(nullptr);
-    }
-    std::string info;
-    for (const auto& text : impl.sink_info) info += (info.empty() ? "" : ", ") + text;
-    impl.backend_info = info.empty() ? "noop (no backends)" : info;
-
+    for (auto& sink : sinks) impl.sinks.add(std::move(sink));
+    for (size_t i = 0; i < options.unavailable_sink_ids.size(); ++i)
+        impl.sinks.add_unavailable(options.unavailable_sink_ids[i],
+                                   i < options.unavailable_sink_info.size()
+                                       ? options.unavailable_sink_info[i]
+                                       : options.unavailable_sink_ids[i] + " (unavailable)");
     if (!impl.data_dir.empty())
         impl.store = std::make_unique<spill::SpillStore>(impl.data_dir, impl.config.tool_name);
+    impl.start_pipeline({});  // the author decided consent: no consent file to ask again
     impl.buffer.reserve(std::min<size_t>(impl.config.buffer_max_events, kBufferReserve));
 }
 
@@ -112,7 +89,8 @@ std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& 
     if (extra.empty()) return base_metadata;  // shared, no per-event copy
     Metadata merged = *base_metadata;
     merged.reserve(merged.size() + extra.size());
-    for (const auto& [key, value] : extra) merged.emplace_back(redact(key), redact(value));  // seed bug B7
+    // Keys are redacted like values: the Go package redacted neither.
+    for (const auto& [key, value] : extra) merged.emplace_back(redact(key), redact(value));
     return std::make_shared<const Metadata>(sorted_unique(std::move(merged)));
 }
 
@@ -132,23 +110,22 @@ void Collector::Impl::record(Event&& event) {
     {
         std::lock_guard lock(mutex);
         if (closed.load(std::memory_order_relaxed)) return;  // after close(): nowhere to deliver
-        ++counters.tracked;
         if (!store && buffer.size() >= config.buffer_max_events) {
-            // Seed bug B2: nowhere to spill, so the newest replaces the oldest (a ring, O(1))
-            // and the oldest is counted as dropped.
+            // Nowhere to spill, so the newest replaces the oldest (a ring, O(1)) and the oldest
+            // is counted as dropped (the Go package grew without bound).
+            ledger.overwritten_in_ring();
             buffer[ring_start] = std::move(event);
             ring_start = (ring_start + 1) % buffer.size();
-            ++no_data_dir_drops;
             return;
         }
+        ledger.tracked();  // counted before it is in the buffer, so a flush never takes it uncounted
         buffer.push_back(std::move(event));
-        ++counters.buffered;
         if (store && buffer.size() >= config.buffer_max_events) {
             full.swap(buffer);
             buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
         }
     }
-    if (!full.empty()) spill(std::move(full), sink_ids, drop_reason::spill_write_failed);
+    if (!full.empty()) pipeline->spill(std::move(full), drop_reason::spill_write_failed);
 }
 
 void Collector::track(std::string_view type, std::string_view name, const Metadata& extra) {
@@ -177,150 +154,84 @@ void Collector::track_command_extended(std::string_view name, std::span<const st
     impl_->record(std::move(event));
 }
 
-uint64_t Collector::Impl::spill(std::vector<Event> events, const std::vector<std::string>& pending,
-                                std::string_view fallback_reason, const SpillOptions& options) {
-    if (events.empty()) return 0;
-    std::vector<spill::WrittenFile> written;
-    std::string error = "no data dir";
-    if (store) written = store->write(events, pending, error, options.durability);
-    if (options.written_names)
-        for (const auto& file : written) options.written_names->push_back(file.name);
-    uint64_t spilled = 0;
-    for (const auto& file : written) spilled += file.event_count;
-    uint64_t lost = events.size() - spilled;
-    {
-        std::lock_guard lock(mutex);
-        counters.buffered -= events.size();
-        counters.spilled += spilled;
-        for (const auto& file : written) own_files[file.name] = file.event_count;
-        if (lost) counters.dropped[std::string(fallback_reason)] += lost;
-    }
-    if (lost)
-        detail::logger()->error("overt: {} event(s) of {} could not be spilled and are dropped ({}): {}", lost,
-                                config.tool_name, fallback_reason, error);
-    if (!written.empty() && options.apply_caps) enforce_caps();
-    return spilled;
-}
-
-void Collector::Impl::enforce_caps() {
-    if (!store) return;
-    // Our own files' counts are in own_files: decoding a pruned file just to count it made
-    // every spill past the cap cost a full JSON parse of the oldest file.
-    auto pruned = store->enforce_caps(config.spill_max_files, config.spill_max_bytes,
-                                      [this](const std::string& name, size_t& event_count) {
-                                          std::lock_guard lock(mutex);
-                                          auto own = own_files.find(name);
-                                          if (own == own_files.end()) return false;
-                                          event_count = static_cast<size_t>(own->second);
-                                          return true;
-                                      });
-    if (pruned.empty()) return;
-    uint64_t events = 0;
-    {
-        std::lock_guard lock(mutex);
-        for (const auto& file : pruned) {
-            auto own = own_files.find(file.name);
-            uint64_t count = file.event_count;
-            if (own != own_files.end()) {
-                count = own->second;
-                counters.spilled -= count;
-                own_files.erase(own);
-            } else {
-                // Left by an earlier run: it enters our books only to leave them.
-                counters.tracked += count;
-                counters.recovered += count;
-            }
-            counters.dropped[std::string(drop_reason::spill_cap)] += count;
-            events += count;
-        }
-    }
-    detail::logger()->warn(
-        "overt: spill cap reached (max_files {}, max_bytes {}): removed {} oldest spill file(s), discarding {} "
-        "unsent event(s)",
-        config.spill_max_files, config.spill_max_bytes, pruned.size(), events);
-}
-
-void Collector::Impl::persist_counters() {
-    if (!enabled || data_dir.empty()) return;
-    PersistedCounters delta;
-    {
-        std::lock_guard lock(mutex);
-        settle_ring_locked();
-        delta.tracked = counters.tracked - persisted_base.tracked;
-        delta.recovered = counters.recovered - persisted_base.recovered;
-        delta.sent = counters.sent - persisted_base.sent;
-        delta.handed_off = counters.handed_off - persisted_base.handed_off;
-        delta.corrupt_files = counters.corrupt_files - persisted_base.corrupt_files;
-        for (const auto& [reason, count] : counters.dropped) {
-            auto base = persisted_base.dropped.find(reason);
-            uint64_t diff = count - (base == persisted_base.dropped.end() ? 0 : base->second);
-            if (diff) delta.dropped[reason] = diff;
-        }
-    }
-    if (!detail::add_to_persisted_counters(data_dir, delta)) return;
-    std::lock_guard lock(mutex);
-    persisted_base.tracked += delta.tracked;
-    persisted_base.recovered += delta.recovered;
-    persisted_base.sent += delta.sent;
-    persisted_base.handed_off += delta.handed_off;
-    persisted_base.corrupt_files += delta.corrupt_files;
-    for (const auto& [reason, count] : delta.dropped) persisted_base.dropped[reason] += count;
+void Collector::Impl::start_pipeline(delivery::Pipeline::ConsentCheck consent_check) {
+    pipeline = std::make_unique<delivery::Pipeline>(config, sinks, store.get(), ledger, delivery::RetryPolicy{},
+                                                    delivery::PipelineOwner{data_dir, machine_id},
+                                                    std::move(consent_check));
 }
 
 void Collector::Impl::drop() {
-    drop_generation.fetch_add(1);  // queued retries in a running flush give up
-    uint64_t dropped = 0;
-    {
-        std::lock_guard lock(mutex);
-        dropped = take_buffer_locked().size();
-        counters.buffered -= dropped;
-    }
-    std::vector<std::string> removed;
-    if (!data_dir.empty() && std::filesystem::is_directory(data_dir)) {
-        // Also for a disabled collector: disabling must not leave old spill files behind.
-        removed = spill::SpillStore(data_dir, config.tool_name).erase_all();
-        std::error_code ignored;
-        std::filesystem::remove(std::filesystem::path(data_dir) / delivery::kSenderLogName, ignored);
-    }
-    std::lock_guard lock(mutex);
-    for (const auto& name : removed) {
-        auto own = own_files.find(name);
-        if (own == own_files.end()) continue;
-        counters.spilled -= own->second;
-        dropped += own->second;
-        own_files.erase(own);
-    }
-    if (dropped) counters.dropped[std::string(drop_reason::consent_withdrawn)] += dropped;
+    if (pipeline) pipeline->cancel();  // queued retries in a running flush give up
+    std::vector<Event> dropped = take_buffer();
+    ledger.dropped_from_buffer(drop_reason::consent_withdrawn, dropped.size());
+    if (data_dir.empty() || !std::filesystem::is_directory(data_dir)) return;
+    // Also for a disabled collector: disabling must not leave old spill files behind. The
+    // erasure is recorded in the data dir, so every other process of the tool (a sender, a
+    // service) stops before its next request and writes nothing back.
+    std::vector<std::string> removed =
+        store ? store->erase_all() : spill::SpillStore(data_dir, config.tool_name).erase_all();
+    std::error_code ignored;
+    std::filesystem::remove(std::filesystem::path(data_dir) / delivery::kSenderLogName, ignored);
+    for (const auto& name : removed) ledger.file_dropped(name, drop_reason::consent_withdrawn);
 }
 
 void Collector::drop() { impl_->drop(); }
 
 std::string Collector::backend_info() const {
-    std::lock_guard lock(impl_->info_mutex);
-    return impl_->backend_info;
+    return impl_->enabled ? impl_->sinks.describe() : "noop (disabled)";
 }
 
-Counters Collector::counters() const {
-    std::lock_guard lock(impl_->mutex);
-    Counters counters = impl_->counters;
-    if (impl_->no_data_dir_drops) counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += impl_->no_data_dir_drops;
-    return counters;
-}
+Counters Collector::counters() const { return impl_->ledger.snapshot(); }
 
 void Collector::Impl::settle_ring_locked() {
     if (ring_start) std::rotate(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(ring_start), buffer.end());
     ring_start = 0;
-    if (no_data_dir_drops) counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += no_data_dir_drops;
-    no_data_dir_drops = 0;
 }
 
-std::vector<Event> Collector::Impl::take_buffer_locked() {
+std::vector<Event> Collector::Impl::take_buffer() {
+    std::lock_guard lock(mutex);
     settle_ring_locked();
     std::vector<Event> taken;
     taken.swap(buffer);
     // Reserved here, off the hot path, so the next tracks do not grow the vector.
     buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
     return taken;
+}
+
+void Collector::Impl::requeue(std::vector<Event> events) {
+    std::lock_guard lock(mutex);
+    settle_ring_locked();
+    buffer.insert(buffer.begin(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    if (buffer.size() > config.buffer_max_events) {
+        const size_t excess = buffer.size() - config.buffer_max_events;
+        buffer.erase(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(excess));
+        ledger.dropped_from_buffer(drop_reason::no_data_dir_overflow, excess);
+    }
+}
+
+FlushReport Collector::flush() {
+    return flush(Clock::now() + std::chrono::milliseconds(impl_->config.flush_timeout_ms));
+}
+
+FlushReport Collector::flush(Deadline deadline) {
+    Impl& impl = *impl_;
+    if (!impl.enabled || impl.closed.load()) return {};
+    // How long past its deadline a send may run before it is abandoned (outside close()).
+    constexpr auto kSendGrace = std::chrono::milliseconds(100);
+    FlushReport report = impl.pipeline->flush({deadline, deadline + kSendGrace}, [&impl] { return impl.take_buffer(); },
+                                              [&impl](std::vector<Event> events) { impl.requeue(std::move(events)); });
+    if (report.consent_withdrawn && impl.pipeline->erased_elsewhere()) {
+        // Another process erased the data dir: what was tracked before it is gone with it.
+        impl.ledger.dropped_from_buffer(drop_reason::consent_withdrawn, impl.take_buffer().size());
+        impl.pipeline->accept_erasure();
+    }
+    return report;
+}
+
+FlushReport Collector::close() {
+    Impl& impl = *impl_;
+    if (impl.closed.exchange(true)) return {};
+    return impl.pipeline->close([&impl] { return impl.take_buffer(); });
 }
 
 const Config& Collector::config() const noexcept { return impl_->config; }
@@ -356,7 +267,7 @@ size_t Collector::spill_files_waiting() const {
 }
 
 bool FlushReport::ok() const {
-    if (events_spilled || events_dropped || corrupt_files) return false;
+    if (events_spilled > events_handed_to_sender || events_dropped || corrupt_files) return false;
     for (const auto& sink : sinks)
         if (sink.failed || sink.fatal) return false;
     return true;
@@ -365,6 +276,8 @@ bool FlushReport::ok() const {
 std::string FlushReport::summary() const {
     std::ostringstream out;
     out << "sent " << events_sent << ", spilled for later " << events_spilled << ", dropped " << events_dropped;
+    if (events_handed_to_sender) out << ", handed to overt-sender " << events_handed_to_sender;
+    if (consent_withdrawn) out << " (consent withdrawn: nothing more is sent)";
     if (spill_files_done) out << ", spill files done " << spill_files_done;
     if (corrupt_files) out << ", corrupt spill files moved aside " << corrupt_files;
     if (deadline_reached) out << " (deadline reached)";

@@ -1,18 +1,14 @@
 // Collector::open: the normal path, wiring consent, the data dir, the machine id and the
-// plugin host together.
+// backends together.
 #include "collector/collector_impl.hpp"
 
+#include "delivery/sink_loading.hpp"
+#include "privacy/consent_watch.hpp"
 #include "support/logger.hpp"
-#include "plugin/plugin_host_factory.hpp"
-#include "transport/http_service.hpp"
 
 #include <overt/consent.hpp>
 #include <overt/data_dir.hpp>
 #include <overt/machine_id.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <filesystem>
 
 namespace overt {
 
@@ -34,48 +30,14 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     if (options.data_dir.empty())
         detail::logger()->warn("overt: no usable data dir for {}: events cannot be spilled to disk", config.tool_name);
     options.machine_id = hashed_machine_id(config.tool_name);
-    return detail::open_granted(std::move(config), std::move(options));
-}
-
-namespace detail {
-
-std::unique_ptr<Collector> open_granted(Config config, CollectorOptions options) {
-    std::vector<BackendConfig> backends = config.backends;
-    if (backends.empty()) {
-        if (options.data_dir.empty()) {
-            detail::logger()->warn("overt: no backends configured and no data dir: events of {} go nowhere",
-                                   config.tool_name);
-        } else {
-            BackendConfig file;
-            file.plugin = "file";
-            file.id = "file";
-            file.settings_json =
-                nlohmann::json{{"path", (std::filesystem::path(options.data_dir) / "telemetry.ndjson").string()}}
-                    .dump();
-            backends.push_back(std::move(file));
-        }
-    }
-
-    auto host = std::make_unique<PluginHost>(plugin::make_plugin_host(
-        plugin_search_path(config.plugin_dirs), transport::make_curl_http_service()));
-    std::vector<std::unique_ptr<Sink>> sinks;
-    for (const auto& backend : backends) {
-        const std::string id = backend.id.empty() ? backend.plugin : backend.id;
-        try {
-            sinks.push_back(host->create_sink(backend));
-        } catch (const std::exception& e) {
-            // A broken backend never breaks the tool: its events wait on disk until it loads.
-            detail::logger()->error("overt: backend {} unavailable, its events are kept on disk: {}", id, e.what());
-            options.unavailable_sink_ids.push_back(id);
-            options.unavailable_sink_info.push_back(backend.plugin + " (unavailable: " + e.what() + ")");
-        }
-    }
-    auto collector = std::make_unique<Collector>(std::move(config), std::move(sinks), std::move(options));
-    Collector::Impl& impl = CollectorAccess::impl(*collector);
-    impl.plugin_host = std::move(host);
-    impl.sinks_from_config = true;
+    auto collector = std::make_unique<Collector>(config, std::vector<std::unique_ptr<Sink>>{}, options);
+    Collector::Impl& impl = detail::CollectorAccess::impl(*collector);
+    // The tool's own process loads no plugin code unless its author asked for inline delivery.
+    impl.sinks = config.exit_delivery == ExitDelivery::in_process ? delivery::load_sinks(config, impl.data_dir)
+                                                                  : delivery::deferred_sinks(config, impl.data_dir);
+    auto consent = std::make_shared<privacy::ConsentWatch>(config);
+    impl.start_pipeline([consent] { return consent->still_granted(); });
     return collector;
 }
 
-}  // namespace detail
 }  // namespace overt

@@ -1,9 +1,11 @@
 #include "delivery/background_sender.hpp"
 
-#include "collector/collector_impl.hpp"
-#include "support/logger.hpp"
-#include "delivery/background_handoff.hpp"
+#include "delivery/pipeline.hpp"
 #include "delivery/sender_request.hpp"
+#include "delivery/sender_spawn.hpp"
+#include "delivery/sink_loading.hpp"
+#include "privacy/consent_watch.hpp"
+#include "support/logger.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -39,8 +41,9 @@ bool read_request(int fd, std::string& text, std::string& error) {
 }
 
 // The tool's descriptors that were not close-on-exec (its pipes, sockets) must not stay open
-// here: a shell waiting for `tool | head` would wait for the sender too.
-void keep_only_stdio() { ::close_range(3, ~0u, 0); }
+// here: a shell waiting for `tool | head` would wait for the sender too. Kept: stdio and the
+// sender lock the tool passed on (held until this process exits).
+void keep_only_stdio_and_lock() { ::close_range(kSenderLockFd + 1, ~0u, 0); }
 
 void trim_log() {
     struct stat st {};
@@ -51,7 +54,7 @@ void trim_log() {
 }  // namespace
 
 int run_background_sender(int request_fd) {
-    if (request_fd <= STDERR_FILENO) keep_only_stdio();
+    if (request_fd <= STDERR_FILENO) keep_only_stdio_and_lock();
     trim_log();
     std::string text, error;
     const bool read_ok = read_request(request_fd, text, error);
@@ -79,22 +82,21 @@ int run_background_sender(int request_fd) {
     const Deadline deadline = arm_helper_alarm(request.config.flush_timeout_ms);
 
     try {
-        CollectorOptions options;
-        options.consent_granted = true;  // the tool decided; its collector was enabled
-        options.consent_reason = "background sender of " + request.config.tool_name;
-        options.data_dir = request.config.data_dir;
-        options.machine_id = request.machine_id;
-        auto collector = detail::open_granted(request.config, std::move(options));
-        Collector::Impl& impl = detail::CollectorAccess::impl(*collector);
-        {
-            // The tool's counters and own files continue here, as if this were the tool.
-            std::lock_guard lock(impl.mutex);
-            impl.counters = std::move(request.counters);
-            impl.persisted_base = std::move(request.persisted_base);
-            impl.own_files = std::move(request.own_files);
+        // The tool's books continue here, as if this were the tool; its plugins load here only.
+        const Config& config = request.config;
+        Ledger ledger;
+        ledger.take_over({std::move(request.counters), std::move(request.persisted_base), std::move(request.own_files)});
+        spill::SpillStore store(config.data_dir, config.tool_name);
+        auto consent = std::make_shared<privacy::ConsentWatch>(config);
+        if (!consent->still_granted()) {
+            detail::logger()->info("overt-sender: consent for {} was withdrawn; nothing sent", config.tool_name);
+            return 0;
         }
-        deliver_after_exit(impl, request.exit_spill_files, deadline);
-        impl.closed = true;  // nothing more to deliver: the destructor must not flush again
+        SinkSet sinks = load_sinks(config, config.data_dir);
+        Pipeline pipeline(config, sinks, &store, ledger, RetryPolicy{}, PipelineOwner{config.data_dir, request.machine_id},
+                          [consent] { return consent->still_granted(); });
+        pipeline.deliver_after_exit(request.exit_spill_files, deadline);
+        sinks.release();
     } catch (const std::exception& e) {
         detail::logger()->error("overt-sender: {}", e.what());
         return 1;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -104,8 +105,37 @@ std::string find_sender_program(std::string& why) {
     return {};
 }
 
+int lock_for_sender(const std::string& data_dir) {
+    int fd = ::open((std::filesystem::path(data_dir) / kSenderLockName).c_str(),
+                    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return -1;
+    while (::flock(fd, LOCK_SH) != 0) {
+        if (errno != EINTR) {
+            ::close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+bool wait_for_senders(const std::string& data_dir, std::chrono::steady_clock::time_point deadline) {
+    int fd = ::open((std::filesystem::path(data_dir) / kSenderLockName).c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return true;  // no sender ever ran here
+    bool idle = false;
+    for (;;) {
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            idle = true;
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        ::usleep(10'000);
+    }
+    ::close(fd);  // releases the exclusive lock at once
+    return idle;
+}
+
 bool spawn_sender(const std::string& program, const std::string& request, const std::string& log_path,
-                  std::chrono::milliseconds write_timeout, std::string& error) {
+                  int sender_lock_fd, std::chrono::milliseconds write_timeout, std::string& error) {
     SpawnResources r;
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r.sockets) != 0) {
         error = std::string("socketpair: ") + std::strerror(errno);
@@ -120,6 +150,11 @@ bool spawn_sender(const std::string& program, const std::string& request, const 
     // dup2 onto 0 clears close-on-exec for the sender's end; every other descriptor of the
     // tool that is not close-on-exec is closed by the sender itself first thing.
     posix_spawn_file_actions_adddup2(&r.actions, r.sockets[1], 0);
+    // The sender keeps this descriptor open: never one of the tool's own.
+    if (sender_lock_fd >= 0)
+        posix_spawn_file_actions_adddup2(&r.actions, sender_lock_fd, kSenderLockFd);
+    else
+        posix_spawn_file_actions_addopen(&r.actions, kSenderLockFd, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&r.actions, 1, "/dev/null", O_WRONLY, 0);
     if (log_path.empty())
         posix_spawn_file_actions_addopen(&r.actions, 2, "/dev/null", O_WRONLY, 0);

@@ -22,6 +22,18 @@ inline constexpr const char* kSenderLogName = "sender.log";
 // world-writable). "" with `why` filled when there is none.
 std::string find_sender_program(std::string& why);
 
+// In the data dir: every running sender holds it (LOCK_SH) from before it starts until it exits,
+// through descriptor kSenderLockFd, which the tool locks and passes on, so there is no moment a
+// started sender is not seen. wait_for_senders() waits for the exclusive lock.
+inline constexpr const char* kSenderLockName = ".sender.lock";
+inline constexpr int kSenderLockFd = 3;
+
+// Opens and share-locks <data_dir>/.sender.lock for a sender about to start; -1 if it cannot.
+int lock_for_sender(const std::string& data_dir);
+
+// Waits until no sender of this data dir runs, at most until `deadline`. True when none runs.
+bool wait_for_senders(const std::string& data_dir, std::chrono::steady_clock::time_point deadline);
+
 // overt-detach in the sender's directory.
 std::string detach_program_for(const std::string& sender_program);
 
@@ -30,7 +42,8 @@ std::string detach_program_for(const std::string& sender_program);
 // to `log_path` (or /dev/null); waits for overt-detach (a fork and an exit) and writes the
 // request (waiting at most `write_timeout` if it does not fit the socket buffer). False with
 // `error` filled when the sender could not be started or given its request.
+// `sender_lock_fd` (from lock_for_sender, or -1) becomes the sender's kSenderLockFd.
 bool spawn_sender(const std::string& program, const std::string& request, const std::string& log_path,
-                  std::chrono::milliseconds write_timeout, std::string& error);
+                  int sender_lock_fd, std::chrono::milliseconds write_timeout, std::string& error);
 
 }  // namespace overt::delivery

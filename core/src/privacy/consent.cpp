@@ -2,6 +2,8 @@
 #include <overt/consent.hpp>
 #include <overt/data_dir.hpp>
 
+#include "support/atomic_file.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -29,26 +31,11 @@ void make_private_dirs(const std::filesystem::path& dir) {
     }
 }
 
-// temp file, fsync, rename, fsync of the directory: a crash leaves the old or the new file.
 void write_atomically(const std::string& path, const std::string& content) {
-    const std::filesystem::path target(path);
-    make_private_dirs(target.parent_path());
-    const std::string temp = path + ".tmp-" + std::to_string(getpid());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) fail(temp, "cannot create");
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-              ::fsync(fd) == 0;
-    ok = (::close(fd) == 0) && ok;
-    if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-        int saved = errno;
-        ::unlink(temp.c_str());
-        errno = saved;
-        fail(path, "cannot write");
-    }
-    if (int dir_fd = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
-        ::fsync(dir_fd);
-        ::close(dir_fd);
-    }
+    make_private_dirs(std::filesystem::path(path).parent_path());
+    std::string error;
+    if (!support::write_file_atomically({path, {}, support::Durability::fsync, 0600}, content, error))
+        throw std::runtime_error(error);
 }
 
 }  // namespace

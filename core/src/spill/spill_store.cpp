@@ -1,5 +1,6 @@
 #include "spill/spill_store.hpp"
 
+#include "support/atomic_file.hpp"
 #include "support/logger.hpp"
 
 #include <fcntl.h>
@@ -25,6 +26,28 @@ constexpr std::string_view kTempPrefix = ".telemetry-spill-";
 constexpr std::string_view kTempSuffix = ".json.tmp";
 constexpr auto kStaleTempAge = std::chrono::minutes(10);
 constexpr const char* kCapsLockName = ".telemetry-spill-caps.lock";
+constexpr const char* kWritersLockName = ".telemetry-spill.lock";
+constexpr const char* kErasuresName = ".telemetry-erasures";
+
+// flock on a lock file in the data dir, released when destroyed. Invalid (fd -1) when the file
+// cannot be opened: the caller goes on unlocked rather than not at all.
+class DirLock {
+   public:
+    DirLock(const fs::path& path, int operation) {
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd_ >= 0)
+            while (::flock(fd_, operation) != 0 && errno == EINTR) {
+            }
+    }
+    ~DirLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    DirLock(const DirLock&) = delete;
+    DirLock& operator=(const DirLock&) = delete;
+
+   private:
+    int fd_ = -1;
+};
 
 std::atomic<uint64_t> g_sequence{0};
 
@@ -33,25 +56,6 @@ std::string errno_text(int err) { return std::strerror(err); }
 int64_t unix_nano_now() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-bool write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        text.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-}
-
-void fsync_dir(const fs::path& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
 }
 
 bool read_fd(int fd, std::string& out) {
@@ -100,7 +104,25 @@ Claim::~Claim() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-SpillStore::SpillStore(fs::path dir, std::string tool) : dir_(std::move(dir)), tool_(std::move(tool)) {}
+SpillStore::SpillStore(fs::path dir, std::string tool) : dir_(std::move(dir)), tool_(std::move(tool)) {
+    erasures_seen_ = read_erasure_count();
+}
+
+uint64_t SpillStore::read_erasure_count() const {
+    int fd = ::open((dir_ / kErasuresName).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return 0;
+    char text[32] = {};
+    ssize_t n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    uint64_t count = 0;
+    for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9' && count < UINT64_MAX / 10; ++i)
+        count = count * 10 + static_cast<uint64_t>(text[i] - '0');
+    return count;
+}
+
+bool SpillStore::erased_since_seen() const { return read_erasure_count() != erasures_seen_.load(); }
+
+void SpillStore::accept_erasure() { erasures_seen_ = read_erasure_count(); }
 
 bool SpillStore::write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
                                        Durability durability) const {
@@ -113,27 +135,17 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
         }
         ::chmod(dir_.c_str(), 0700);
     }
+    DirLock writing(dir_ / kWritersLockName, LOCK_SH);
+    if (erased_since_seen()) {
+        error = "the data dir " + dir_.string() + " was erased (consent withdrawn or data deleted) since this "
+                "process last looked; nothing written";
+        return false;
+    }
     // Always this process's pid: stale-temp cleanup by others judges by it.
     std::string temp_name = std::string(kTempPrefix) + std::to_string(unix_nano_now()) + "-" +
                             std::to_string(::getpid()) + "-" + std::to_string(g_sequence.fetch_add(1)) +
                             std::string(kTempSuffix);
-    fs::path temp_path = dir_ / temp_name;
-    int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = "cannot create " + temp_path.string() + ": " + errno_text(errno);
-        return false;
-    }
-    bool ok = write_all(fd, text) && (durability == Durability::deferred || ::fsync(fd) == 0);
-    int saved = errno;
-    ::close(fd);
-    if (!ok || ::rename(temp_path.c_str(), (dir_ / final_name).c_str()) != 0) {
-        if (ok) saved = errno;
-        error = "cannot write " + (dir_ / final_name).string() + ": " + errno_text(saved);
-        ::unlink(temp_path.c_str());
-        return false;
-    }
-    if (durability == Durability::fsync) fsync_dir(dir_);
-    return true;
+    return support::write_file_atomically({dir_ / final_name, dir_ / temp_name, durability, 0600}, text, error);
 }
 
 void SpillStore::make_durable(std::span<const std::string> names) const {
@@ -143,7 +155,7 @@ void SpillStore::make_durable(std::span<const std::string> names) const {
         ::fsync(fd);
         ::close(fd);
     }
-    if (!names.empty()) fsync_dir(dir_);
+    if (!names.empty()) support::fsync_directory(dir_);
 }
 
 std::vector<WrittenFile> SpillStore::write(std::span<const Event> events, std::span<const std::string> pending,
@@ -309,9 +321,18 @@ void SpillStore::remove_stale_temps() const {
     }
 }
 
-std::vector<std::string> SpillStore::erase_all() const {
+std::vector<std::string> SpillStore::erase_all() {
     std::vector<std::string> removed;
     std::error_code ec;
+    if (!fs::is_directory(dir_, ec)) return removed;
+    // Exclusive: no writer is between its erasure check and its rename while files go.
+    DirLock erasing(dir_ / kWritersLockName, LOCK_EX);
+    const uint64_t erasures = read_erasure_count() + 1;
+    std::string error;
+    if (!support::write_file_atomically({dir_ / kErasuresName, {}, Durability::fsync, 0600},
+                                        std::to_string(erasures) + "\n", error))
+        detail::logger()->error("overt: cannot record the erasure of {} for other processes: {}", dir_.string(),
+                                error);
     for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
         if (is_spill_file_name(name) || is_temp_file_name(name)) {
@@ -320,6 +341,7 @@ std::vector<std::string> SpillStore::erase_all() const {
         }
     }
     fs::remove_all(dir_ / kCorruptDirName, ec);
+    erasures_seen_ = erasures;  // this store did it: what it holds now was erased by its owner
     return removed;
 }
 

@@ -6,10 +6,16 @@
 // killed writer never match the spill pattern and are removed once stale.
 // A process sending a file holds flock(LOCK_EX) on it and re-checks after locking that the
 // path still names the inode it locked, so no two processes send the same file.
+// Erasure (consent withdrawn, delete-my-data) and writing agree across processes: writers hold
+// .telemetry-spill.lock shared, erase_all() holds it exclusive and bumps the erasure count in
+// .telemetry-erasures; a store that saw an older count writes nothing, so no process re-creates
+// a file another one erased.
 #pragma once
 
 #include "spill/spill_format.hpp"
+#include "support/atomic_file.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -47,7 +53,7 @@ struct PrunedFile {
     size_t event_count = 0;
 };
 
-enum class Durability { fsync, deferred };
+using support::Durability;
 
 class SpillStore {
    public:
@@ -56,7 +62,9 @@ class SpillStore {
     const std::filesystem::path& dir() const { return dir_; }
 
     // Writes events in chunks of <= 1 MiB. Returns the files written in event order; on an
-    // I/O error stops, fills `error` and returns what was written before it.
+    // I/O error stops, fills `error` and returns what was written before it. Writes nothing,
+    // with `error` saying why, once the data dir was erased since this store last looked
+    // (erased_since_seen()).
     // Durability::deferred skips the file and directory fsyncs (the rename still makes each
     // file appear whole or not at all, even if the process dies); call make_durable() later.
     std::vector<WrittenFile> write(std::span<const Event> events, std::span<const std::string> pending,
@@ -88,14 +96,23 @@ class SpillStore {
                                          const KnownCount& known_count = {}) const;
     // Removes temp files of dead writers or older than ten minutes.
     void remove_stale_temps() const;
-    // Removes every spill file, temp file and corrupt/. Returns the names of spill files removed.
-    std::vector<std::string> erase_all() const;
+    // Removes every spill file, temp file and corrupt/, and tells every other store of this
+    // data dir (in any process) that it happened. Returns the names of spill files removed.
+    std::vector<std::string> erase_all();
+
+    // Another process (or store) erased the data dir since this one was made or last accepted
+    // an erasure: what this process holds must be dropped, not written back.
+    bool erased_since_seen() const;
+    // The holder dropped what it held: writing is allowed again.
+    void accept_erasure();
 
    private:
     bool write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
                                Durability durability = Durability::fsync) const;
+    uint64_t read_erasure_count() const;
     std::filesystem::path dir_;
     std::string tool_;
+    std::atomic<uint64_t> erasures_seen_{0};
 };
 
 bool is_spill_file_name(std::string_view name);

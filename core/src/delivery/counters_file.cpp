@@ -1,5 +1,6 @@
-#include "collector/counters_file.hpp"
+#include "delivery/counters_file.hpp"
 
+#include "support/atomic_file.hpp"
 #include "support/logger.hpp"
 
 #include <fcntl.h>
@@ -84,18 +85,10 @@ bool add_to_persisted_counters(const std::string& data_dir, const PersistedCount
         total.handed_off += delta.handed_off;
         total.corrupt_files += delta.corrupt_files;
         for (const auto& [reason, count] : delta.dropped) total.dropped[reason] += count;
-        fs::path temp = dir / (std::string(".") + kFileName + "." + std::to_string(::getpid()) + ".tmp");
-        {
-            std::ofstream out(temp, std::ios::trunc);
-            out << to_json(total).dump(2) << "\n";
-            ok = static_cast<bool>(out);
-        }
-        if (ok) {
-            fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
-            fs::rename(temp, dir / kFileName, ec);
-            ok = !ec;
-        }
-        if (!ok) fs::remove(temp, ec);
+        std::string error;
+        ok = support::write_file_atomically({dir / kFileName, {}, support::Durability::fsync, 0600},
+                                            to_json(total).dump(2) + "\n", error);
+        if (!ok) logger()->warn("overt: {}", error);
     } catch (const std::exception& e) {
         logger()->warn("overt: cannot update {}: {}", (dir / kFileName).string(), e.what());
         ok = false;

@@ -1,0 +1,26 @@
+// The backends a config asks for, as a SinkSet: loaded through the plugin host (in overt-sender,
+// or in-process when the tool asks for exit_delivery: inline), or only named (deferred) in a
+// tool's process, which never loads plugin code by default.
+#pragma once
+
+#include "delivery/sink_set.hpp"
+
+#include <overt/config.hpp>
+
+#include <string>
+#include <vector>
+
+namespace overt::delivery {
+
+// config.backends, or the file backend writing <data_dir>/telemetry.ndjson when none is
+// configured (nothing without a data dir).
+std::vector<BackendConfig> configured_backends(const Config& config, const std::string& data_dir);
+
+// Ids and plugin names only; no plugin is loaded.
+SinkSet deferred_sinks(const Config& config, const std::string& data_dir);
+
+// Loads every backend. One that fails to load never breaks the caller: it is added as
+// unavailable, its events kept on disk, the reason logged and in its info.
+SinkSet load_sinks(const Config& config, const std::string& data_dir);
+
+}  // namespace overt::delivery

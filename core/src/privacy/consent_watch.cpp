@@ -1,0 +1,26 @@
+#include "privacy/consent_watch.hpp"
+
+#include <sys/stat.h>
+
+namespace overt::privacy {
+
+ConsentWatch::ConsentWatch(Config config) : config_(std::move(config)), store_(config_.tool_name) {}
+
+ConsentWatch::FileState ConsentWatch::state_now() const {
+    struct stat st {};
+    if (::stat(store_.path().c_str(), &st) != 0) return {};
+    return {true, st.st_ino, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, st.st_size};
+}
+
+bool ConsentWatch::still_granted() {
+    std::lock_guard lock(mutex_);
+    const FileState now = state_now();
+    if (!known_ || !(now == last_)) {
+        granted_ = decide_consent(config_, store_.load()).collect;
+        last_ = now;
+        known_ = true;
+    }
+    return granted_;
+}
+
+}  // namespace overt::privacy

@@ -1,0 +1,40 @@
+// The consent decision, asked again before every send: a user who runs `mytool telemetry
+// disable` while a sender or a long-running service is delivering stops it before its next
+// request. The consent file is re-read only when it changed (stat), so asking is cheap.
+#pragma once
+
+#include <overt/config.hpp>
+#include <overt/consent.hpp>
+
+#include <mutex>
+#include <string>
+
+#include <sys/types.h>
+
+namespace overt::privacy {
+
+class ConsentWatch {
+   public:
+    explicit ConsentWatch(Config config);
+    // Whether collecting is still allowed: the stored consent and the environment switches,
+    // as Collector::open decided them.
+    bool still_granted();
+
+   private:
+    struct FileState {
+        bool exists = false;
+        ino_t inode = 0;
+        int64_t modified_ns = 0;
+        off_t size = 0;
+        bool operator==(const FileState&) const = default;
+    };
+    FileState state_now() const;
+    Config config_;
+    ConsentStore store_;
+    std::mutex mutex_;
+    bool known_ = false;
+    FileState last_;
+    bool granted_ = false;
+};
+
+}  // namespace overt::privacy

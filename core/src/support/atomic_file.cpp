@@ -1,0 +1,63 @@
+#include "support/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace overt::support {
+namespace {
+
+std::atomic<uint64_t> g_temp_sequence{0};
+
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        text.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace
+
+void fsync_directory(const std::filesystem::path& dir) {
+    int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+bool write_file_atomically(const AtomicWrite& write, std::string_view content, std::string& error) {
+    std::filesystem::path temp = write.temp;
+    if (temp.empty())
+        temp = write.target.parent_path() / ("." + write.target.filename().string() + "." +
+                                             std::to_string(::getpid()) + "." +
+                                             std::to_string(g_temp_sequence.fetch_add(1)) + ".tmp");
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, write.mode);
+    if (fd < 0) {
+        error = "cannot create " + temp.string() + ": " + std::strerror(errno);
+        return false;
+    }
+    bool ok = write_all(fd, content) && (write.durability == Durability::deferred || ::fsync(fd) == 0);
+    int saved = errno;
+    if (::close(fd) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok || ::rename(temp.c_str(), write.target.c_str()) != 0) {
+        if (ok) saved = errno;
+        error = "cannot write " + write.target.string() + ": " + std::strerror(saved);
+        ::unlink(temp.c_str());
+        return false;
+    }
+    if (write.durability == Durability::fsync) fsync_directory(write.target.parent_path());
+    return true;
+}
+
+}  // namespace overt::support
