@@ -191,9 +191,7 @@ FlushReport Pipeline::spill_for_sender(const TakeBatch& take) {
         report.sinks.push_back(SinkReport{sinks_.id(i), sinks_.info(i), 0, 0, 0, false, {}});
     std::vector<Event> batch = take();
     if (withdrawn()) {
-        report.consent_withdrawn = true;
-        ledger_.dropped_from_buffer(drop_reason::consent_withdrawn, batch.size());
-        report.events_dropped += batch.size();
+        stop_for_withdrawal(report, batch.size());
         return report;
     }
     if (!store_) {
@@ -225,10 +223,7 @@ FlushReport Pipeline::spill_for_sender(const TakeBatch& take) {
 FlushReport Pipeline::close(const TakeBatch& take) {
     FlushReport report;
     if (withdrawn()) {
-        std::vector<Event> batch = take();
-        ledger_.dropped_from_buffer(drop_reason::consent_withdrawn, batch.size());
-        report.events_dropped += batch.size();
-        report.consent_withdrawn = true;
+        stop_for_withdrawal(report, take().size());
         persist_counters();
         sinks_.release();
         return report;

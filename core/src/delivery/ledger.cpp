@@ -108,6 +108,23 @@ void Ledger::note_handed_off(const std::function<bool(const std::string& file)>&
     }
 }
 
+uint64_t Ledger::files_gone(const std::function<bool(const std::string& file)>& still_there,
+                          std::string_view reason) {
+    uint64_t events = 0;
+    std::lock_guard lock(mutex_);
+    for (auto it = own_files_.begin(); it != own_files_.end();) {
+        if (!still_there(it->first)) {
+            counters_.spilled -= it->second;
+            counters_.dropped[std::string(reason)] += it->second;
+            events += it->second;
+            it = own_files_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return events;
+}
+
 std::optional<uint64_t> Ledger::held_events(const std::string& file) const {
     std::lock_guard lock(mutex_);
     auto own = own_files_.find(file);

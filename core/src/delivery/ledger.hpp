@@ -54,6 +54,8 @@ class Ledger {
     void corrupt_file_moved_aside();
     // Files this process wrote that another process has claimed and removed since.
     void note_handed_off(const std::function<bool(const std::string& file)>& still_there);
+    // Held files that are gone because the data dir was erased: dropped for `reason`.
+    uint64_t files_gone(const std::function<bool(const std::string& file)>& still_there, std::string_view reason);
     std::optional<uint64_t> held_events(const std::string& file) const;
 
     Counters snapshot() const;

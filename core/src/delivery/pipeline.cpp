@@ -321,9 +321,8 @@ FlushReport Pipeline::flush_in_process(DeliveryLimits limits, bool at_exit, cons
 
     std::vector<Event> batch = take();
     if (withdrawn()) {
-        report.consent_withdrawn = true;
-        ledger_.dropped_from_buffer(drop_reason::consent_withdrawn, batch.size());
-        report.events_dropped += batch.size();
+        stop_for_withdrawal(report, batch.size());
+        persist_counters();
         return report;
     }
     std::vector<std::string> written_first;
@@ -368,10 +367,24 @@ FlushReport Pipeline::flush_in_process(DeliveryLimits limits, bool at_exit, cons
         for (const auto& name : still_there) report.events_spilled += *ledger_.held_events(name);
     }
     if (!batch.empty()) flush_batch(ctx, std::move(batch), at_exit, requeue);
-    if (ctx.cancelled() && withdrawn()) report.consent_withdrawn = true;
+    if (ctx.cancelled() && withdrawn()) stop_for_withdrawal(report, 0);
     if (Clock::now() >= deadline) report.deadline_reached = true;
     persist_counters();
     return report;
+}
+
+void Pipeline::stop_for_withdrawal(FlushReport& report, uint64_t buffered) {
+    report.consent_withdrawn = true;
+    ledger_.dropped_from_buffer(drop_reason::consent_withdrawn, buffered);
+    report.events_dropped += buffered;
+    if (!erased_elsewhere()) return;
+    // The files this process held went with the erasure: booked as withdrawn, not handed off.
+    report.events_dropped += ledger_.files_gone(
+        [this](const std::string& file) {
+            std::error_code ec;
+            return std::filesystem::exists(store_->dir() / file, ec) || ec;
+        },
+        drop_reason::consent_withdrawn);
 }
 
 uint64_t Pipeline::spill(std::vector<Event> events, const std::vector<std::string>& pending,

@@ -90,6 +90,9 @@ class Pipeline {
     void deliver_to(FlushContext& ctx, size_t sink, const std::shared_ptr<const std::vector<Event>>& events,
                     const std::string& what, SinkDelivery& result);
     void flush_sinks_at_exit(Deadline end);
+    // Consent withdrawn or data dir erased: `buffered` events and the erased held files are
+    // dropped, counted; nothing is sent or written back.
+    void stop_for_withdrawal(FlushReport& report, uint64_t buffered);
     // Needs a store. False (the batch already spilled) when the in-process sinks must deliver here.
     bool hand_off_at_exit(std::vector<Event> batch, FlushReport& report);
     bool spawn_sender_program(const std::vector<std::string>& exit_spill_files);
