@@ -4,6 +4,7 @@
 
 #include "support/logger.hpp"
 #include "plugin/plugin_host_factory.hpp"
+#include "plugin/quarantine_list.hpp"
 #include "transport/http_service.hpp"
 
 #include <overt/consent.hpp>
@@ -61,6 +62,13 @@ std::unique_ptr<Collector> open_granted(Config config, CollectorOptions options)
     std::vector<std::unique_ptr<Sink>> sinks;
     for (const auto& backend : backends) {
         const std::string id = backend.id.empty() ? backend.plugin : backend.id;
+        // Set only in overt-sender's worker: a plugin that kept killing the sender is not loaded.
+        if (auto quarantined = plugin::quarantine_reason(id)) {
+            detail::logger()->warn("overt: backend {} {}; its events are kept on disk", id, *quarantined);
+            options.unavailable_sink_ids.push_back(id);
+            options.unavailable_sink_info.push_back(backend.plugin + " (" + *quarantined + ")");
+            continue;
+        }
         try {
             sinks.push_back(host->create_sink(backend));
         } catch (const std::exception& e) {
