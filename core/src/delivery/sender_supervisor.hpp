@@ -18,8 +18,10 @@
 
 namespace overt::delivery {
 
-// How long past flush_timeout_ms the worker may take (its flush's hard limit, then destroy()).
-inline constexpr std::chrono::milliseconds kWorkerGrace{500};
+// How long past flush_timeout_ms the worker may take: its flush stops 500 ms past the timeout at
+// the latest, then the sinks flush and are destroyed. A kill must not land on a worker that is
+// merely finishing in time.
+inline constexpr std::chrono::milliseconds kWorkerGrace{1000};
 
 // Runs `deliver` (the delivery of `request`, returning an exit code) in a supervised worker
 // and returns its exit code, or 1 when it died or was killed.
