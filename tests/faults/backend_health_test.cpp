@@ -3,6 +3,9 @@
 #include "fault_support.hpp"
 
 #include "delivery/backend_health.hpp"
+#include "plugin/quarantine_list.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace overt::testing {
 namespace {
@@ -68,6 +71,38 @@ TEST(BackendHealthFile, ASymlinkIsNotFollowed) {
     std::string warning;
     EXPECT_EQ(read_backend_health(dir.str(), warning).quarantines_total, 0u);
     EXPECT_NE(warning.find("treated as empty"), std::string::npos) << warning;
+}
+
+}  // namespace
+}  // namespace overt::testing
+
+namespace overt::testing {
+namespace {
+
+// What the sender's worker does with the supervisor's list: the backend is not loaded, says
+// why in backend_info, and its events stay on disk owed to it.
+TEST(QuarantineList, AQuarantinedBackendIsNotLoadedAndKeepsItsEvents) {
+    TempDir dir;
+    Config config = test_config();
+    config.force_enabled = true;
+    config.data_dir = dir.str();
+    config.plugin_dirs = {OVERT_TEST_PLUGIN_DIR};
+    BackendConfig file;
+    file.plugin = "file";
+    file.id = "file";
+    file.settings_json = nlohmann::json{{"path", (dir.path() / "out.ndjson").string()}}.dump();
+    config.backends = {file};
+    plugin::set_quarantined_backends({{"file", "quarantined: killed or hung the sender 3 times in a row; last: x"}});
+    auto collector = Collector::open(config);
+    plugin::set_quarantined_backends({});
+    EXPECT_NE(collector->backend_info().find("quarantined: killed or hung the sender 3 times in a row; last: x"),
+              std::string::npos)
+        << collector->backend_info();
+    collector->track_command("build", 1, 0);
+    const std::set<std::string> tracked = ids_of(collector->pending_events());
+    collector->close();
+    EXPECT_FALSE(fs::exists(dir.path() / "out.ndjson"));
+    EXPECT_EQ(ids_on_disk(dir.path()), tracked);
 }
 
 }  // namespace
