@@ -178,8 +178,14 @@ std::string ending_text(int status, bool killed_at_deadline) {
     return "exited with status " + std::to_string(WEXITSTATUS(status)) + " before finishing";
 }
 
+// A data dir whose plugins never failed gets no health file (nor its lock file).
+bool has_health_file(const std::string& data_dir) {
+    return ::access((data_dir + "/" + kHealthFileName).c_str(), F_OK) == 0;
+}
+
 // Lifts the quarantines that are over and hands the rest to the worker's plugin host.
 void apply_quarantines(const std::string& data_dir) {
+    if (!has_health_file(data_dir)) return;
     std::map<std::string, std::string> reasons;
     update_backend_health(data_dir, [&](HealthRecords& records) {
         const bool lifted = lift_stale_quarantines(records, now_unix());
@@ -214,7 +220,7 @@ void record_outcome(const std::string& data_dir, const WorkerReport& report, int
             failures.push_back({backend, reason});
         }
     }
-    if (failures.empty() && !report.finished) return;
+    if (failures.empty() && (!report.finished || !has_health_file(data_dir))) return;
     update_backend_health(data_dir, [&](HealthRecords& records) {
         bool changed = false;
         for (const auto& [backend, reason] : failures) {
