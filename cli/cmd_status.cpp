@@ -2,6 +2,7 @@
 // lives, its backends, what it has counted, and what waits on disk. Sends nothing.
 #include "cmd_support.hpp"
 
+#include "delivery/backend_health.hpp"
 #include "delivery/sender_spawn.hpp"
 
 #include <overt/collector.hpp>
@@ -52,6 +53,23 @@ void print_sender_log(const std::string& data_dir) {
     for (const auto& line : last) std::cout << "  " << line << "\n";
 }
 
+// overt-sender's supervisor keeps these: a backend whose plugin killed or hung the sender, and
+// one quarantined for doing it again and again, would otherwise only show as events not sent.
+void print_backend_health(const std::string& data_dir) {
+    std::string warning;
+    const delivery::HealthRecords records = delivery::read_backend_health(data_dir, warning);
+    if (!warning.empty()) std::cout << "Backend health: " << warning << "\n";
+    if (records.backends.empty() && records.quarantines_total == 0) return;
+    std::cout << "Backend health (background sender; quarantines so far: " << records.quarantines_total << "):\n";
+    for (const auto& [id, health] : records.backends) {
+        if (health.quarantined())
+            std::cout << "  " << id << ": " << delivery::quarantine_text(health) << "\n";
+        else
+            std::cout << "  " << id << ": killed or hung the sender " << health.consecutive_failures
+                      << " time(s) in a row; last: " << health.last_reason << "\n";
+    }
+}
+
 int run_status(const GlobalOptions& global, const ToolOptions& tool) {
     const Config config = load_command_config(global, tool);
     ConsentStore store(config.tool_name);
@@ -84,6 +102,7 @@ int run_status(const GlobalOptions& global, const ToolOptions& tool) {
     const size_t events = files ? pending.pending_events().size() : 0;
     std::cout << "Waiting:    " << events << " event(s) in " << files << " spill file(s)\n";
     print_counters(data_dir);
+    print_backend_health(data_dir);
     print_sender_log(data_dir);
     return kExitOk;
 }

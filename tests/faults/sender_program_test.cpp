@@ -99,6 +99,7 @@ TEST(SenderProgram, DeliversWhatTheToolSpilledThroughTheConfiguredBackend) {
     // A clean run logs nothing (under the sanitizer presets, their reports would land here).
     std::this_thread::sleep_for(300ms);
     EXPECT_EQ(read_file(dir.path() / "sender.log"), "");
+    EXPECT_FALSE(fs::exists(dir.path() / "backend-health.json")) << "healthy plugins leave no health file";
 
     // drop() (overt disable, delete-my-data) leaves no sender log behind either.
     Collector(test_config(), {}, granted(dir.str())).drop();

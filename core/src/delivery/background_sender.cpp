@@ -3,6 +3,7 @@
 #include "delivery/pipeline.hpp"
 #include "delivery/sender_request.hpp"
 #include "delivery/sender_spawn.hpp"
+#include "delivery/sender_supervisor.hpp"
 #include "delivery/sink_loading.hpp"
 #include "privacy/consent_watch.hpp"
 #include "support/logger.hpp"
@@ -78,7 +79,14 @@ int run_background_sender(int request_fd) {
         detail::logger()->error("overt-sender: the request names no data dir");
         return 2;
     }
-    // A sender stuck on a peer or a plugin dies at the alarm; its spill files wait for the next run.
+    // Plugins run only in a worker child, so one that crashes or hangs takes the worker down,
+    // not the sender, which records which backend did it.
+    return supervise_sender(request, [&request] { return deliver_request(request); });
+}
+
+int deliver_request(SenderRequest& request) {
+    // A worker stuck on a peer or a plugin dies at the alarm (or the supervisor's kill, which
+    // comes first); its spill files wait for the next run.
     const Deadline deadline = arm_helper_alarm(request.config.flush_timeout_ms);
 
     try {

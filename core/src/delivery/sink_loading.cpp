@@ -1,6 +1,7 @@
 #include "delivery/sink_loading.hpp"
 
 #include "plugin/plugin_host_factory.hpp"
+#include "plugin/quarantine_list.hpp"
 #include "support/logger.hpp"
 #include "transport/http_service.hpp"
 
@@ -46,6 +47,12 @@ SinkSet load_sinks(const Config& config, const std::string& data_dir) {
         plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_curl_http_service()));
     for (const auto& backend : configured_backends(config, data_dir)) {
         const std::string id = backend_id(backend);
+        // Set only in overt-sender's worker: a plugin that kept killing the sender is not loaded.
+        if (auto quarantined = plugin::quarantine_reason(id)) {
+            detail::logger()->warn("overt: backend {} {}; its events are kept on disk", id, *quarantined);
+            sinks.add_unavailable(id, backend.plugin + " (" + *quarantined + ")");
+            continue;
+        }
         try {
             sinks.add(host->create_sink(backend));
         } catch (const std::exception& e) {

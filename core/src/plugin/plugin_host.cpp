@@ -1,15 +1,19 @@
+#include "plugin/call_observer.hpp"
 #include "plugin/host_api.hpp"
 #include "plugin/plugin_host_factory.hpp"
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_sink.hpp"
 #include "plugin/trust.hpp"
+#include "support/bounded_call.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
+#include <exception>
 #include <utility>
 
 namespace overt {
@@ -33,6 +37,24 @@ std::string join_path(const std::string& dir, const std::string& file) {
     return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file;
 }
 
+// What a bounded create shares with its thread, which may outlive the caller when abandoned.
+struct CreateAttempt {
+    std::atomic<plugin::PluginCall> stage{plugin::PluginCall::load};
+    std::unique_ptr<Sink> sink;  // a late instance stays here, abandoned, never destroyed
+    std::exception_ptr error;
+};
+
+std::string overrun_text(plugin::PluginCall stage, std::chrono::milliseconds limit) {
+    const std::string within = " within " + std::to_string(limit.count()) + " ms; abandoned";
+    if (stage != plugin::PluginCall::load) return std::string("did not return from ") + plugin::call_name(stage) + "()" + within;
+    // dlopen runs the library's constructors under the loader's lock: until they return, any
+    // other library load in this process waits too. Only overt-sender's supervisor (which
+    // kills its worker) gets past that; an in-process caller merely stops waiting.
+    return "did not finish loading the library" + within +
+           " (a library stuck in its constructors holds the dynamic loader's lock: later loads in this process "
+           "wait for it)";
+}
+
 }  // namespace
 
 PluginError::PluginError(std::string backend_id, std::string plugin, std::string path, const std::string& reason)
@@ -43,8 +65,9 @@ PluginError::PluginError(std::string backend_id, std::string plugin, std::string
 
 class PluginHost::Impl {
    public:
-    Impl(std::vector<std::string> dirs, std::shared_ptr<transport::HttpService> http)
-        : dirs_(std::move(dirs)), http_(std::move(http)) {}
+    Impl(std::vector<std::string> dirs, std::shared_ptr<transport::HttpService> http,
+         std::chrono::milliseconds call_limit)
+        : dirs_(std::move(dirs)), http_(std::move(http)), call_limit_(call_limit) {}
 
     const std::vector<std::string>& dirs() const noexcept { return dirs_; }
     std::unique_ptr<Sink> create_sink(const BackendConfig& backend);
@@ -52,7 +75,18 @@ class PluginHost::Impl {
    private:
     std::vector<std::string> dirs_;
     std::shared_ptr<transport::HttpService> http_;
+    std::chrono::milliseconds call_limit_;
 };
+
+namespace {
+
+// Load, config check and create(), run on a bounded call's thread: everything it uses is
+// passed by value. Records in `stage` which call into plugin code it is in.
+std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const std::string& dir,
+                                      const std::string& path, const std::shared_ptr<transport::HttpService>& http,
+                                      std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage);
+
+}  // namespace
 
 std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend) {
     const std::string id = backend.id.empty() ? backend.plugin : backend.id;
@@ -75,8 +109,34 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
     }
     const std::string path = join_path(dir, file_name);
 
+    // The whole of it is bounded: the library's constructors, its entry point and create()
+    // are all plugin code.
+    auto attempt = std::make_shared<CreateAttempt>();
+    const bool returned = support::run_bounded(
+        [attempt, backend, id, dir, path, http = http_, limit = call_limit_] {
+            try {
+                attempt->sink = load_and_create(backend, id, dir, path, http, limit, attempt->stage);
+            } catch (...) {
+                attempt->error = std::current_exception();
+            }
+        },
+        Clock::now() + call_limit_);
+    if (!returned) {
+        support::abandon_forever(attempt);
+        throw PluginError(id, backend.plugin, path, overrun_text(attempt->stage.load(), call_limit_));
+    }
+    if (attempt->error) std::rethrow_exception(attempt->error);
+    return std::move(attempt->sink);
+}
+
+namespace {
+
+std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const std::string& dir,
+                                      const std::string& path, const std::shared_ptr<transport::HttpService>& http,
+                                      std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage) {
     const plugin::LoadedPlugin* loaded = nullptr;
     try {
+        plugin::ObservedCall observed(id, plugin::PluginCall::load, path);
         loaded = &plugin::load_plugin(dir, backend.plugin, backend.sha256);
     } catch (const std::exception& refusal) {
         throw PluginError(id, backend.plugin, path, std::string("refused: ") + refusal.what());
@@ -95,7 +155,8 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
         }
     }
 
-    auto host = std::make_unique<plugin::HostApi>(backend.plugin, http_);
+    stage = plugin::PluginCall::create;
+    auto host = std::make_unique<plugin::HostApi>(backend.plugin, http);
     std::array<char, 1024> message{};
     overt_result result{};
     result.struct_size = sizeof result;
@@ -106,6 +167,7 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
     int status = OVERT_FATAL;
     const std::string config_text = config.dump();
     try {
+        plugin::ObservedCall observed(id, plugin::PluginCall::create, path);
         status = loaded->descriptor->create(host->table(), config_text.c_str(), config_text.size(), &instance, &result);
     } catch (...) {
         std::snprintf(message.data(), message.size(), "create let a C++ exception escape the C ABI");
@@ -120,11 +182,13 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
                           "instance not created (" + status_name + ")" + (text.empty() ? "" : ": " + text));
     }
     if (!instance) throw PluginError(id, backend.plugin, path, "create returned OK without an instance");
-    return std::make_unique<plugin::PluginSink>(id, *loaded, std::move(host), instance);
+    return std::make_unique<plugin::PluginSink>(id, *loaded, std::move(host), instance, call_limit);
 }
 
+}  // namespace
+
 PluginHost::PluginHost(std::vector<std::string> search_dirs)
-    : impl_(std::make_unique<Impl>(std::move(search_dirs), nullptr)) {}
+    : impl_(std::make_unique<Impl>(std::move(search_dirs), nullptr, plugin::kDefaultPluginCallLimit)) {}
 PluginHost::PluginHost(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PluginHost::~PluginHost() = default;
 PluginHost::PluginHost(PluginHost&&) noexcept = default;
@@ -136,8 +200,9 @@ std::unique_ptr<Sink> PluginHost::create_sink(const BackendConfig& backend) { re
 
 namespace plugin {
 
-PluginHost make_plugin_host(std::vector<std::string> search_dirs, std::shared_ptr<transport::HttpService> http) {
-    return PluginHost(std::make_unique<PluginHost::Impl>(std::move(search_dirs), std::move(http)));
+PluginHost make_plugin_host(std::vector<std::string> search_dirs, std::shared_ptr<transport::HttpService> http,
+                            std::chrono::milliseconds call_limit) {
+    return PluginHost(std::make_unique<PluginHost::Impl>(std::move(search_dirs), std::move(http), call_limit));
 }
 
 }  // namespace plugin

@@ -1,5 +1,9 @@
 #include "plugin/plugin_sink.hpp"
 
+#include "plugin/call_observer.hpp"
+#include "support/bounded_call.hpp"
+#include "support/logger.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -24,33 +28,55 @@ constexpr size_t kMaxDescribe = 4096;
 
 }  // namespace
 
-PluginSink::PluginSink(std::string id, const LoadedPlugin& plugin, std::unique_ptr<HostApi> host, void* instance)
-    : id_(std::move(id)), plugin_(plugin), host_(std::move(host)), instance_(instance) {}
+PluginSink::PluginSink(std::string id, const LoadedPlugin& plugin, std::unique_ptr<HostApi> host, void* instance,
+                       std::chrono::milliseconds call_limit)
+    : id_(std::move(id)), plugin_(plugin), host_(std::move(host)), instance_(instance), call_limit_(call_limit) {}
 
 PluginSink::~PluginSink() {
     std::lock_guard lock(mutex_);
-    try {
-        plugin_.descriptor->destroy(instance_);
-    } catch (...) {
-        // A C++ exception escaping a C entry point: nothing left to do but go on.
+    if (abandoned_) return;
+    // The call owns copies of all it uses: abandoned, it may run on after this sink is gone.
+    auto destroy = [descriptor = plugin_.descriptor, instance = instance_, host = host_, id = id_,
+                    path = plugin_.info.path] {
+        ObservedCall observed(id, PluginCall::destroy, path);
+        try {
+            descriptor->destroy(instance);
+        } catch (...) {
+            // A C++ exception escaping a C entry point: nothing left to do but go on.
+        }
+    };
+    if (!support::run_bounded(std::move(destroy), Clock::now() + call_limit_)) {
+        detail::logger()->warn("overt: backend {}: destroy() did not return within {} ms; abandoned", id_,
+                               call_limit_.count());
     }
 }
 
 std::string PluginSink::describe() const {
     std::lock_guard lock(mutex_);
-    if (!plugin_.has_describe) return plugin_.info.name;
-    try {
-        std::array<char, 256> buffer{};
-        size_t needed = plugin_.descriptor->describe(instance_, buffer.data(), buffer.size());
-        if (needed == 0) return plugin_.info.name;
-        if (needed < buffer.size()) return std::string(buffer.data(), strnlen(buffer.data(), needed));
-        std::string text(std::min(needed, kMaxDescribe) + 1, '\0');
-        plugin_.descriptor->describe(instance_, text.data(), text.size());
-        text.resize(strnlen(text.data(), text.size() - 1));
-        return text.empty() ? plugin_.info.name : text;
-    } catch (...) {
-        return plugin_.info.name;
-    }
+    if (!plugin_.has_describe || abandoned_) return plugin_.info.name;
+    auto describe = [descriptor = plugin_.descriptor, instance = instance_, host = host_, id = id_,
+                     path = plugin_.info.path, name = plugin_.info.name]() -> std::string {
+        ObservedCall observed(id, PluginCall::describe, path);
+        try {
+            std::array<char, 256> buffer{};
+            size_t needed = descriptor->describe(instance, buffer.data(), buffer.size());
+            if (needed == 0) return name;
+            if (needed < buffer.size()) return std::string(buffer.data(), strnlen(buffer.data(), needed));
+            std::string text(std::min(needed, kMaxDescribe) + 1, '\0');
+            descriptor->describe(instance, text.data(), text.size());
+            text.resize(strnlen(text.data(), text.size() - 1));
+            return text.empty() ? name : text;
+        } catch (...) {
+            return name;
+        }
+    };
+    if (auto text = support::call_bounded<std::string>(std::move(describe), Clock::now() + call_limit_)) return *text;
+    // Still running in the instance: no other call may enter it, destroy() included.
+    abandoned_ = true;
+    fatal_ = true;
+    fatal_message_ = "describe() did not return within " + std::to_string(call_limit_.count()) + " ms";
+    detail::logger()->warn("overt: backend {}: {}; abandoned", id_, fatal_message_);
+    return plugin_.info.name + " (" + fatal_message_ + ")";
 }
 
 overt_result PluginSink::fresh_result() {
@@ -178,6 +204,7 @@ SendResult PluginSink::send(std::span<const Event> events, Deadline deadline) {
     last_result_ = fresh_result();
     int returned = OVERT_FATAL;
     try {
+        ObservedCall observed(id_, PluginCall::send, plugin_.info.path);
         returned = plugin_.descriptor->send(instance_, batch_.data(), batch_.size(), to_ns(deadline), &last_result_);
     } catch (...) {
         std::snprintf(message_.data(), message_.size(), "send let a C++ exception escape the C ABI");
@@ -191,6 +218,7 @@ SendResult PluginSink::flush(Deadline deadline) {
     last_result_ = fresh_result();
     int returned = OVERT_FATAL;
     try {
+        ObservedCall observed(id_, PluginCall::flush, plugin_.info.path);
         returned = plugin_.descriptor->flush(instance_, to_ns(deadline), &last_result_);
     } catch (...) {
         std::snprintf(message_.data(), message_.size(), "flush let a C++ exception escape the C ABI");

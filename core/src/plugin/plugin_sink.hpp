@@ -7,6 +7,7 @@
 #include <overt/sink.hpp>
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,7 +18,11 @@ namespace overt::plugin {
 class PluginSink final : public Sink {
    public:
     // Takes ownership of `instance` (created by plugin.descriptor->create with `host`).
-    PluginSink(std::string id, const LoadedPlugin& plugin, std::unique_ptr<HostApi> host, void* instance);
+    // describe() and destroy() are abandoned after `call_limit` (send and flush are bounded by
+    // the delivery code's watchdog).
+    PluginSink(std::string id, const LoadedPlugin& plugin, std::unique_ptr<HostApi> host, void* instance,
+               std::chrono::milliseconds call_limit);
+    // Calls destroy(); one that overruns the call limit is abandoned with a warning.
     ~PluginSink() override;
     PluginSink(const PluginSink&) = delete;
     PluginSink& operator=(const PluginSink&) = delete;
@@ -37,12 +42,16 @@ class PluginSink final : public Sink {
 
     std::string id_;
     const LoadedPlugin& plugin_;
-    std::unique_ptr<HostApi> host_;
+    // Shared with a bounded call's thread, which may outlive this sink when abandoned.
+    std::shared_ptr<HostApi> host_;
     void* instance_;
+    std::chrono::milliseconds call_limit_;
 
     mutable std::mutex mutex_;  // one call into the instance at a time
-    bool fatal_ = false;
-    std::string fatal_message_;
+    mutable bool fatal_ = false;
+    mutable std::string fatal_message_;
+    // An abandoned describe() may still run in the instance: it is never called nor destroyed again.
+    mutable bool abandoned_ = false;
     std::array<char, kMessageCapacity> message_{};
     overt_result last_result_{};
     // Reused across sends so a steady stream of batches does not allocate.

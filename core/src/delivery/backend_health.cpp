@@ -1,0 +1,216 @@
+#include "delivery/backend_health.hpp"
+
+#include "support/logger.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace overt::delivery {
+namespace {
+
+constexpr off_t kMaxHealthFileBytes = 256 * 1024;
+constexpr size_t kMaxBackends = 256;     // more is not a file this wrote
+constexpr size_t kMaxTextBytes = 4096;   // reasons and paths are short
+constexpr const char* kLockName = ".backend-health.lock";
+
+std::string path_in(const std::string& dir, const char* name) { return dir + "/" + name; }
+
+nlohmann::json to_json(const LibraryIdentity& library) {
+    return {{"path", library.path}, {"size", library.size}, {"mtime_ns", library.mtime_ns}, {"inode", library.inode}};
+}
+
+const nlohmann::json& field(const nlohmann::json& object, const char* key) {
+    static const nlohmann::json missing;
+    auto found = object.find(key);
+    return found == object.end() ? missing : *found;
+}
+
+std::string text_field(const nlohmann::json& object, const char* key) {
+    const auto& value = field(object, key);
+    if (!value.is_string() || value.get_ref<const std::string&>().size() > kMaxTextBytes)
+        throw std::runtime_error(std::string(key) + " is not a short string");
+    return value.get<std::string>();
+}
+
+template <typename Number>
+Number number_field(const nlohmann::json& object, const char* key) {
+    const auto& value = field(object, key);
+    if (!value.is_number_integer()) throw std::runtime_error(std::string(key) + " is not an integer");
+    if constexpr (std::is_unsigned_v<Number>) {
+        if (!value.is_number_unsigned()) throw std::runtime_error(std::string(key) + " is negative");
+    }
+    return value.get<Number>();
+}
+
+HealthRecords parse(const std::string& text) {
+    const nlohmann::json root = nlohmann::json::parse(text);
+    if (!root.is_object() || field(root, "version") != 1) throw std::runtime_error("not version 1");
+    HealthRecords records;
+    records.quarantines_total = number_field<uint64_t>(root, "quarantines_total");
+    const auto& backends = field(root, "backends");
+    if (!backends.is_object() || backends.size() > kMaxBackends) throw std::runtime_error("backends is not a small object");
+    for (const auto& [id, entry] : backends.items()) {
+        if (!entry.is_object() || id.size() > kMaxTextBytes) throw std::runtime_error("a backend entry is not an object");
+        BackendHealth health;
+        health.consecutive_failures = number_field<int>(entry, "consecutive_failures");
+        if (health.consecutive_failures < 0) throw std::runtime_error("consecutive_failures is negative");
+        health.last_reason = text_field(entry, "last_reason");
+        health.last_failure_unix = number_field<int64_t>(entry, "last_failure_unix");
+        health.quarantined_since_unix = number_field<int64_t>(entry, "quarantined_since_unix");
+        const auto& library = field(entry, "library");
+        if (!library.is_object()) throw std::runtime_error("library is not an object");
+        health.library.path = text_field(library, "path");
+        health.library.size = number_field<uint64_t>(library, "size");
+        health.library.mtime_ns = number_field<int64_t>(library, "mtime_ns");
+        health.library.inode = number_field<uint64_t>(library, "inode");
+        records.backends[id] = std::move(health);
+    }
+    return records;
+}
+
+bool write_all(int fd, const std::string& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<LibraryIdentity> identify_library(const std::string& path) {
+    struct stat st {};
+    if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+    LibraryIdentity identity;
+    identity.path = path;
+    identity.size = static_cast<uint64_t>(st.st_size);
+    identity.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    identity.inode = static_cast<uint64_t>(st.st_ino);
+    return identity;
+}
+
+std::string quarantine_text(const BackendHealth& health) {
+    return "quarantined: killed or hung the sender " + std::to_string(health.consecutive_failures) +
+           " times in a row; last: " + health.last_reason;
+}
+
+HealthRecords read_backend_health(const std::string& data_dir, std::string& warning) {
+    const std::string path = path_in(data_dir, kHealthFileName);
+    // O_NOFOLLOW and the size cap: the data dir is private, but a planted file must not make
+    // the sender read a device or a link elsewhere.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno != ENOENT) warning = path + ": " + std::strerror(errno) + "; treated as empty";
+        return {};
+    }
+    struct stat st {};
+    std::string text;
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxHealthFileBytes;
+    if (ok) {
+        text.resize(static_cast<size_t>(st.st_size));
+        ok = ::pread(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size());
+    }
+    ::close(fd);
+    if (!ok) {
+        warning = path + ": not a regular file of at most 256 KiB; treated as empty";
+        return {};
+    }
+    try {
+        return parse(text);
+    } catch (const std::exception& e) {
+        warning = path + ": unreadable (" + e.what() + "); treated as empty";
+        return {};
+    }
+}
+
+bool write_backend_health(const std::string& data_dir, const HealthRecords& records, std::string& error) {
+    nlohmann::json backends = nlohmann::json::object();
+    for (const auto& [id, health] : records.backends) {
+        backends[id] = {{"consecutive_failures", health.consecutive_failures},
+                        {"last_reason", health.last_reason},
+                        {"last_failure_unix", health.last_failure_unix},
+                        {"quarantined_since_unix", health.quarantined_since_unix},
+                        {"library", to_json(health.library)}};
+    }
+    const nlohmann::json root = {{"version", 1}, {"quarantines_total", records.quarantines_total}, {"backends", backends}};
+    const std::string text = root.dump(2) + "\n";
+    const std::string path = path_in(data_dir, kHealthFileName);
+    const std::string temp = path + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error = temp + ": " + std::strerror(errno);
+        return false;
+    }
+    const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+        error = path + ": " + std::strerror(errno);
+        ::unlink(temp.c_str());
+        return false;
+    }
+    if (int dir_fd = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+        ::fsync(dir_fd);
+        ::close(dir_fd);
+    }
+    return true;
+}
+
+void update_backend_health(const std::string& data_dir, const std::function<bool(HealthRecords&)>& update) {
+    const int lock_fd = ::open(path_in(data_dir, kLockName).c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (lock_fd >= 0) ::flock(lock_fd, LOCK_EX);  // short: read, update, rename
+    std::string warning;
+    HealthRecords records = read_backend_health(data_dir, warning);
+    if (!warning.empty()) detail::logger()->warn("overt-sender: {}", warning);
+    std::string error;
+    if (update(records) && !write_backend_health(data_dir, records, error))
+        detail::logger()->error("overt-sender: cannot record backend health: {}", error);
+    if (lock_fd >= 0) ::close(lock_fd);
+}
+
+void record_failure(HealthRecords& records, const std::string& backend_id, const std::string& reason,
+                    const std::optional<LibraryIdentity>& library, int64_t now_unix) {
+    BackendHealth& health = records.backends[backend_id];
+    ++health.consecutive_failures;
+    health.last_reason = reason.substr(0, kMaxTextBytes);
+    health.last_failure_unix = now_unix;
+    if (library) health.library = *library;
+    if (!health.quarantined() && health.consecutive_failures >= kQuarantineAfterFailures) {
+        health.quarantined_since_unix = now_unix;
+        ++records.quarantines_total;
+    }
+}
+
+bool record_success(HealthRecords& records, const std::string& backend_id) {
+    return records.backends.erase(backend_id) != 0;
+}
+
+bool lift_stale_quarantines(HealthRecords& records, int64_t now_unix) {
+    bool lifted = false;
+    const int64_t lifetime = std::chrono::duration_cast<std::chrono::seconds>(kQuarantineLifetime).count();
+    for (auto it = records.backends.begin(); it != records.backends.end();) {
+        const BackendHealth& health = it->second;
+        const bool stale = health.quarantined() && (now_unix - health.quarantined_since_unix >= lifetime ||
+                                                    (!health.library.path.empty() &&
+                                                     identify_library(health.library.path) != health.library));
+        if (stale) {
+            // A fixed plugin (or a day's wait) starts from a clean record.
+            it = records.backends.erase(it);
+            lifted = true;
+        } else {
+            ++it;
+        }
+    }
+    return lifted;
+}
+
+}  // namespace overt::delivery
