@@ -1,0 +1,15 @@
+// The transport module's entry point: what libovert looks up after dlopen.
+#include <curl/curl.h>
+
+#include "transport/curl/curl_http_service.hpp"
+#include "transport/transport_module_abi.hpp"
+
+#ifndef OVERT_VERSION
+#define OVERT_VERSION "0.0.0"
+#endif
+
+extern "C" __attribute__((visibility("default"))) const overt::transport::TransportModuleV1* overt_transport_module_v1() {
+    static const overt::transport::TransportModuleV1 module{OVERT_VERSION, "libcurl " LIBCURL_VERSION,
+                                                            &overt::transport::curl::make_http_service};
+    return &module;
+}
