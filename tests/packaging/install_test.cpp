@@ -88,7 +88,7 @@ TEST_F(InstallTest, LibraryHasTheMajorVersionAsSoname) {
 TEST_F(InstallTest, LibraryDoesNotLinkTheHttpStack) {
     CommandResult dynamic = run("readelf -d " + shell_quote((libdir() / "libovert.so").string()));
     ASSERT_EQ(dynamic.exit_code, 0) << dynamic.output;
-    for (const char* library : {"[libcurl", "[libssl", "[libz."})
+    for (const char* library : {"[libcurl", "[libssl", "[libcrypto", "[libz."})
         EXPECT_EQ(dynamic.output.find(library), std::string::npos) << library << "\n" << dynamic.output;
 }
 
@@ -116,7 +116,7 @@ TEST_F(InstallTest, ExportedCoreTargetKeepsPrivateDependenciesPrivate) {
     const std::regex core_links(R"re(set_target_properties\(overt::core PROPERTIES[^)]*INTERFACE_LINK_LIBRARIES "([^"]*)")re");
     ASSERT_TRUE(std::regex_search(targets, match, core_links)) << targets;
     EXPECT_EQ(match[1].str(), "overt::sdk;Threads::Threads");
-    for (const char* private_dep : {"spdlog", "yaml", "CURL", "OpenSSL", "ZLIB", "Boost", "nlohmann", "overt_warnings",
+    for (const char* private_dep : {"spdlog", "yaml", "CURL", "OpenSSL", "NETTLE", "ZLIB", "Boost", "nlohmann", "overt_warnings",
                                     "overt_transport"})
         EXPECT_EQ(targets.find(private_dep), std::string::npos) << private_dep << " leaks into overtTargets.cmake";
 }
