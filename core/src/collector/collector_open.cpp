@@ -57,7 +57,7 @@ std::unique_ptr<Collector> open_granted(Config config, CollectorOptions options)
     }
 
     auto host = std::make_unique<PluginHost>(plugin::make_plugin_host(
-        plugin_search_path(config.plugin_dirs), transport::make_curl_http_service()));
+        plugin_search_path(config.plugin_dirs), transport::make_http_service()));
     std::vector<std::unique_ptr<Sink>> sinks;
     for (const auto& backend : backends) {
         const std::string id = backend.id.empty() ? backend.plugin : backend.id;
