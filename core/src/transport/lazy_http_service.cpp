@@ -33,7 +33,7 @@ class LazyHttpService final : public HttpService {
                 return;
             }
             service_ = loaded.module->make_http_service(options_);
-            if (!service_) error_ = "HTTP transport module " + loaded.path + " created no service";
+            if (!service_) error_ = "module " + loaded.path + " created no service";
         } catch (const std::exception& e) {
             error_ = e.what();
         }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <system_error>
+#include <vector>
 
 #ifndef OVERT_VERSION
 #define OVERT_VERSION "0.0.0"
@@ -43,7 +44,7 @@ std::string with_real_path(std::string text, const plugin::TrustedFile& file) {
 LoadedTransportModule refused(const std::string& path, const std::string& reason) {
     LoadedTransportModule result;
     result.path = path;
-    result.error = "HTTP transport module " + path + ": " + reason;
+    result.error = "module " + path + ": " + reason;
     return result;
 }
 
@@ -60,8 +61,9 @@ std::string find_transport_module(std::string& why) {
         std::error_code ec;
         if (std::filesystem::exists(candidate, ec)) return candidate;
     }
-    why = std::string("HTTP transport module ") + OVERT_TRANSPORT_MODULE_FILE + " not found in " + candidates.front();
-    if (candidates.size() > 1) why += " nor " + candidates.back();
+    why = std::string(OVERT_TRANSPORT_MODULE_FILE) + " not found (looked for";
+    for (const auto& candidate : candidates) why += " " + candidate;
+    why += ")";
     return {};
 }
 

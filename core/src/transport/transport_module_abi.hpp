@@ -1,5 +1,6 @@
 // The one entry point an HTTP transport module exports, and what it returns. Shared by
-// libovert (the loader) and the modules; a module is only used when its version is libovert's
+// libovert (the loader) and the module of the platform (libcurl here; WinHTTP would be another
+// module behind the same entry point). A module is only used when its version is libovert's
 // own, so C++ types may cross the boundary (same compiler, same build).
 #pragma once
 
@@ -11,7 +12,6 @@ namespace overt::transport {
 
 struct TransportModuleV1 {
     const char* version;  // OVERT_VERSION the module was built with
-    const char* name;     // e.g. "libcurl 7.88.1", for error messages
     std::shared_ptr<HttpService> (*make_http_service)(const HttpServiceOptions& options);
 };
 

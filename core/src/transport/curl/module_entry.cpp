@@ -1,6 +1,4 @@
 // The transport module's entry point: what libovert looks up after dlopen.
-#include <curl/curl.h>
-
 #include "transport/curl/curl_http_service.hpp"
 #include "transport/transport_module_abi.hpp"
 
@@ -8,8 +6,9 @@
 #define OVERT_VERSION "0.0.0"
 #endif
 
-extern "C" __attribute__((visibility("default"))) const overt::transport::TransportModuleV1* overt_transport_module_v1() {
-    static const overt::transport::TransportModuleV1 module{OVERT_VERSION, "libcurl " LIBCURL_VERSION,
-                                                            &overt::transport::curl::make_http_service};
+using overt::transport::TransportModuleV1;
+
+extern "C" __attribute__((visibility("default"))) const TransportModuleV1* overt_transport_module_v1() {
+    static const TransportModuleV1 module{OVERT_VERSION, &overt::transport::curl::make_http_service};
     return &module;
 }
