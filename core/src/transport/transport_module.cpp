@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #ifndef OVERT_VERSION
@@ -39,6 +40,15 @@ std::string with_real_path(std::string text, const plugin::TrustedFile& file) {
     for (size_t at = text.find(alias); at != std::string::npos; at = text.find(alias, at + 1))
         text.replace(at, alias.size(), file.resolved_path());
     return text;
+}
+
+// Kept open for good, as the plugin host does: glibc knows a loaded module by its
+// /proc/self/fd/N name, and a later dlopen of another file at that number would get it.
+void keep_open(plugin::TrustedFile file) {
+    static std::mutex mutex;
+    static auto& kept = *new std::vector<plugin::TrustedFile>;
+    std::lock_guard lock(mutex);
+    kept.push_back(std::move(file));
 }
 
 LoadedTransportModule refused(const std::string& path, const std::string& reason) {
@@ -78,6 +88,7 @@ LoadedTransportModule load_transport_module(const std::string& path) {
             const char* error = ::dlerror();
             return refused(path, with_real_path(error ? error : "dlopen failed", file));
         }
+        keep_open(std::move(file));
     } catch (const plugin::Refusal& refusal) {
         return refused(path, refusal.what());
     }
@@ -97,7 +108,9 @@ LoadedTransportModule load_transport_module(const std::string& path) {
 
 const LoadedTransportModule& transport_module() {
     static std::once_flag once;
-    static LoadedTransportModule loaded;
+    // Never destroyed, like the module: a collector closing during static destruction may
+    // still post.
+    static LoadedTransportModule& loaded = *new LoadedTransportModule;
     std::call_once(once, [] {
         std::string why;
         const std::string path = find_transport_module(why);
