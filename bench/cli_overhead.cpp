@@ -6,6 +6,7 @@
 // refusing connections, or black-holed (accepts, never answers). The background helpers of
 // earlier launches keep running meanwhile, as on a real machine.
 // Usage: overt_bench_cli_overhead <overt tool> <plain tool> <link-only tool> <plugin dir> [runs per mode]
+//        [modes, comma-separated, e.g. plain,link_only,off: a quicker run of only those; plain is always run]
 #include "bench_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -90,7 +91,7 @@ double percentile(std::vector<double> values, double p) {
 
 int main(int argc, char** argv) {
     if (argc < 5) {
-        std::fprintf(stderr, "usage: %s <overt tool> <plain tool> <link-only tool> <plugin dir> [runs per mode]\n",
+        std::fprintf(stderr, "usage: %s <overt tool> <plain tool> <link-only tool> <plugin dir> [runs per mode] [modes]\n",
                      argv[0]);
         return 2;
     }
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
     const std::string link_only_tool = argv[3];
     const std::string plugin_dir = argv[4];
     const int runs = argc > 5 ? std::atoi(argv[5]) : 200;
+    const std::string only_modes = argc > 6 ? "," + std::string(argv[6]) + "," : std::string();
 
     const std::string root = overt::bench::make_temp_dir();
     ::setenv("HOME", root.c_str(), 1);  // the consent store and caches live under it
@@ -134,6 +136,8 @@ int main(int argc, char** argv) {
     };
     std::vector<Mode> modes;
     for (const auto& setup : setups) {
+        if (!only_modes.empty() && setup.name != "plain" && only_modes.find("," + setup.name + ",") == std::string::npos)
+            continue;
         Mode mode{setup.name, setup.program, root + "/" + setup.name + ".yaml", {}, 0, {}};
         std::ofstream(mode.config_path) << config_text(root + "/data-" + setup.name, plugin_dir, setup.endpoint,
                                                        setup.telemetry, setup.exit_delivery);

@@ -22,7 +22,7 @@ using namespace overt;
 void BM_EndToEnd_HttpToLocalServer(benchmark::State& state) {
     const auto batch = static_cast<size_t>(state.range(0));
     bench::LocalHttpServer server;
-    PluginHost host = plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_curl_http_service());
+    PluginHost host = plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_http_service());
     BackendConfig backend;
     backend.plugin = "http";
     backend.id = "http";

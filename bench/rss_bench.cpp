@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     // on a shared disk would take minutes. (tmpfs pages are not in the process's RSS.)
     const std::string data_dir = bench::make_temp_dir(std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "");
 
-    PluginHost host = plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_curl_http_service());
+    PluginHost host = plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_http_service());
     BackendConfig backend;
     backend.plugin = "http";
     backend.id = "http";

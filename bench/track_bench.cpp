@@ -47,7 +47,7 @@ std::optional<PluginHost> g_plugin_host;  // outlives the plugin sink it made
 // The file plugin loaded from the build tree, appending to /dev/null: its encoding, the ABI
 // crossing and one open/write/close per batch, no disk.
 std::unique_ptr<Sink> make_file_plugin_sink() {
-    g_plugin_host.emplace(plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_curl_http_service()));
+    g_plugin_host.emplace(plugin::make_plugin_host({OVERT_BENCH_PLUGIN_DIR}, transport::make_http_service()));
     BackendConfig backend;
     backend.plugin = "file";
     backend.id = "file";

@@ -30,7 +30,7 @@ bool request_deletion(const Config& config, const std::string& data_dir, const s
     const Deadline deadline = Clock::now() + kRequestTimeout;
     if (!config.deletion_endpoint.empty()) {
         auto requestor =
-            make_http_deletion_requestor(config.deletion_endpoint, transport::make_curl_http_service());
+            make_http_deletion_requestor(config.deletion_endpoint, transport::make_http_service());
         const DeletionOutcome outcome = requestor->request(machine_id, deadline);
         std::cout << (outcome.sent ? "Deletion request sent: " : "Deletion request NOT sent: ") << outcome.message
                   << "\n";

@@ -85,7 +85,7 @@ std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::s
     // Sinks keep pointers into their plugin host's registry, so the host lives as long as the
     // last sink: each sink's deleter holds a reference to it.
     auto host = std::make_shared<PluginHost>(
-        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_curl_http_service()));
+        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_http_service()));
     std::vector<std::shared_ptr<Sink>> sinks;
     for (const auto& backend : effective_backends(config, data_dir)) {
         try {

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev            # Boost.DLL (header-only)
   nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libyaml-cpp-dev
+  nettle-dev              # SHA-256 in libovert; libssl-dev is for the tests (test PKI, expected hashes)
   libspdlog-dev libfmt-dev zlib1g-dev libcli11-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-jsonschema python3-protobuf protobuf-compiler

@@ -12,7 +12,7 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "transport/gzip.hpp"
+#include "transport/curl/gzip.hpp"
 
 namespace overt::test {
 namespace {

@@ -42,7 +42,7 @@ std::vector<Event> sample_events(size_t count) {
 }
 
 PluginHost make_test_host() {
-    return plugin::make_plugin_host({OVERT_TEST_PLUGIN_DIR}, transport::make_curl_http_service());
+    return plugin::make_plugin_host({OVERT_TEST_PLUGIN_DIR}, transport::make_http_service());
 }
 
 std::unique_ptr<Sink> make_sink(PluginHost& host, const std::string& plugin, const std::string& settings_json) {

@@ -18,7 +18,7 @@ namespace overt::test {
 Event sample_event(std::string name = "generate", int32_t exit_code = 0);
 std::vector<Event> sample_events(size_t count);
 
-// A plugin host over the build tree's plugin dir and make_curl_http_service().
+// A plugin host over the build tree's plugin dir and make_http_service() (the transport module).
 PluginHost make_test_host();
 std::unique_ptr<Sink> make_sink(PluginHost& host, const std::string& plugin, const std::string& settings_json);
 

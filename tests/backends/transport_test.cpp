@@ -7,9 +7,9 @@
 
 #include "capture_server.hpp"
 #include "test_support.hpp"
-#include "transport/gzip.hpp"
-#include "transport/http_service.hpp"
-#include "transport/retry_after.hpp"
+#include "transport/curl/curl_http_service.hpp"
+#include "transport/curl/gzip.hpp"
+#include "transport/curl/retry_after.hpp"
 
 namespace overt::test {
 namespace {
@@ -57,7 +57,7 @@ TEST(RetryAfter, ParsesSecondsAndHttpDates) {
 
 class CurlService : public ::testing::Test {
    protected:
-    std::shared_ptr<transport::HttpService> http = transport::make_curl_http_service();
+    std::shared_ptr<transport::HttpService> http = transport::curl::make_http_service();
 };
 
 TEST_F(CurlService, PostsBodyHeadersAndUserAgent) {

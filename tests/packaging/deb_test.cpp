@@ -74,6 +74,7 @@ TEST(DebPackages, CorePackageHasRuntimeLibraryCommandAndNoDevFiles) {
     EXPECT_TRUE(deb.has(kLib + "/libovert.so." + kVersion)) << deb.listing();
     EXPECT_TRUE(deb.has(kPrefix + "/bin/overt")) << deb.listing();
     EXPECT_TRUE(deb.has(kLib + "/overt/overt-sender")) << "exit_delivery: background needs it\n" << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/overt/libovert-transport.so.0")) << "libovert's HTTP transport\n" << deb.listing();
     EXPECT_FALSE(deb.has(kLib + "/libovert.so")) << "the namelink belongs in overt-dev";
     for (const auto& file : deb.files()) {
         EXPECT_EQ(file.find("/include/"), std::string::npos) << file;

@@ -71,6 +71,8 @@ TEST_F(InstallTest, LayoutHasLibraryHeadersCommandAndPackageFiles) {
     EXPECT_TRUE(fs::is_regular_file(libdir() / "cmake/overt/overtTargets.cmake"));
     EXPECT_TRUE(fs::is_regular_file(libdir() / "pkgconfig/overt.pc"));
     EXPECT_TRUE(fs::is_regular_file(libdir() / "pkgconfig/overt-sdk.pc"));
+    EXPECT_TRUE(fs::is_regular_file(libdir() / "overt/libovert-transport.so.0")) << "libovert loads it for HTTP";
+    EXPECT_FALSE(fs::exists(libdir() / "overt/libovert-transport.so")) << "a module, nothing links it";
     struct stat info {};
     ASSERT_EQ(::stat((p / "bin/overt").c_str(), &info), 0);
     EXPECT_TRUE(info.st_mode & S_IXUSR);
@@ -82,13 +84,40 @@ TEST_F(InstallTest, LibraryHasTheMajorVersionAsSoname) {
     EXPECT_NE(dynamic.output.find("Library soname: [libovert.so.0]"), std::string::npos) << dynamic.output;
 }
 
+// libcurl and libcrypto (milliseconds of start-up) live in the transport module, not in libovert.
+TEST_F(InstallTest, LibraryDoesNotLinkTheHttpStack) {
+    CommandResult dynamic = run("readelf -d " + shell_quote((libdir() / "libovert.so").string()));
+    ASSERT_EQ(dynamic.exit_code, 0) << dynamic.output;
+    for (const char* library : {"[libcurl", "[libssl", "[libcrypto", "[libz."})
+        EXPECT_EQ(dynamic.output.find(library), std::string::npos) << library << "\n" << dynamic.output;
+}
+
+// The installed overt command posts through the installed module: a refused connection is
+// curl's error about the endpoint, not "HTTP transport unavailable".
+TEST_F(InstallTest, InstalledLibraryFindsItsTransportModule) {
+    const fs::path home = work_dir() / "transport-home";
+    fs::remove_all(home);
+    fs::create_directories(home);
+    const fs::path config = home / "overt.yaml";
+    std::ofstream(config) << "tool:\n  name: overt-demo\ndeletion:\n  endpoint: http://127.0.0.1:1/delete\n";
+    CommandResult deletion = run("HOME=" + shell_quote(home.string()) + " XDG_CONFIG_HOME=" +
+                                 shell_quote((home / "config").string()) + " XDG_STATE_HOME=" +
+                                 shell_quote((home / "state").string()) + " " +
+                                 shell_quote(prefix() + "/bin/overt") + " --config " + shell_quote(config.string()) +
+                                 " delete-my-data");
+    EXPECT_NE(deletion.output.find("Deletion request NOT sent"), std::string::npos) << deletion.output;
+    EXPECT_NE(deletion.output.find("POST http://127.0.0.1:1/delete"), std::string::npos) << deletion.output;
+    EXPECT_EQ(deletion.output.find("HTTP transport unavailable"), std::string::npos) << deletion.output;
+}
+
 TEST_F(InstallTest, ExportedCoreTargetKeepsPrivateDependenciesPrivate) {
     const std::string targets = read_file(libdir() / "cmake/overt/overtTargets.cmake");
     std::smatch match;
     const std::regex core_links(R"re(set_target_properties\(overt::core PROPERTIES[^)]*INTERFACE_LINK_LIBRARIES "([^"]*)")re");
     ASSERT_TRUE(std::regex_search(targets, match, core_links)) << targets;
     EXPECT_EQ(match[1].str(), "overt::sdk;Threads::Threads");
-    for (const char* private_dep : {"spdlog", "yaml", "CURL", "OpenSSL", "ZLIB", "Boost", "nlohmann", "overt_warnings"})
+    for (const char* private_dep : {"spdlog", "yaml", "CURL", "OpenSSL", "NETTLE", "nettle", "ZLIB", "Boost", "nlohmann",
+                                    "overt_warnings", "overt_transport"})
         EXPECT_EQ(targets.find(private_dep), std::string::npos) << private_dep << " leaks into overtTargets.cmake";
 }
 

@@ -125,7 +125,7 @@ TEST(HttpDeletion, ThrowingServiceIsNotSent) {
 }
 
 TEST(HttpDeletion, RealConnectionRefusedOnLoopbackIsNotSent) {
-    auto http = overt::transport::make_curl_http_service();
+    auto http = overt::transport::make_http_service();
     const auto outcome = overt::make_http_deletion_requestor("http://127.0.0.1:1/delete", http)->request("id", soon());
     EXPECT_FALSE(outcome.sent);
     EXPECT_THAT(outcome.message, HasSubstr("127.0.0.1:1"));

@@ -44,7 +44,7 @@ SinkSet deferred_sinks(const Config& config, const std::string& data_dir) {
 SinkSet load_sinks(const Config& config, const std::string& data_dir) {
     SinkSet sinks;
     auto host = std::make_unique<PluginHost>(
-        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_curl_http_service()));
+        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_http_service()));
     for (const auto& backend : configured_backends(config, data_dir)) {
         const std::string id = backend_id(backend);
         // Set only in overt-sender's worker: a plugin that kept killing the sender is not loaded.

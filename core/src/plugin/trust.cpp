@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <array>
 #include <cerrno>
@@ -91,8 +91,8 @@ TrustedFile open_trusted(const std::string& dir, const std::string& file_name) {
 }
 
 std::string sha256_hex(int fd) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw Refusal("cannot initialise SHA-256");
+    sha256_ctx ctx;
+    sha256_init(&ctx);
     std::array<unsigned char, 64 * 1024> buffer;
     off_t offset = 0;
     for (;;) {
@@ -102,18 +102,17 @@ std::string sha256_hex(int fd) {
             throw Refusal("cannot read for the sha256 check: " + errno_text(errno));
         }
         if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+        sha256_update(&ctx, static_cast<size_t>(n), buffer.data());
         offset += n;
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(ctx.get(), digest, &size);
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof digest, digest);
     static constexpr char hex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(size * 2);
-    for (unsigned int i = 0; i < size; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0x0f];
+    out.reserve(sizeof digest * 2);
+    for (unsigned char byte : digest) {
+        out += hex[byte >> 4];
+        out += hex[byte & 0x0f];
     }
     return out;
 }

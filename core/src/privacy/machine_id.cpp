@@ -1,10 +1,11 @@
 // The seed's machine id (spec §4.1), salted per tool.
 #include <overt/machine_id.hpp>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -91,9 +92,11 @@ std::string machine_id_from_parts(const std::vector<std::string>& parts, std::st
         raw += ':';
         raw += salt;
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_size = 0;
-    EVP_Digest(raw.data(), raw.size(), digest, &digest_size, EVP_sha256(), nullptr);
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, raw.size(), reinterpret_cast<const uint8_t*>(raw.data()));
+    sha256_digest(&ctx, sizeof digest, digest);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string id;
     for (int i = 0; i < 8; ++i) {

@@ -42,8 +42,10 @@ struct HttpServiceOptions {
     std::string user_agent;  // default "overt/<version>"
 };
 
-// libcurl with OpenSSL: TLS verification on unless a request says insecure, proxy from the
-// environment, keep-alive reuse across requests.
-std::shared_ptr<HttpService> make_curl_http_service(const HttpServiceOptions& options = {});
+// The platform's HTTP transport (libcurl on Linux), loaded from its module
+// (libovert-transport.so.N, see transport_module.hpp) by the first post(), so a tool that never
+// sends in-process never loads libcurl and its TLS stack. If the module is missing or refused,
+// post() returns a transport_error naming the module path and the reason.
+std::shared_ptr<HttpService> make_http_service(const HttpServiceOptions& options = {});
 
 }  // namespace overt::transport

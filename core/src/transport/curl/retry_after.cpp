@@ -1,4 +1,4 @@
-#include "transport/retry_after.hpp"
+#include "transport/curl/retry_after.hpp"
 
 #include <curl/curl.h>
 

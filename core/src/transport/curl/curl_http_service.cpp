@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "transport/gzip.hpp"
-#include "transport/http_service.hpp"
-#include "transport/retry_after.hpp"
+#include "transport/curl/gzip.hpp"
+#include "transport/curl/curl_http_service.hpp"
+#include "transport/curl/retry_after.hpp"
 
 #ifndef OVERT_VERSION
 #define OVERT_VERSION "0.0.0"
@@ -186,8 +186,8 @@ class CurlHttpService final : public HttpService {
 
    private:
     HttpResponse post_checked(const HttpRequest& request) {
-        // libcurl and OpenSSL start up (milliseconds) on the first request, not with the
-        // collector: a tool that never sends in-process never pays for them.
+        // libcurl and OpenSSL initialise (milliseconds) on the first request, not when the
+        // module loads.
         std::call_once(share_once_, [this] {
             global_init_once();
             share_ = std::make_unique<Share>();
@@ -335,8 +335,10 @@ class CurlHttpService final : public HttpService {
 
 }  // namespace
 
-std::shared_ptr<HttpService> make_curl_http_service(const HttpServiceOptions& options) {
+namespace curl {
+std::shared_ptr<HttpService> make_http_service(const HttpServiceOptions& options) {
     return std::make_shared<CurlHttpService>(options);
 }
+}  // namespace curl
 
 }  // namespace overt::transport

@@ -1,4 +1,4 @@
-#include "transport/gzip.hpp"
+#include "transport/curl/gzip.hpp"
 
 #include <zlib.h>
 

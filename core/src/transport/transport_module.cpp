@@ -1,0 +1,126 @@
+#include "transport/transport_module.hpp"
+
+#include "plugin/trust.hpp"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#ifndef OVERT_VERSION
+#define OVERT_VERSION "0.0.0"
+#endif
+#ifndef OVERT_TRANSPORT_MODULE_FILE
+#define OVERT_TRANSPORT_MODULE_FILE "libovert-transport.so.0"
+#endif
+#ifndef OVERT_TRANSPORT_INSTALL_DIR
+#define OVERT_TRANSPORT_INSTALL_DIR "/usr/local/lib/overt"
+#endif
+
+namespace overt::transport {
+namespace {
+
+// The directory libovert was loaded from (this very function lives in it).
+std::string directory_of_libovert() {
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void*>(&directory_of_libovert), &info) == 0 || !info.dli_fname) return {};
+    std::error_code ec;
+    auto path = std::filesystem::canonical(info.dli_fname, ec);
+    return ec ? std::string() : path.parent_path().string();
+}
+
+// dlerror() names the /proc/self/fd/N alias it was given; the reader wants the file.
+std::string with_real_path(std::string text, const plugin::TrustedFile& file) {
+    const std::string alias = file.fd_path();
+    for (size_t at = text.find(alias); at != std::string::npos; at = text.find(alias, at + 1))
+        text.replace(at, alias.size(), file.resolved_path());
+    return text;
+}
+
+// Kept open for good, as the plugin host does: glibc knows a loaded module by its
+// /proc/self/fd/N name, and a later dlopen of another file at that number would get it.
+void keep_open(plugin::TrustedFile file) {
+    static std::mutex mutex;
+    static auto& kept = *new std::vector<plugin::TrustedFile>;
+    std::lock_guard lock(mutex);
+    kept.push_back(std::move(file));
+}
+
+LoadedTransportModule refused(const std::string& path, const std::string& reason) {
+    LoadedTransportModule result;
+    result.path = path;
+    result.error = "module " + path + ": " + reason;
+    return result;
+}
+
+}  // namespace
+
+std::string find_transport_module(std::string& why) {
+    if (const char* configured = ::secure_getenv("OVERT_TRANSPORT_MODULE"); configured && *configured)
+        return configured;
+    std::vector<std::string> candidates;
+    if (std::string dir = directory_of_libovert(); !dir.empty())
+        candidates.push_back(dir + "/overt/" + OVERT_TRANSPORT_MODULE_FILE);
+    candidates.push_back(std::string(OVERT_TRANSPORT_INSTALL_DIR) + "/" + OVERT_TRANSPORT_MODULE_FILE);
+    for (const auto& candidate : candidates) {
+        std::error_code ec;
+        if (std::filesystem::exists(candidate, ec)) return candidate;
+    }
+    why = std::string(OVERT_TRANSPORT_MODULE_FILE) + " not found (looked for";
+    for (const auto& candidate : candidates) why += " " + candidate;
+    why += ")";
+    return {};
+}
+
+LoadedTransportModule load_transport_module(const std::string& path) {
+    const std::filesystem::path p(path);
+    void* handle = nullptr;
+    try {
+        plugin::TrustedFile file = plugin::open_trusted(p.parent_path().string(), p.filename().string());
+        // Through the checked descriptor, so the inode checked is the one loaded.
+        handle = ::dlopen(file.fd_path().c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            const char* error = ::dlerror();
+            return refused(path, with_real_path(error ? error : "dlopen failed", file));
+        }
+        keep_open(std::move(file));
+    } catch (const plugin::Refusal& refusal) {
+        return refused(path, refusal.what());
+    }
+    // Never dlclose'd: HttpService objects from it may live until exit.
+    auto entry = reinterpret_cast<overt_transport_module_v1_fn>(::dlsym(handle, kTransportModuleEntryPoint));
+    if (!entry) return refused(path, std::string("no ") + kTransportModuleEntryPoint + " entry point");
+    const TransportModuleV1* module = entry();
+    if (!module || !module->version || !module->make_http_service)
+        return refused(path, "its entry point returned no usable module");
+    if (std::strcmp(module->version, OVERT_VERSION) != 0)
+        return refused(path, std::string("built for overt ") + module->version + ", this libovert is " + OVERT_VERSION);
+    LoadedTransportModule result;
+    result.module = module;
+    result.path = path;
+    return result;
+}
+
+const LoadedTransportModule& transport_module() {
+    static std::once_flag once;
+    // Never destroyed, like the module: a collector closing during static destruction may
+    // still post.
+    static LoadedTransportModule& loaded = *new LoadedTransportModule;
+    std::call_once(once, [] {
+        std::string why;
+        const std::string path = find_transport_module(why);
+        if (path.empty()) {
+            loaded.error = why;
+            return;
+        }
+        loaded = load_transport_module(path);
+    });
+    return loaded;
+}
+
+}  // namespace overt::transport
