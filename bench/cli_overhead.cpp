@@ -1,9 +1,9 @@
 // Whole-process cost of telemetry: launches a plain C++ program that does not link overt (the
 // baseline), the same program linking libovert without calling it, and bench/cli_overhead_tool
 // with telemetry off and on, round robin, and prints median and p95 wall time per mode as JSON,
-// each median also as ms over the plain program. Telemetry on: the default config (inline exit
-// delivery) and exit_delivery: background, each against a 127.0.0.1 endpoint that is up,
-// refusing connections, or black-holed (accepts, never answers). The background helpers of
+// each median also as ms over the plain program. Telemetry on: the default config (exit_delivery
+// background: overt-sender delivers) and exit_delivery: inline, each against a 127.0.0.1 endpoint
+// that is up, refusing connections, or black-holed (accepts, never answers). The senders of
 // earlier launches keep running meanwhile, as on a real machine.
 // Usage: overt_bench_cli_overhead <overt tool> <plain tool> <link-only tool> <plugin dir> [runs per mode]
 //        [modes, comma-separated, e.g. plain,link_only,off: a quicker run of only those; plain is always run]
@@ -42,7 +42,7 @@ struct Mode {
 
 enum class Telemetry { off, on };
 
-// exit_delivery "" leaves it (and the exit budget) at the default: inline, 200 ms.
+// exit_delivery "" leaves it at the default: background (overt-sender delivers); exit budget 200 ms.
 std::string config_text(const std::string& data_dir, const std::string& plugin_dir, const std::string& endpoint,
                         Telemetry telemetry, const std::string& exit_delivery) {
     std::string text = "tool: {name: benchtool, version: 1.0.0}\n";
@@ -120,19 +120,19 @@ int main(int argc, char** argv) {
         std::string program;
         std::string endpoint;
         Telemetry telemetry;
-        std::string exit_delivery;  // "" = the default (inline)
+        std::string exit_delivery;  // "" = the default (background)
     };
     // plain first: every other median is reported over it.
     const std::vector<Setup> setups{
         {"plain", plain_tool, up_url, Telemetry::off, ""},
         {"link_only", link_only_tool, up_url, Telemetry::off, ""},
         {"off", overt_tool, up_url, Telemetry::off, ""},
-        {"inline_up", overt_tool, up_url, Telemetry::on, ""},
-        {"inline_refused", overt_tool, refused_url, Telemetry::on, ""},
-        {"inline_black_holed", overt_tool, black_hole_url, Telemetry::on, ""},
-        {"background_up", overt_tool, up_url, Telemetry::on, "background"},
-        {"background_refused", overt_tool, refused_url, Telemetry::on, "background"},
-        {"background_black_holed", overt_tool, black_hole_url, Telemetry::on, "background"},
+        {"default_up", overt_tool, up_url, Telemetry::on, ""},
+        {"default_refused", overt_tool, refused_url, Telemetry::on, ""},
+        {"default_black_holed", overt_tool, black_hole_url, Telemetry::on, ""},
+        {"inline_up", overt_tool, up_url, Telemetry::on, "inline"},
+        {"inline_refused", overt_tool, refused_url, Telemetry::on, "inline"},
+        {"inline_black_holed", overt_tool, black_hole_url, Telemetry::on, "inline"},
     };
     std::vector<Mode> modes;
     for (const auto& setup : setups) {
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
                              {"failures", mode.failures}};
         if (mode.name != "plain") entry["median_over_plain_ms"] = median - plain_median;
         // Secondary: what turning telemetry on adds to a tool that already links and opens overt.
-        if (mode.name.starts_with("inline_") || mode.name.starts_with("background_"))
+        if (mode.name.starts_with("inline_") || mode.name.starts_with("default_"))
             entry["median_over_telemetry_off_ms"] = median - off_median;
         if (mode.failures) entry["failure"] = mode.failure_text;
         out["modes"][mode.name] = entry;
