@@ -57,3 +57,39 @@ TEST_F(BoundedPluginCalls, DescribeThatNeverReturnsFallsBackAndRetiresTheInstanc
 
 }  // namespace
 }  // namespace overt::testing
+
+namespace overt::testing {
+namespace {
+
+// The tool's own view: the default config never loads the plugin in the tool at all; an author
+// who asks for inline delivery gets Collector::open and close() back within the exit budget.
+TEST_F(FaultySenderTest, DefaultOpenLoadsNoPluginAndInlineOpenIsBoundedByTheExitBudget) {
+    Config by_default = config({{"fault", "hang"}, {"in", "create"}});
+    by_default.exit_delivery = ExitDelivery::background;
+    auto start = Clock::now();
+    {
+        auto tool = Collector::open(by_default);
+        tool->track_command("build", 1, 0);
+        EXPECT_EQ(tool->backend_info(), "faulty (delivered by overt-sender)");
+        tool->close();
+    }
+    EXPECT_LT(Clock::now() - start, 1s) << "the default path must not touch the plugin";
+
+    Config in_process = config({{"fault", "hang"}, {"in", "create"}});
+    in_process.exit_delivery = ExitDelivery::in_process;
+    in_process.exit_budget_ms = 200;
+    start = Clock::now();
+    auto tool = Collector::open(in_process);
+    EXPECT_LT(Clock::now() - start, 200ms + kSlack) << "a hung create() held Collector::open";
+    EXPECT_NE(tool->backend_info().find("did not return from create() within 200 ms"), std::string::npos)
+        << tool->backend_info();
+    tool->track_command("build", 1, 0);
+    tool->close();
+    EXPECT_TRUE(tool->counters().adds_up());
+    EXPECT_EQ(tool->counters().sent, 0u);
+    EXPECT_GE(tool->counters().spilled, 1u) << "the event waits on disk for the backend";
+    EXPECT_EQ(tool->counters().spilled, ids_on_disk(dir.path()).size());
+}
+
+}  // namespace
+}  // namespace overt::testing

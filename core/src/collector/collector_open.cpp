@@ -10,6 +10,9 @@
 #include <overt/data_dir.hpp>
 #include <overt/machine_id.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 namespace overt {
 
 std::unique_ptr<Collector> Collector::open(Config config) {
@@ -32,9 +35,12 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     options.machine_id = hashed_machine_id(config.tool_name);
     auto collector = std::make_unique<Collector>(config, std::vector<std::unique_ptr<Sink>>{}, options);
     Collector::Impl& impl = detail::CollectorAccess::impl(*collector);
-    // The tool's own process loads no plugin code unless its author asked for inline delivery.
-    impl.sinks = config.exit_delivery == ExitDelivery::in_process ? delivery::load_sinks(config, impl.data_dir)
-                                                                  : delivery::deferred_sinks(config, impl.data_dir);
+    // The tool's own process loads no plugin code unless its author asked for inline delivery;
+    // then a plugin call may hold it no longer than the exit budget (at least 100 ms, for a load).
+    const auto call_limit = std::chrono::milliseconds(std::max<int64_t>(config.exit_budget_ms, 100));
+    impl.sinks = config.exit_delivery == ExitDelivery::in_process
+                     ? delivery::load_sinks(config, impl.data_dir, call_limit)
+                     : delivery::deferred_sinks(config, impl.data_dir);
     auto consent = std::make_shared<privacy::ConsentWatch>(config);
     impl.start_pipeline([consent] { return consent->still_granted(); });
     return collector;

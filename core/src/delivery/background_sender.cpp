@@ -5,6 +5,7 @@
 #include "delivery/sender_spawn.hpp"
 #include "delivery/sender_supervisor.hpp"
 #include "delivery/sink_loading.hpp"
+#include "plugin/plugin_host_factory.hpp"
 #include "privacy/consent_watch.hpp"
 #include "support/logger.hpp"
 
@@ -100,7 +101,9 @@ int deliver_request(SenderRequest& request) {
             detail::logger()->info("overt-sender: consent for {} was withdrawn; nothing sent", config.tool_name);
             return 0;
         }
-        SinkSet sinks = load_sinks(config, config.data_dir);
+        SinkSet sinks = load_sinks(config, config.data_dir,
+                                   std::min(plugin::kDefaultPluginCallLimit,
+                                            std::chrono::milliseconds(std::max<int64_t>(config.flush_timeout_ms, 100))));
         Pipeline pipeline(config, sinks, &store, ledger, RetryPolicy{}, PipelineOwner{config.data_dir, request.machine_id},
                           [consent] { return consent->still_granted(); });
         pipeline.deliver_after_exit(request.exit_spill_files, deadline);

@@ -160,7 +160,8 @@ bool Pipeline::hand_off_at_exit(std::vector<Event> batch, FlushReport& report) {
             try {
                 if (from_config) {
                     // The plugins load here, in the helper, never in the tool.
-                    SinkSet loaded = load_sinks(config_, owner_.data_dir);
+                    SinkSet loaded = load_sinks(config_, owner_.data_dir,
+                                                std::chrono::milliseconds(std::max<int64_t>(config_.flush_timeout_ms, 100)));
                     Pipeline helper_pipeline(config_, loaded, store_, ledger_, retry_policy_, owner_, consent_check_);
                     helper_pipeline.deliver_after_exit(exit_spill_files, deadline);
                 } else {

@@ -41,10 +41,10 @@ SinkSet deferred_sinks(const Config& config, const std::string& data_dir) {
     return sinks;
 }
 
-SinkSet load_sinks(const Config& config, const std::string& data_dir) {
+SinkSet load_sinks(const Config& config, const std::string& data_dir, std::chrono::milliseconds call_limit) {
     SinkSet sinks;
-    auto host = std::make_unique<PluginHost>(
-        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_http_service()));
+    auto host = std::make_unique<PluginHost>(plugin::make_plugin_host(plugin_search_path(config.plugin_dirs),
+                                                                      transport::make_http_service(), call_limit));
     for (const auto& backend : configured_backends(config, data_dir)) {
         const std::string id = backend_id(backend);
         // Set only in overt-sender's worker: a plugin that kept killing the sender is not loaded.

@@ -7,6 +7,7 @@
 
 #include <overt/config.hpp>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ std::vector<BackendConfig> configured_backends(const Config& config, const std::
 SinkSet deferred_sinks(const Config& config, const std::string& data_dir);
 
 // Loads every backend. One that fails to load never breaks the caller: it is added as
-// unavailable, its events kept on disk, the reason logged and in its info.
-SinkSet load_sinks(const Config& config, const std::string& data_dir);
+// unavailable, its events kept on disk, the reason logged and in its info. A library load +
+// create(), a describe() or a destroy() that takes longer than `call_limit` is abandoned.
+SinkSet load_sinks(const Config& config, const std::string& data_dir, std::chrono::milliseconds call_limit);
 
 }  // namespace overt::delivery
