@@ -10,12 +10,14 @@
 #include "support/logger.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <set>
 #include <string>
 
 namespace overt::delivery {
@@ -106,7 +108,22 @@ int deliver_request(SenderRequest& request) {
                                             std::chrono::milliseconds(std::max<int64_t>(config.flush_timeout_ms, 100))));
         Pipeline pipeline(config, sinks, &store, ledger, RetryPolicy{}, PipelineOwner{config.data_dir, request.machine_id},
                           [consent] { return consent->still_granted(); });
+        std::set<std::string> attempted;
+        for (const auto& name : store.list()) attempted.insert(name);
         pipeline.deliver_after_exit(request.exit_spill_files, deadline);
+        // Tools that found this sender running wrote new files and started no sender: look for
+        // them after letting go of the lock, so a tool checking just after still starts one.
+        for (;;) {
+            ::flock(kSenderLockFd, LOCK_UN);
+            if (Clock::now() >= deadline || pipeline.withdrawn()) break;
+            std::vector<std::string> fresh;
+            for (const auto& name : store.list())
+                if (attempted.insert(name).second) fresh.push_back(name);
+            if (fresh.empty()) break;
+            ::flock(kSenderLockFd, LOCK_SH);
+            store.make_durable(fresh);  // their writers skipped the fsync, as for an exit spill
+            pipeline.deliver_pending(deadline);
+        }
         sinks.release();
     } catch (const std::exception& e) {
         detail::logger()->error("overt-sender: {}", e.what());

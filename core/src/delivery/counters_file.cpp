@@ -64,7 +64,8 @@ PersistedCounters read_persisted_counters(const std::string& data_dir) {
 
 namespace detail {
 
-bool add_to_persisted_counters(const std::string& data_dir, const PersistedCounters& delta) {
+bool add_to_persisted_counters(const std::string& data_dir, const PersistedCounters& delta,
+                               support::Durability durability) {
     fs::path dir(data_dir);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return false;
@@ -86,7 +87,7 @@ bool add_to_persisted_counters(const std::string& data_dir, const PersistedCount
         total.corrupt_files += delta.corrupt_files;
         for (const auto& [reason, count] : delta.dropped) total.dropped[reason] += count;
         std::string error;
-        ok = support::write_file_atomically({dir / kFileName, {}, support::Durability::fsync, 0600},
+        ok = support::write_file_atomically({dir / kFileName, {}, durability, 0600},
                                             to_json(total).dump(2) + "\n", error);
         if (!ok) logger()->warn("overt: {}", error);
     } catch (const std::exception& e) {

@@ -69,6 +69,10 @@ void Pipeline::finish_exit_spill(const std::vector<std::string>& exit_spill_file
 
 void Pipeline::deliver_after_exit(const std::vector<std::string>& exit_spill_files, Deadline deadline) {
     finish_exit_spill(exit_spill_files);
+    deliver_pending(deadline);
+}
+
+void Pipeline::deliver_pending(Deadline deadline) {
     flush_in_process(DeliveryLimits{deadline, deadline + kSenderSendGrace}, /*at_exit=*/true,
                      [] { return std::vector<Event>{}; }, {});
     flush_sinks_at_exit(deadline);
@@ -133,9 +137,16 @@ bool Pipeline::hand_off_at_exit(std::vector<Event> batch, FlushReport& report) {
         persist_counters();
         return true;  // nothing to send: no sender
     }
+    const bool from_config = sinks_.all_deferred();
+    if (from_config && sender_running(owner_.data_dir)) {
+        // One sender per data dir: the running one looks for new spill files before it exits
+        // (and makes them durable). This process's books go to counters.json without fsync:
+        // statistics, not on the exit path's clock.
+        ledger_.persist(owner_.data_dir, support::Durability::deferred);
+        return true;
+    }
     // Counters are not persisted here (two fsyncs): the sender's flush persists this process's
     // unpersisted totals together with its own sends.
-    const bool from_config = sinks_.all_deferred();
     if (from_config && spawn_sender_program(exit_spill_files)) return true;
 
     // The forked helper inherits this descriptor and its lock; the tool's copy closes below.
@@ -210,6 +221,11 @@ FlushReport Pipeline::spill_for_sender(const TakeBatch& take) {
     report.events_handed_to_sender += spilled;
     report.events_dropped += count - spilled;
     if (store_->list().empty()) {
+        persist_counters();
+        return report;
+    }
+    // One sender per data dir: a running one looks for new spill files before it exits.
+    if (sender_running(owner_.data_dir)) {
         persist_counters();
         return report;
     }

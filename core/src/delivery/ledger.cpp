@@ -160,7 +160,7 @@ void Ledger::take_over(Handover handover) {
     ring_overwrites_ = 0;
 }
 
-void Ledger::persist(const std::string& data_dir) {
+void Ledger::persist(const std::string& data_dir, support::Durability durability) {
     if (data_dir.empty()) return;
     PersistedCounters delta;
     {
@@ -177,7 +177,7 @@ void Ledger::persist(const std::string& data_dir) {
             if (diff) delta.dropped[reason] = diff;
         }
     }
-    if (!detail::add_to_persisted_counters(data_dir, delta)) return;
+    if (!detail::add_to_persisted_counters(data_dir, delta, durability)) return;
     std::lock_guard lock(mutex_);
     persisted_base_.tracked += delta.tracked;
     persisted_base_.recovered += delta.recovered;

@@ -62,7 +62,7 @@ class Ledger {
     Handover hand_over() const;
     void take_over(Handover handover);
     // Adds what is not yet in <data_dir>/counters.json to it.
-    void persist(const std::string& data_dir);
+    void persist(const std::string& data_dir, support::Durability durability = support::Durability::fsync);
 
    private:
     void settle_ring_locked();

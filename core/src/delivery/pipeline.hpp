@@ -49,8 +49,11 @@ class Pipeline {
     // Exit: hands off to a sender (exit_delivery: background) or delivers within
     // exit_budget_ms and spills what is left; then flushes and releases the sinks.
     FlushReport close(const TakeBatch& take);
-    // overt-sender's (or the forked helper's) part after the tool exited.
+    // overt-sender's (or the forked helper's) part after the tool exited: makes the tool's exit
+    // spill durable, applies the caps, then deliver_pending().
     void deliver_after_exit(const std::vector<std::string>& exit_spill_files, Deadline deadline);
+    // Every spill file on disk, oldest first, then the sinks' own flush.
+    void deliver_pending(Deadline deadline);
 
     struct SpillOptions {
         spill::Durability durability = spill::Durability::fsync;

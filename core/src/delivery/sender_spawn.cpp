@@ -118,6 +118,14 @@ int lock_for_sender(const std::string& data_dir) {
     return fd;
 }
 
+bool sender_running(const std::string& data_dir) {
+    int fd = ::open((std::filesystem::path(data_dir) / kSenderLockName).c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    const bool running = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);  // releases the exclusive lock if we got it
+    return running;
+}
+
 bool wait_for_senders(const std::string& data_dir, std::chrono::steady_clock::time_point deadline) {
     int fd = ::open((std::filesystem::path(data_dir) / kSenderLockName).c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return true;  // no sender ever ran here

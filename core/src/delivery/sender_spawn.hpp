@@ -31,6 +31,9 @@ inline constexpr int kSenderLockFd = 3;
 // Opens and share-locks <data_dir>/.sender.lock for a sender about to start; -1 if it cannot.
 int lock_for_sender(const std::string& data_dir);
 
+// Whether a sender of this data dir runs now (it will look for new spill files before it exits).
+bool sender_running(const std::string& data_dir);
+
 // Waits until no sender of this data dir runs, at most until `deadline`. True when none runs.
 bool wait_for_senders(const std::string& data_dir, std::chrono::steady_clock::time_point deadline);
 
