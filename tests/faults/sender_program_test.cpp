@@ -5,6 +5,7 @@
 #include "fault_support.hpp"
 
 #include "../privacy/test_env.hpp"
+#include "delivery/sender_spawn.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -149,6 +150,40 @@ TEST(SenderProgram, ABlackHoledEndpointDoesNotHoldTheToolNorItsPipes) {
         << "the sender never persisted the tool's counters";
     EXPECT_EQ(ids_on_disk(dir.path()), tracked);
     EXPECT_EQ(read_persisted_counters(dir.str()).sent, 0u);
+}
+
+// Whether a library whose file name contains `name` is mapped into this process.
+bool mapped(const std::string& name) { return read_file("/proc/self/maps").find(name) != std::string::npos; }
+
+TEST(SenderProgram, TheDefaultConfigLoadsNoPluginNorNetworkLibraryIntoTheTool) {
+    ASSERT_FALSE(mapped("libovert-http.so") || mapped("libcurl") || mapped("libovert-transport"))
+        << "an earlier test in this process loaded them: run this one alone (ctest does)";
+    TempDir dir;
+    BlackHole endpoint;
+    Config config = opened_config(dir);
+    config.exit_delivery = Config{}.exit_delivery;
+    ASSERT_EQ(config.exit_delivery, ExitDelivery::background) << "the default must hand delivery to overt-sender";
+    BackendConfig http;
+    http.plugin = "http";
+    http.id = "http";
+    http.settings_json = nlohmann::json{{"endpoint", endpoint.url()}}.dump();
+    config.backends = {http};
+    config.flush_timeout_ms = 1000;
+    {
+        auto tool = Collector::open(config);
+        for (int i = 0; i < 10; ++i) tool->track_command("build", i, 0);
+        EXPECT_EQ(tool->flush().events_handed_to_sender, 10u);
+        tool->track_command("last", 1, 0);
+        const auto start = Clock::now();
+        tool->close();
+        EXPECT_LT(Clock::now() - start, 200ms) << "close() waited for the black-holed endpoint";
+        EXPECT_TRUE(tool->counters().adds_up());
+    }
+    EXPECT_FALSE(mapped("libovert-http.so")) << "the tool's process loaded the plugin";
+    EXPECT_FALSE(mapped("libcurl")) << "the tool's process loaded libcurl";
+    EXPECT_FALSE(mapped("libovert-transport")) << "the tool's process loaded the transport module";
+    ASSERT_TRUE(delivery::wait_for_senders(dir.str(), Clock::now() + 10s));
+    EXPECT_EQ(ids_on_disk(dir.path()).size(), 11u) << "the black-holed events wait on disk";
 }
 
 TEST(SenderProgram, AnUntrustedSenderIsNotRunAndTheToolForksItsOwnHelper) {
