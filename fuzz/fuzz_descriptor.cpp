@@ -2,7 +2,7 @@
 // whose every field comes from the input. The descriptor lives in a heap block no larger than
 // its struct_size says (down to the required fields), so reading past it trips ASan.
 #include "plugin/plugin_library.hpp"
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         auto plugin = overt::plugin::check_descriptor(placed, "/fuzz/libovert-fuzz.so");
         if (!plugin || plugin->info.name.empty()) __builtin_trap();
-    } catch (const overt::plugin::Refusal& refusal) {
+    } catch (const overt::support::Refusal& refusal) {
         if (std::strlen(refusal.what()) == 0) __builtin_trap();  // a refusal must say why
     }
     return 0;

@@ -3,7 +3,7 @@
 #include "collector/collector_impl.hpp"
 
 #include "delivery/sink_loading.hpp"
-#include "privacy/consent_watch.hpp"
+#include "delivery/consent_recheck.hpp"
 #include "support/logger.hpp"
 
 #include <overt/consent.hpp>
@@ -41,7 +41,7 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     impl.sinks = config.exit_delivery == ExitDelivery::in_process
                      ? delivery::load_sinks(config, impl.data_dir, call_limit)
                      : delivery::deferred_sinks(config, impl.data_dir);
-    auto consent = std::make_shared<privacy::ConsentWatch>(config);
+    auto consent = std::make_shared<delivery::ConsentWatch>(config);
     impl.start_pipeline([consent] { return consent->still_granted(); });
     return collector;
 }

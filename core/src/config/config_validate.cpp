@@ -5,7 +5,7 @@
 
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 #include "schema/json_schema.hpp"
 
 #include <nlohmann/json.hpp>
@@ -176,7 +176,7 @@ void check_pin(const std::string& path, const nlohmann::json& block, const Plugi
         add(problems, {path, at.line, at.key, "cannot read " + plugin.path + " to check the pin: " + std::strerror(errno)});
         return;
     }
-    const std::string actual = plugin::sha256_hex(fd);
+    const std::string actual = support::sha256_hex(fd);
     ::close(fd);
     if (actual != expected)
         add(problems, {path, at.line, at.key, "does not match " + plugin.path + " (its SHA-256 is " + actual + ")"});

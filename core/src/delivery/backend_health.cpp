@@ -1,5 +1,7 @@
 #include "delivery/backend_health.hpp"
 
+#include "support/atomic_file.hpp"
+
 #include "support/logger.hpp"
 
 #include <nlohmann/json.hpp>
@@ -75,17 +77,6 @@ HealthRecords parse(const std::string& text) {
     return records;
 }
 
-bool write_all(int fd, const std::string& data) {
-    size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        done += static_cast<size_t>(n);
-    }
-    return true;
-}
-
 }  // namespace
 
 std::optional<LibraryIdentity> identify_library(const std::string& path) {
@@ -145,23 +136,7 @@ bool write_backend_health(const std::string& data_dir, const HealthRecords& reco
     const nlohmann::json root = {{"version", 1}, {"quarantines_total", records.quarantines_total}, {"backends", backends}};
     const std::string text = root.dump(2) + "\n";
     const std::string path = path_in(data_dir, kHealthFileName);
-    const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = temp + ": " + std::strerror(errno);
-        return false;
-    }
-    const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-        error = path + ": " + std::strerror(errno);
-        ::unlink(temp.c_str());
-        return false;
-    }
-    if (int dir_fd = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
-        ::fsync(dir_fd);
-        ::close(dir_fd);
-    }
+    if (!support::write_file_atomically({path, {}, support::Durability::fsync, 0600}, text, error)) return false;
     return true;
 }
 

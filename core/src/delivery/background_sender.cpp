@@ -6,7 +6,7 @@
 #include "delivery/sender_supervisor.hpp"
 #include "delivery/sink_loading.hpp"
 #include "plugin/plugin_host_factory.hpp"
-#include "privacy/consent_watch.hpp"
+#include "delivery/consent_recheck.hpp"
 #include "support/logger.hpp"
 
 #include <fcntl.h>
@@ -98,7 +98,7 @@ int deliver_request(SenderRequest& request) {
         Ledger ledger;
         ledger.take_over({std::move(request.counters), std::move(request.persisted_base), std::move(request.own_files)});
         spill::SpillStore store(config.data_dir, config.tool_name);
-        auto consent = std::make_shared<privacy::ConsentWatch>(config);
+        auto consent = std::make_shared<ConsentWatch>(config);
         if (!consent->still_granted()) {
             detail::logger()->info("overt-sender: consent for {} was withdrawn; nothing sent", config.tool_name);
             return 0;

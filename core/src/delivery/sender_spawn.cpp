@@ -1,6 +1,6 @@
 #include "delivery/sender_spawn.hpp"
 
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -38,13 +38,13 @@ std::string libovert_dir() {
 bool trusted(const std::string& path, std::string& why) {
     const std::filesystem::path p(path);
     try {
-        plugin::open_trusted(p.parent_path().string(), p.filename().string());
+        support::open_trusted(p.parent_path().string(), p.filename().string());
         if (::access(path.c_str(), X_OK) != 0) {
             why = path + ": not executable";
             return false;
         }
         return true;
-    } catch (const plugin::Refusal& refusal) {
+    } catch (const support::Refusal& refusal) {
         why = path + ": " + refusal.what();
         return false;
     }

@@ -1,6 +1,6 @@
 // Plugin search path and discovery (overt/plugins.hpp).
 #include "plugin/plugin_library.hpp"
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 
 #include <overt/plugins.hpp>
 

@@ -3,7 +3,7 @@
 #include "plugin/plugin_host_factory.hpp"
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_sink.hpp"
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 #include "support/bounded_call.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "plugin/plugin_library.hpp"
 
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 
 #include <boost/dll/shared_library.hpp>
 
@@ -23,7 +23,7 @@ struct LibraryEntry {
     // The checked file stays open as long as the library is loaded: the library was loaded
     // as /proc/self/fd/N, and the loader matches later loads by that name first, so N must
     // never name another file.
-    std::unique_ptr<TrustedFile> file;
+    std::unique_ptr<support::TrustedFile> file;
     std::unique_ptr<LoadedPlugin> plugin;
     std::string refusal;  // the descriptor was refused (the library stays loaded regardless)
 };
@@ -41,7 +41,7 @@ Registry& registry() {
 }
 
 // dlerror() text from Boost's exception, with the /proc/self/fd/N alias replaced by the path.
-std::string load_error_text(const std::exception& e, const TrustedFile& file) {
+std::string load_error_text(const std::exception& e, const support::TrustedFile& file) {
     std::string text = e.what();
     static constexpr std::string_view marker = "(dlerror system message: ";
     if (size_t start = text.find(marker); start != std::string::npos) {
@@ -65,15 +65,15 @@ constexpr uint32_t kMaxDescriptorSize = 64 * 1024;
 }  // namespace
 
 std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d, const std::string& path) {
-    if (!d) throw Refusal("entry point returned no descriptor");
+    if (!d) throw support::Refusal("entry point returned no descriptor");
     if (d->struct_size < kRequiredDescriptorSize || d->struct_size > kMaxDescriptorSize)
-        throw Refusal("descriptor struct_size " + std::to_string(d->struct_size) + " is not a plausible size");
+        throw support::Refusal("descriptor struct_size " + std::to_string(d->struct_size) + " is not a plausible size");
     if (d->abi_major != OVERT_ABI_MAJOR) {
-        throw Refusal("plugin ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) +
+        throw support::Refusal("plugin ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) +
                       " is incompatible: this host speaks ABI " + std::to_string(OVERT_ABI_MAJOR) + ".x");
     }
     if (d->abi_minor > OVERT_ABI_MINOR) {
-        throw Refusal("plugin needs ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) +
+        throw support::Refusal("plugin needs ABI " + std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor) +
                       ", newer than this host's " + std::to_string(OVERT_ABI_MAJOR) + "." +
                       std::to_string(OVERT_ABI_MINOR));
     }
@@ -82,8 +82,8 @@ std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d
     if (!d->send) missing += " send";
     if (!d->flush) missing += " flush";
     if (!d->destroy) missing += " destroy";
-    if (!missing.empty()) throw Refusal("required function(s) missing from the descriptor:" + missing);
-    if (!d->name || !*d->name) throw Refusal("descriptor has no name");
+    if (!missing.empty()) throw support::Refusal("required function(s) missing from the descriptor:" + missing);
+    if (!d->name || !*d->name) throw support::Refusal("descriptor has no name");
 
     auto plugin = std::make_unique<LoadedPlugin>();
     plugin->descriptor = d;
@@ -102,7 +102,7 @@ std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d
         try {
             plugin->config_schema = std::make_unique<schema::JsonSchema>(schema::JsonSchema::parse(info.config_schema));
         } catch (const std::exception& e) {
-            throw Refusal(std::string("its config_schema is unusable: ") + e.what());
+            throw support::Refusal(std::string("its config_schema is unusable: ") + e.what());
         }
     }
     return plugin;
@@ -110,43 +110,43 @@ std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d
 
 namespace {
 
-const LoadedPlugin& load_locked(LibraryEntry& entry, TrustedFile& file, const std::string& path) {
+const LoadedPlugin& load_locked(LibraryEntry& entry, support::TrustedFile& file, const std::string& path) {
     if (entry.plugin) return *entry.plugin;
-    if (!entry.refusal.empty()) throw Refusal(entry.refusal);
+    if (!entry.refusal.empty()) throw support::Refusal(entry.refusal);
 
     // glibc's words for a non-ELF file vary with its length ("file too short", "invalid ELF
     // header"); say plainly what is wrong before handing the file to the loader.
     unsigned char magic[4] = {};
     if (::pread(file.fd(), magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) || magic[0] != 0x7f ||
         magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F')
-        throw Refusal("cannot load: not an ELF shared object (no ELF header)");
+        throw support::Refusal("cannot load: not an ELF shared object (no ELF header)");
 
     auto library = std::make_unique<boost::dll::shared_library>();
     try {
         library->load(file.fd_path(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
-        throw Refusal("cannot load: " + load_error_text(e, file));
+        throw support::Refusal("cannot load: " + load_error_text(e, file));
     }
     entry.library = std::move(library);
-    entry.file = std::make_unique<TrustedFile>(std::move(file));
+    entry.file = std::make_unique<support::TrustedFile>(std::move(file));
     try {
         if (!entry.library->has(OVERT_BACKEND_ENTRY_SYMBOL))
-            throw Refusal("no entry point " OVERT_BACKEND_ENTRY_SYMBOL " (not an overt plugin?)");
+            throw support::Refusal("no entry point " OVERT_BACKEND_ENTRY_SYMBOL " (not an overt plugin?)");
         auto& entry_fn = entry.library->get<const overt_backend_descriptor*()>(OVERT_BACKEND_ENTRY_SYMBOL);
         const overt_backend_descriptor* descriptor = nullptr;
         try {
             descriptor = entry_fn();
         } catch (...) {
-            throw Refusal("entry point threw an exception");
+            throw support::Refusal("entry point threw an exception");
         }
         entry.plugin = check_descriptor(descriptor, path);
         return *entry.plugin;
-    } catch (const Refusal& refusal) {
+    } catch (const support::Refusal& refusal) {
         entry.refusal = refusal.what();
         throw;
     } catch (const std::exception& e) {
         entry.refusal = std::string("cannot read the entry point: ") + e.what();
-        throw Refusal(entry.refusal);
+        throw support::Refusal(entry.refusal);
     }
 }
 
@@ -161,11 +161,11 @@ std::string plugin_file_name(const std::string& name) { return "libovert-" + nam
 
 const LoadedPlugin& load_plugin(const std::string& dir, const std::string& name, const std::string& sha256_pin) {
     const std::string file_name = plugin_file_name(name);
-    TrustedFile file = open_trusted(dir, file_name);
+    support::TrustedFile file = support::open_trusted(dir, file_name);
     if (!sha256_pin.empty()) {
-        const std::string actual = sha256_hex(file.fd());
+        const std::string actual = support::sha256_hex(file.fd());
         if (actual != lowercase(sha256_pin))
-            throw Refusal("sha256 mismatch: pinned " + sha256_pin + ", file has " + actual);
+            throw support::Refusal("sha256 mismatch: pinned " + sha256_pin + ", file has " + actual);
     }
     const std::string path = dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file_name;
 
@@ -174,7 +174,7 @@ const LoadedPlugin& load_plugin(const std::string& dir, const std::string& name,
     LibraryEntry& entry = reg.entries[{file.device(), file.inode()}];
     const LoadedPlugin& plugin = load_locked(entry, file, path);
     if (plugin.info.name != name) {
-        throw Refusal("descriptor name \"" + plugin.info.name + "\" does not match the file name (expected \"" + name +
+        throw support::Refusal("descriptor name \"" + plugin.info.name + "\" does not match the file name (expected \"" + name +
                       "\")");
     }
     return plugin;

@@ -1,6 +1,6 @@
 #include "transport/transport_module.hpp"
 
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 
 #include <dlfcn.h>
 
@@ -35,7 +35,7 @@ std::string directory_of_libovert() {
 }
 
 // dlerror() names the /proc/self/fd/N alias it was given; the reader wants the file.
-std::string with_real_path(std::string text, const plugin::TrustedFile& file) {
+std::string with_real_path(std::string text, const support::TrustedFile& file) {
     const std::string alias = file.fd_path();
     for (size_t at = text.find(alias); at != std::string::npos; at = text.find(alias, at + 1))
         text.replace(at, alias.size(), file.resolved_path());
@@ -44,9 +44,9 @@ std::string with_real_path(std::string text, const plugin::TrustedFile& file) {
 
 // Kept open for good, as the plugin host does: glibc knows a loaded module by its
 // /proc/self/fd/N name, and a later dlopen of another file at that number would get it.
-void keep_open(plugin::TrustedFile file) {
+void keep_open(support::TrustedFile file) {
     static std::mutex mutex;
-    static auto& kept = *new std::vector<plugin::TrustedFile>;
+    static auto& kept = *new std::vector<support::TrustedFile>;
     std::lock_guard lock(mutex);
     kept.push_back(std::move(file));
 }
@@ -81,7 +81,7 @@ LoadedTransportModule load_transport_module(const std::string& path) {
     const std::filesystem::path p(path);
     void* handle = nullptr;
     try {
-        plugin::TrustedFile file = plugin::open_trusted(p.parent_path().string(), p.filename().string());
+        support::TrustedFile file = support::open_trusted(p.parent_path().string(), p.filename().string());
         // Through the checked descriptor, so the inode checked is the one loaded.
         handle = ::dlopen(file.fd_path().c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handle) {
@@ -89,7 +89,7 @@ LoadedTransportModule load_transport_module(const std::string& path) {
             return refused(path, with_real_path(error ? error : "dlopen failed", file));
         }
         keep_open(std::move(file));
-    } catch (const plugin::Refusal& refusal) {
+    } catch (const support::Refusal& refusal) {
         return refused(path, refusal.what());
     }
     // Never dlclose'd: HttpService objects from it may live until exit.

@@ -1,6 +1,7 @@
-// The consent decision, asked again before every send: a user who runs `mytool telemetry
-// disable` while a sender or a long-running service is delivering stops it before its next
-// request. The consent file is re-read only when it changed (stat), so asking is cheap.
+// The consent decision, asked again by the pipeline before every send: a user who runs `mytool
+// telemetry disable` while a sender or a long-running service is delivering stops it before its
+// next request. Built on the public consent API; the file is re-read only when it changed
+// (stat), so asking is cheap.
 #pragma once
 
 #include <overt/config.hpp>
@@ -11,7 +12,7 @@
 
 #include <sys/types.h>
 
-namespace overt::privacy {
+namespace overt::delivery {
 
 class ConsentWatch {
    public:
@@ -37,4 +38,4 @@ class ConsentWatch {
     bool granted_ = false;
 };
 
-}  // namespace overt::privacy
+}  // namespace overt::delivery

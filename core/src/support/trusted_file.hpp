@@ -1,4 +1,5 @@
-// Trust checks on a plugin file, done before anything loads it (dlopen runs its code).
+// Trust checks on a file overt loads or runs (a plugin, the transport module, overt-sender),
+// done before anything loads it (dlopen runs its code).
 // Internal to libovert.
 #pragma once
 
@@ -7,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace overt::plugin {
+namespace overt::support {
 
 // Why a plugin file is not used. what() is the reason alone; callers add the path.
 class Refusal : public std::runtime_error {
@@ -49,4 +50,4 @@ TrustedFile open_trusted(const std::string& dir, const std::string& file_name);
 // Lowercase hex SHA-256 of the whole file behind fd (read with pread; the offset is untouched).
 std::string sha256_hex(int fd);
 
-}  // namespace overt::plugin
+}  // namespace overt::support

@@ -1,8 +1,8 @@
-#include "privacy/consent_watch.hpp"
+#include "delivery/consent_recheck.hpp"
 
 #include <sys/stat.h>
 
-namespace overt::privacy {
+namespace overt::delivery {
 
 ConsentWatch::ConsentWatch(Config config) : config_(std::move(config)), store_(config_.tool_name) {}
 
@@ -23,4 +23,4 @@ bool ConsentWatch::still_granted() {
     return granted_;
 }
 
-}  // namespace overt::privacy
+}  // namespace overt::delivery

@@ -1,4 +1,4 @@
-#include "plugin/trust.hpp"
+#include "support/trusted_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <memory>
 #include <system_error>
 
-namespace overt::plugin {
+namespace overt::support {
 
 namespace {
 
@@ -117,4 +117,4 @@ std::string sha256_hex(int fd) {
     return out;
 }
 
-}  // namespace overt::plugin
+}  // namespace overt::support
