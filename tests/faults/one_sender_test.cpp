@@ -35,17 +35,8 @@ TEST(OneSenderPerDataDir, QuickRunsAgainstASlowEndpointShareOneSenderAndAllArriv
     TempDir dir;
     test::ScopedEnv sender{"OVERT_SENDER", OVERT_SENDER_PROGRAM};
     SlowServer server(150ms);
-    Config config = test_config();
+    Config config = slow_endpoint_config(dir, server.url(), /*buffer_max=*/1000);
     config.force_enabled = true;
-    config.data_dir = dir.str();
-    config.plugin_dirs = {OVERT_TEST_PLUGIN_DIR};
-    config.flush_timeout_ms = 10000;
-    config.exit_delivery = ExitDelivery::background;
-    BackendConfig http;
-    http.plugin = "http";
-    http.id = "http";
-    http.settings_json = nlohmann::json{{"endpoint", server.url()}}.dump();
-    config.backends = {http};
 
     size_t most_senders = 0;
     for (int run = 0; run < 6; ++run) {

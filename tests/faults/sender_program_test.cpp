@@ -38,6 +38,14 @@ BackendConfig file_backend(const fs::path& out) {
     return file;
 }
 
+BackendConfig http_backend(const std::string& url) {
+    BackendConfig http;
+    http.plugin = "http";
+    http.id = "http";
+    http.settings_json = nlohmann::json{{"endpoint", url}}.dump();
+    return http;
+}
+
 std::set<std::string> ids_in_ndjson(const fs::path& path) {
     std::set<std::string> ids;
     std::istringstream in(read_file(path));
@@ -111,11 +119,7 @@ TEST(SenderProgram, ABlackHoledEndpointDoesNotHoldTheToolNorItsPipes) {
     TempDir dir;
     BlackHole endpoint;
     Config config = opened_config(dir);
-    BackendConfig http;
-    http.plugin = "http";
-    http.id = "http";
-    http.settings_json = nlohmann::json{{"endpoint", endpoint.url()}}.dump();
-    config.backends = {http};
+    config.backends = {http_backend(endpoint.url())};
     config.flush_timeout_ms = 6000;
 
     // A pipe the tool leaves open across exec, as `tool | head` would: the sender must not keep it.
@@ -163,11 +167,7 @@ TEST(SenderProgram, TheDefaultConfigLoadsNoPluginNorNetworkLibraryIntoTheTool) {
     Config config = opened_config(dir);
     config.exit_delivery = Config{}.exit_delivery;
     ASSERT_EQ(config.exit_delivery, ExitDelivery::background) << "the default must hand delivery to overt-sender";
-    BackendConfig http;
-    http.plugin = "http";
-    http.id = "http";
-    http.settings_json = nlohmann::json{{"endpoint", endpoint.url()}}.dump();
-    config.backends = {http};
+    config.backends = {http_backend(endpoint.url())};
     config.flush_timeout_ms = 1000;
     {
         auto tool = Collector::open(config);

@@ -4,6 +4,8 @@
 
 #include "fault_support.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -82,5 +84,21 @@ class SlowServer {
     mutable std::mutex mutex_;
     std::vector<Clock::time_point> arrivals_;
 };
+
+// A tool of the test config delivering to `url` through the http plugin from overt-sender
+// (exit_delivery: background), with a 10 s sender deadline.
+inline Config slow_endpoint_config(const TempDir& dir, const std::string& url, size_t buffer_max) {
+    Config config = test_config(buffer_max);
+    config.data_dir = dir.str();
+    config.plugin_dirs = {OVERT_TEST_PLUGIN_DIR};
+    config.flush_timeout_ms = 10000;
+    config.exit_delivery = ExitDelivery::background;
+    BackendConfig http;
+    http.plugin = "http";
+    http.id = "http";
+    http.settings_json = nlohmann::json{{"endpoint", url}}.dump();
+    config.backends = {http};
+    return config;
+}
 
 }  // namespace overt::testing

@@ -18,21 +18,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Config slow_endpoint_config(const TempDir& dir, const std::string& url) {
-    Config config = test_config(/*buffer_max=*/5);  // 20 events: four spill files, four requests
-    config.data_dir = dir.str();
-    config.plugin_dirs = {OVERT_TEST_PLUGIN_DIR};
-    config.flush_timeout_ms = 10000;
-    config.exit_delivery = ExitDelivery::background;
-    BackendConfig http;
-    http.plugin = "http";
-    http.id = "http";
-    http.settings_json = nlohmann::json{{"endpoint", url}}.dump();
-    config.backends = {http};
-    return config;
-}
-
-// The tool: 20 events, close() hands them to overt-sender and returns.
+// The tool: 20 events (four spill files of 5, four requests), close() hands them to
+// overt-sender and returns.
 void run_tool(const Config& config) {
     auto tool = Collector::open(config);
     ASSERT_TRUE(tool->enabled());
@@ -63,7 +50,7 @@ class Withdrawal : public ::testing::Test {
 
 TEST_F(Withdrawal, DropStopsARunningSenderAndNothingComesBack) {
     SlowServer server(300ms);
-    const Config config = slow_endpoint_config(dir, server.url());
+    const Config config = slow_endpoint_config(dir, server.url(), /*buffer_max=*/5);
     run_tool(config);
     wait_for_first_request(server);
 
@@ -87,7 +74,7 @@ TEST_F(Withdrawal, DropStopsARunningSenderAndNothingComesBack) {
 
 TEST_F(Withdrawal, DenialInTheConsentFileStopsTheSenderBeforeItsNextRequest) {
     SlowServer server(300ms);
-    const Config config = slow_endpoint_config(dir, server.url());
+    const Config config = slow_endpoint_config(dir, server.url(), /*buffer_max=*/5);
     run_tool(config);
     wait_for_first_request(server);
 
@@ -101,7 +88,7 @@ TEST_F(Withdrawal, DenialInTheConsentFileStopsTheSenderBeforeItsNextRequest) {
 
 TEST_F(Withdrawal, ErasureByAnotherProcessStopsAnInProcessFlushAndItsBuffer) {
     SlowServer server(300ms);
-    Config config = slow_endpoint_config(dir, server.url());
+    Config config = slow_endpoint_config(dir, server.url(), /*buffer_max=*/5);
     config.exit_delivery = ExitDelivery::in_process;  // a long-running service delivering itself
     auto service = Collector::open(config);
     for (int i = 0; i < 20; ++i) service->track_command("serve", i, 0);

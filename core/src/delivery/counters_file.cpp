@@ -64,6 +64,15 @@ PersistedCounters read_persisted_counters(const std::string& data_dir) {
 
 namespace detail {
 
+void add_counts(PersistedCounters& total, const PersistedCounters& delta) {
+    total.tracked += delta.tracked;
+    total.recovered += delta.recovered;
+    total.sent += delta.sent;
+    total.handed_off += delta.handed_off;
+    total.corrupt_files += delta.corrupt_files;
+    for (const auto& [reason, count] : delta.dropped) total.dropped[reason] += count;
+}
+
 bool add_to_persisted_counters(const std::string& data_dir, const PersistedCounters& delta,
                                support::Durability durability) {
     fs::path dir(data_dir);
@@ -80,12 +89,7 @@ bool add_to_persisted_counters(const std::string& data_dir, const PersistedCount
         } catch (const std::exception& e) {
             logger()->warn("overt: {}; starting the counters again from zero", e.what());
         }
-        total.tracked += delta.tracked;
-        total.recovered += delta.recovered;
-        total.sent += delta.sent;
-        total.handed_off += delta.handed_off;
-        total.corrupt_files += delta.corrupt_files;
-        for (const auto& [reason, count] : delta.dropped) total.dropped[reason] += count;
+        add_counts(total, delta);
         std::string error;
         ok = support::write_file_atomically({dir / kFileName, {}, durability, 0600},
                                             to_json(total).dump(2) + "\n", error);

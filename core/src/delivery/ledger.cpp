@@ -179,12 +179,7 @@ void Ledger::persist(const std::string& data_dir, support::Durability durability
     }
     if (!detail::add_to_persisted_counters(data_dir, delta, durability)) return;
     std::lock_guard lock(mutex_);
-    persisted_base_.tracked += delta.tracked;
-    persisted_base_.recovered += delta.recovered;
-    persisted_base_.sent += delta.sent;
-    persisted_base_.handed_off += delta.handed_off;
-    persisted_base_.corrupt_files += delta.corrupt_files;
-    for (const auto& [reason, count] : delta.dropped) persisted_base_.dropped[reason] += count;
+    detail::add_counts(persisted_base_, delta);
 }
 
 }  // namespace overt::delivery

@@ -1,5 +1,6 @@
 #include "delivery/sender_spawn.hpp"
 
+#include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
 
 #include <dlfcn.h>
@@ -25,15 +26,6 @@ namespace {
 
 constexpr const char* kProgramName = "overt-sender";
 constexpr const char* kDetachName = "overt-detach";
-
-// The directory libovert was loaded from (this very function lives in it).
-std::string libovert_dir() {
-    Dl_info info{};
-    if (::dladdr(reinterpret_cast<void*>(&libovert_dir), &info) == 0 || !info.dli_fname) return {};
-    std::error_code ec;
-    auto path = std::filesystem::canonical(info.dli_fname, ec);
-    return ec ? std::string() : path.parent_path().string();
-}
 
 bool trusted(const std::string& path, std::string& why) {
     const std::filesystem::path p(path);
@@ -93,7 +85,7 @@ std::string find_sender_program(std::string& why) {
         return {};
     }
     std::vector<std::string> candidates;
-    if (std::string dir = libovert_dir(); !dir.empty()) candidates.push_back(dir + "/overt/" + kProgramName);
+    if (std::string dir = support::libovert_dir(); !dir.empty()) candidates.push_back(dir + "/overt/" + kProgramName);
     candidates.push_back(std::string(OVERT_SENDER_INSTALL_DIR) + "/" + kProgramName);
     for (const auto& candidate : candidates) {
         std::error_code ec;

@@ -1,5 +1,6 @@
 #include "transport/transport_module.hpp"
 
+#include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
 
 #include <dlfcn.h>
@@ -24,15 +25,6 @@
 
 namespace overt::transport {
 namespace {
-
-// The directory libovert was loaded from (this very function lives in it).
-std::string directory_of_libovert() {
-    Dl_info info{};
-    if (::dladdr(reinterpret_cast<void*>(&directory_of_libovert), &info) == 0 || !info.dli_fname) return {};
-    std::error_code ec;
-    auto path = std::filesystem::canonical(info.dli_fname, ec);
-    return ec ? std::string() : path.parent_path().string();
-}
 
 // dlerror() names the /proc/self/fd/N alias it was given; the reader wants the file.
 std::string with_real_path(std::string text, const support::TrustedFile& file) {
@@ -64,7 +56,7 @@ std::string find_transport_module(std::string& why) {
     if (const char* configured = ::secure_getenv("OVERT_TRANSPORT_MODULE"); configured && *configured)
         return configured;
     std::vector<std::string> candidates;
-    if (std::string dir = directory_of_libovert(); !dir.empty())
+    if (std::string dir = support::libovert_dir(); !dir.empty())
         candidates.push_back(dir + "/overt/" + OVERT_TRANSPORT_MODULE_FILE);
     candidates.push_back(std::string(OVERT_TRANSPORT_INSTALL_DIR) + "/" + OVERT_TRANSPORT_MODULE_FILE);
     for (const auto& candidate : candidates) {
