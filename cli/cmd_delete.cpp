@@ -7,10 +7,12 @@
 
 #include <overt/collector.hpp>
 #include <overt/consent.hpp>
+#include <overt/counters.hpp>
 #include <overt/deletion.hpp>
 #include <overt/machine_id.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -59,13 +61,35 @@ bool request_deletion(const Config& config, const std::string& data_dir, const s
     return all_sent;
 }
 
+// Consent now, or traces of collecting before: counters or spill files in its data dir.
+bool ever_collected(const Config& config, const std::string& data_dir) {
+    if (decide_consent(config, ConsentStore(config.tool_name).load()).collect) return true;
+    if (data_dir.empty()) return false;
+    try {
+        const PersistedCounters books = read_persisted_counters(data_dir);
+        if (books.tracked > 0 || books.sent > 0) return true;
+    } catch (const std::exception&) {
+        return true;  // a counters file we cannot read: assume it counted something
+    }
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(data_dir, ec))
+        if (entry.path().filename().string().starts_with("telemetry-")) return true;
+    return false;
+}
+
 int run_delete(const GlobalOptions& global, const DeleteOptions& options) {
     const Config config = load_command_config(global, options.tool);
     const std::string machine_id = hashed_machine_id(config.tool_name);
     const std::string data_dir = command_data_dir(config);
     std::cout << "Deleting telemetry data of " << config.tool_name << " for machine ID " << machine_id << "\n";
     if (!erase_local_data(config, data_dir)) return kExitFailed;
-    const bool requested = request_deletion(config, data_dir, machine_id, options.open_mail);
+    // A tool that never collected here has nothing to delete elsewhere: a request would itself
+    // send the machine id (and, as an event, the OS) of a user who never said yes.
+    const bool requested = ever_collected(config, data_dir)
+                               ? request_deletion(config, data_dir, machine_id, options.open_mail)
+                               : (std::cout << "No deletion request sent: telemetry of " << config.tool_name
+                                            << " was never enabled on this machine, so nothing was sent.\n",
+                                  true);
 
     if (config.force_enabled) {
         std::cout << "Telemetry remains enabled: it is enforced by " << config_origin(config) << " (force_enabled).\n";

@@ -84,12 +84,17 @@ int run_status(const GlobalOptions& global, const ToolOptions& tool) {
     std::cout << "Machine ID: " << hashed_machine_id(config.tool_name) << "\n";
 
     const std::string data_dir = command_data_dir(config);
-    std::cout << "Data dir:   " << (data_dir.empty() ? "none usable (events cannot be kept on disk)" : data_dir)
+    std::cout << "Data dir:   "
+              << (!data_dir.empty()    ? data_dir
+                  : decision.collect ? std::string("none usable (events cannot be kept on disk)")
+                                     : std::string("none yet (made once telemetry is enabled)"))
               << "\n";
 
     std::vector<std::string> problems;
     const auto sinks = load_sinks(config, data_dir, problems);
-    std::cout << "Backends:" << (sinks.empty() && problems.empty() ? "   none" : "") << "\n";
+    const bool file_backend_later = data_dir.empty() && !decision.collect && config.backends.empty();
+    std::cout << "Backends:" << (sinks.empty() && problems.empty() && !file_backend_later ? "   none" : "") << "\n";
+    if (file_backend_later) std::cout << "  file: the file backend into the data dir, once telemetry is enabled\n";
     for (const auto& sink : sinks) std::cout << "  " << sink->id() << ": " << sink->describe() << "\n";
     for (const auto& problem : problems) std::cout << "  unavailable: " << problem << "\n";
 

@@ -7,6 +7,7 @@
 #include "transport/http_service.hpp"
 
 #include <overt/collector.hpp>
+#include <overt/consent.hpp>
 #include <overt/data_dir.hpp>
 #include <overt/plugins.hpp>
 
@@ -63,7 +64,11 @@ int run_command(const GlobalOptions& global, const std::function<int()>& body) {
     }
 }
 
-std::string command_data_dir(const Config& config) { return resolve_data_dir(config); }
+std::string command_data_dir(const Config& config) {
+    // Nothing is written for a tool without consent: its data dir is looked at, never made.
+    const bool collecting = decide_consent(config, ConsentStore(config.tool_name).load()).collect;
+    return collecting ? resolve_data_dir(config) : existing_data_dir(config);
+}
 
 std::string config_origin(const Config& config) {
     return config.source_path.empty() ? "defaults for tool " + config.tool_name : config.source_path;

@@ -47,8 +47,9 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// The data dir the collector of this config uses (created 0700 if missing, like the collector
-// does); "" if none is usable.
+// The data dir the collector of this config uses: with consent, created 0700 if missing, as the
+// collector does; without, only one that already exists (nothing is written before consent).
+// "" if there is none.
 std::string command_data_dir(const Config& config);
 
 // Erases the tool's unsent local data (spill files, corrupt/) and says so on stdout, naming the

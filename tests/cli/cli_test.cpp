@@ -107,9 +107,10 @@ TEST(CliStatus, FreshSandboxSaysDisabledAndWhyWithMachineIdDataDirAndBackend) {
     EXPECT_THAT(run.out, HasSubstr("Telemetry:  disabled (telemetry is off until you enable it)"));
     EXPECT_THAT(run.out, HasSubstr("Consent:    unset (" + sandbox.consent_file().string() + ")"));
     EXPECT_THAT(machine_id_in(run.out), testing::MatchesRegex("[0-9a-f]{16}")) << run.out;
-    EXPECT_THAT(run.out, HasSubstr("Data dir:   " + sandbox.data_dir().string() + "\n"));
-    EXPECT_THAT(run.out, HasSubstr("file: file (" + sandbox.recorded_file().string() + ")"));
-    EXPECT_THAT(run.out, HasSubstr("Waiting:    0 event(s) in 0 spill file(s)"));
+    // Nothing is made before consent: the data dir does not exist yet, and status says so.
+    EXPECT_THAT(run.out, HasSubstr("Data dir:   none yet (made once telemetry is enabled)\n"));
+    EXPECT_THAT(run.out, HasSubstr("file: the file backend into the data dir, once telemetry is enabled"));
+    EXPECT_FALSE(fs::exists(sandbox.data_dir()));
     EXPECT_FALSE(fs::exists(sandbox.consent_file()));
 }
 
@@ -438,6 +439,7 @@ TEST(CliDelete, WithoutEndpointSendsADeletionEventThroughTheFileBackendAndSaysSo
 
 TEST(CliDelete, UnreachableEndpointSaysNotSentAndFails) {
     Sandbox sandbox;
+    ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
     const std::string endpoint = "http://127.0.0.1:" + std::to_string(closed_local_port()) + "/delete";
     const fs::path config =
         sandbox.write_file("overt.yaml", "tool:\n  name: overt-demo\ndeletion:\n  endpoint: " + endpoint + "\n");
@@ -451,6 +453,7 @@ TEST(CliDelete, UnreachableEndpointSaysNotSentAndFails) {
 
 TEST(CliDelete, EmailIsNeverClaimedAsSentAndPrintsTheMailtoLink) {
     Sandbox sandbox;
+    ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
     const fs::path config =
         sandbox.write_file("overt.yaml", "tool:\n  name: overt-demo\ndeletion:\n  email: privacy@example.com\n");
     const CliRun run = sandbox.overt({"--config", config.string(), "delete-my-data"});
@@ -458,6 +461,50 @@ TEST(CliDelete, EmailIsNeverClaimedAsSentAndPrintsTheMailtoLink) {
     EXPECT_THAT(run.out, HasSubstr("NOT sent automatically"));
     EXPECT_THAT(run.out, HasSubstr("mailto:privacy@example.com?subject="));
     EXPECT_FALSE(fs::exists(sandbox.recorded_file()));
+}
+
+TEST(CliDelete, AToolThatNeverHadConsentSendsNothing) {
+    Sandbox sandbox;
+    const std::string endpoint = "http://127.0.0.1:" + std::to_string(closed_local_port()) + "/delete";
+    const fs::path config =
+        sandbox.write_file("overt.yaml", "tool:\n  name: overt-demo\ndeletion:\n  endpoint: " + endpoint + "\n");
+    const CliRun run = sandbox.overt({"--config", config.string(), "delete-my-data"});
+    EXPECT_EQ(run.exit_code, 0) << run.all();
+    EXPECT_THAT(run.out, HasSubstr("No deletion request sent"));
+    EXPECT_THAT(run.out, Not(HasSubstr("NOT sent"))) << "it must not even try";
+    EXPECT_FALSE(fs::exists(sandbox.data_dir()));
+}
+
+// With consent unset or denied, no command writes anything but what the user asked for (the
+// consent file of disable).
+TEST(CliPrivacy, NothingIsWrittenBeforeConsent) {
+    Sandbox sandbox;
+    // Where a tool's data could go (the harness keeps its own output files in the root).
+    const auto tree = [&] {
+        std::set<std::string> paths;
+        for (const char* area : {"home", "state", "tmp", "work", "config"})
+            for (const auto& entry : fs::recursive_directory_iterator(sandbox.root() / area))
+                paths.insert(fs::relative(entry.path(), sandbox.root()).string());
+        return paths;
+    };
+    const std::set<std::string> before = tree();
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"status"}, {"inspect"}, {"flush"}, {"delete-my-data"}}) {
+        const CliRun run = sandbox.overt(args);
+        EXPECT_NE(run.exit_code, 2) << args[0] << ": " << run.all();
+    }
+    const CliRun demo = sandbox.run(OVERT_DEMO_PATH, {"build"});
+    EXPECT_EQ(demo.exit_code, 0) << demo.all();
+    // delete-my-data withdraws consent: the consent file and its directories are what it may write.
+    std::set<std::string> allowed;
+    for (fs::path part = fs::relative(sandbox.consent_file(), sandbox.root()); !part.empty();
+         part = part.parent_path())
+        allowed.insert(part.string());
+    for (const auto& path : tree())
+        if (!before.count(path)) {
+            EXPECT_TRUE(allowed.count(path)) << path << " was written without consent";
+        }
+    EXPECT_FALSE(fs::exists(sandbox.data_dir()));
 }
 
 TEST(CliDemo, OvertDemoRecordsOnlyAfterEnable) {

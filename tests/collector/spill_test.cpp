@@ -119,6 +119,48 @@ TEST(SpillStore, AnotherToolsFilesAreLeftAlone) {
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 
+// Two tools given one data_dir: caps, erasure and counts see only the tool's own files.
+TEST(SpillStore, ToolsSharingADataDirNeverPruneEraseOrCountEachOthersFiles) {
+    TempDir dir;
+    auto spill_as = [&](const std::string& tool, int files) {
+        Config config = test_config(1);  // every event its own spill file
+        config.tool_name = tool;
+        config.spill_max_files = 100;
+        config.exit_budget_ms = 0;  // close() sends nothing: the files stay
+        Collector collector(config, {}, granted(dir.str()));
+        for (int i = 0; i < files; ++i) collector.track(event_type::feature_used, tool + std::to_string(i));
+        EXPECT_COUNTERS_ADD_UP(collector);
+    };
+    spill_as("tool-b", 3);
+    // A file written before tool keys were in the names, saying whose it is inside.
+    std::vector<Event> legacy{sample_event("b-legacy")};
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", spill::encode("tool-b", std::vector<std::string>{}, legacy));
+    spill_as("tool-a", 2);
+    ASSERT_EQ(spill_files(dir.path()).size(), 6u);
+
+    Config a = test_config(1);
+    a.tool_name = "tool-a";
+    a.spill_max_files = 1;  // tool A's cap: one file of its own
+    a.exit_budget_ms = 0;
+    Collector tool_a(a, {}, granted(dir.str()));
+    EXPECT_EQ(tool_a.spill_files_waiting(), 2u) << "tool A counts only its own files";
+    EXPECT_EQ(tool_a.pending_events().size(), 2u);
+    tool_a.track(event_type::feature_used, "a-more");  // spills and applies A's cap
+    EXPECT_EQ(tool_a.spill_files_waiting(), 1u);
+    EXPECT_EQ(spill_files(dir.path()).size(), 5u) << "A's cap pruned B's files";
+    tool_a.drop();
+    EXPECT_EQ(tool_a.spill_files_waiting(), 0u);
+    EXPECT_EQ(spill_files(dir.path()).size(), 4u) << "A's erasure removed B's files";
+
+    Config b = test_config();
+    b.tool_name = "tool-b";
+    b.exit_budget_ms = 0;
+    Collector tool_b(b, {}, granted(dir.str()));
+    EXPECT_EQ(tool_b.spill_files_waiting(), 4u);
+    EXPECT_EQ(tool_b.pending_events().size(), 4u) << "B's events are all still there";
+    EXPECT_COUNTERS_ADD_UP(tool_a);
+}
+
 TEST(SpillStore, PruneKeepsAtMostTheCapOfFiles) {  // seed 15
     TempDir dir;
     for (char c = 'a'; c <= 'o'; ++c) write_file(dir.path() / (std::string("telemetry-spill-") + c + ".json"), "[]");

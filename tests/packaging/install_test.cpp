@@ -100,11 +100,13 @@ TEST_F(InstallTest, InstalledLibraryFindsItsTransportModule) {
     fs::create_directories(home);
     const fs::path config = home / "overt.yaml";
     std::ofstream(config) << "tool:\n  name: overt-demo\ndeletion:\n  endpoint: http://127.0.0.1:1/delete\n";
-    CommandResult deletion = run("HOME=" + shell_quote(home.string()) + " XDG_CONFIG_HOME=" +
-                                 shell_quote((home / "config").string()) + " XDG_STATE_HOME=" +
-                                 shell_quote((home / "state").string()) + " " +
-                                 shell_quote(prefix() + "/bin/overt") + " --config " + shell_quote(config.string()) +
-                                 " delete-my-data");
+    const std::string overt = "HOME=" + shell_quote(home.string()) + " XDG_CONFIG_HOME=" +
+                              shell_quote((home / "config").string()) + " XDG_STATE_HOME=" +
+                              shell_quote((home / "state").string()) + " " + shell_quote(prefix() + "/bin/overt") +
+                              " --config " + shell_quote(config.string());
+    // Only a tool that collected asks for deletion (a never-enabled one sends nothing).
+    ASSERT_EQ(run(overt + " enable").exit_code, 0);
+    CommandResult deletion = run(overt + " delete-my-data");
     EXPECT_NE(deletion.output.find("Deletion request NOT sent"), std::string::npos) << deletion.output;
     EXPECT_NE(deletion.output.find("POST http://127.0.0.1:1/delete"), std::string::npos) << deletion.output;
     EXPECT_EQ(deletion.output.find("HTTP transport unavailable"), std::string::npos) << deletion.output;

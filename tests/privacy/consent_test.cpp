@@ -181,7 +181,7 @@ TEST(ConsentStore, UnwritableLocationThrowsNamingThePath) {
 
 TEST(ConsentStore, DefaultPathIsInTheUserConfigDir) {
     overt::test::ScopedEnv xdg("XDG_CONFIG_HOME", "/cfg");
-    EXPECT_EQ(overt::ConsentStore("my tool").path(), "/cfg/overt/my_tool/consent.yaml");
+    EXPECT_EQ(overt::ConsentStore("my tool").path(), "/cfg/overt/my_tool-ba077b42/consent.yaml");
 }
 
 }  // namespace

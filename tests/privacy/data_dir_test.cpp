@@ -111,17 +111,20 @@ TEST_F(DataDirTest, TwoToolsGetSeparateDirs) {
 
 TEST(SanitizeToolName, KeepsSafeCharactersOnly) {
     EXPECT_EQ(overt::sanitize_tool_name("my-tool_1.2"), "my-tool_1.2");
-    EXPECT_EQ(overt::sanitize_tool_name("../etc/passwd"), ".._etc_passwd");
-    EXPECT_EQ(overt::sanitize_tool_name("a b/c"), "a_b_c");
-    EXPECT_EQ(overt::sanitize_tool_name(""), "_");
-    EXPECT_EQ(overt::sanitize_tool_name("."), "_.");
-    EXPECT_EQ(overt::sanitize_tool_name(".."), "_..");
+    EXPECT_EQ(overt::sanitize_tool_name("../etc/passwd"), ".._etc_passwd-7fef78f5");
+    EXPECT_EQ(overt::sanitize_tool_name("a b/c"), "a_b_c-539138d5");
+    EXPECT_EQ(overt::sanitize_tool_name(""), "_-e3b0c442");
+    EXPECT_EQ(overt::sanitize_tool_name("."), "_.-cdb4ee2a");
+    EXPECT_EQ(overt::sanitize_tool_name(".."), "_..-5ec1f7e7");
+    // Names that map to the same safe characters stay apart (consent and data dirs).
+    EXPECT_NE(overt::sanitize_tool_name("my tool"), overt::sanitize_tool_name("my_tool"));
+    EXPECT_EQ(overt::sanitize_tool_name("my_tool"), "my_tool");
 }
 
 TEST(UserConfigDir, XdgConfigHomeThenHomeConfig) {
     {
         ScopedEnv xdg("XDG_CONFIG_HOME", "/cfg");
-        EXPECT_EQ(overt::user_config_dir("my tool"), "/cfg/overt/my_tool");
+        EXPECT_EQ(overt::user_config_dir("my tool"), "/cfg/overt/my_tool-ba077b42");
     }
     ScopedEnv no_xdg("XDG_CONFIG_HOME", nullptr);
     ScopedEnv home("HOME", "/home/zed");

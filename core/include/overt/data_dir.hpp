@@ -14,11 +14,17 @@ namespace overt {
 // deleting a file. Returns "" only if no candidate is usable.
 std::string resolve_data_dir(const Config& config);
 
+// The first of those candidates that already exists and is private, creating and writing
+// nothing: what a command looks at for a tool that has no consent (nothing may be written
+// before it). "" if there is none.
+std::string existing_data_dir(const Config& config);
+
 // ${XDG_CONFIG_HOME:-$HOME/.config}/overt/<tool> (not created here).
 std::string user_config_dir(std::string_view tool_name);
 
 // The tool name made safe as one path component: [A-Za-z0-9._-] kept, anything else '_',
-// never empty, never "." or "..".
+// never empty, never "." or ".."; a name that had to change gets "-" and 8 hex digits of its
+// sha256, so "my tool" and "my_tool" never share consent or data.
 std::string sanitize_tool_name(std::string_view tool_name);
 
 }  // namespace overt

@@ -3,9 +3,12 @@
 // private to the user and to the tool.
 #include <overt/data_dir.hpp>
 
+#include "support/short_digest.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <vector>
 #include <system_error>
 
 #include <fcntl.h>
@@ -66,6 +69,9 @@ std::string sanitize_tool_name(std::string_view tool_name) {
         safe += keep ? c : '_';
     }
     if (safe.empty() || safe == "." || safe == "..") safe = "_" + safe;
+    // "my tool" and "my_tool" must not share consent or data: a changed name gets the digest
+    // of the exact one.
+    if (safe != tool_name) safe += "-" + support::sha256_prefix_hex(tool_name, 8);
     return safe;
 }
 
@@ -74,22 +80,42 @@ std::string user_config_dir(std::string_view tool_name) {
     return base + "/overt/" + sanitize_tool_name(tool_name);
 }
 
-std::string resolve_data_dir(const Config& config) {
+namespace {
+
+// The candidates, in order: config.data_dir, the XDG state dir, the per-user temp dir (under
+// its parent, which has to be private too).
+struct Candidate {
+    std::string dir;
+    std::string private_parent;  // created first when resolving; "" = none needed
+};
+
+std::vector<Candidate> candidates(const Config& config) {
     const std::string tool = sanitize_tool_name(config.tool_name);
-    if (!config.data_dir.empty() && usable(config.data_dir)) return config.data_dir;
+    std::vector<Candidate> out;
+    if (!config.data_dir.empty()) out.push_back({config.data_dir, ""});
     const std::string home = home_dir();
     const std::string state_base = env_or("XDG_STATE_HOME", home.empty() ? std::string() : home + "/.local/state");
-    if (!state_base.empty() && state_base.front() == '/') {
-        const std::string state_dir = state_base + "/overt/" + tool;
-        if (usable(state_dir)) return state_dir;
-    }
+    if (!state_base.empty() && state_base.front() == '/') out.push_back({state_base + "/overt/" + tool, ""});
     std::string temp_base = env_or("TMPDIR", "/tmp");
     while (temp_base.size() > 1 && temp_base.back() == '/') temp_base.pop_back();
     const std::string user_temp = temp_base + "/overt-" + std::to_string(geteuid());
-    if (ensure_private_dir(user_temp)) {
-        const std::string temp_dir = user_temp + "/" + tool;
-        if (usable(temp_dir)) return temp_dir;
+    out.push_back({user_temp + "/" + tool, user_temp});
+    return out;
+}
+
+}  // namespace
+
+std::string resolve_data_dir(const Config& config) {
+    for (const auto& candidate : candidates(config)) {
+        if (!candidate.private_parent.empty() && !ensure_private_dir(candidate.private_parent)) continue;
+        if (usable(candidate.dir)) return candidate.dir;
     }
+    return {};
+}
+
+std::string existing_data_dir(const Config& config) {
+    for (const auto& candidate : candidates(config))
+        if (is_private_dir(candidate.dir)) return candidate.dir;
     return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include "support/atomic_file.hpp"
 #include "support/logger.hpp"
+#include "support/short_digest.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -27,7 +28,27 @@ constexpr std::string_view kTempSuffix = ".json.tmp";
 constexpr auto kStaleTempAge = std::chrono::minutes(10);
 constexpr const char* kCapsLockName = ".telemetry-spill-caps.lock";
 constexpr const char* kWritersLockName = ".telemetry-spill.lock";
-constexpr const char* kErasuresName = ".telemetry-erasures";
+constexpr const char* kErasuresPrefix = ".telemetry-erasures-";
+constexpr size_t kToolKeyLength = 8;
+constexpr size_t kOwnerPeekBytes = 4096;
+
+// 8 hex digits of sha256(tool name): written into every spill file name, so tools sharing a
+// data dir never count, prune or erase each other's files without reading them.
+std::string tool_key_of(std::string_view tool) { return support::sha256_prefix_hex(tool, kToolKeyLength); }
+
+bool is_hex(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// "telemetry-spill-<nano>-<pid>-<seq>-<key>.json" -> "<key>"; "" for names written before tool
+// keys (three numbers) or by hand.
+std::string_view key_in_name(std::string_view name, std::string_view prefix, std::string_view suffix) {
+    name.remove_prefix(prefix.size());
+    name.remove_suffix(suffix.size());
+    if (std::count(name.begin(), name.end(), '-') != 3) return {};
+    std::string_view key = name.substr(name.rfind('-') + 1);
+    return key.size() == kToolKeyLength && is_hex(key) ? key : std::string_view{};
+}
 
 // flock on a lock file in the data dir, released when destroyed. Invalid (fd -1) when the file
 // cannot be opened: the caller goes on unlocked rather than not at all.
@@ -104,12 +125,13 @@ Claim::~Claim() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-SpillStore::SpillStore(fs::path dir, std::string tool) : dir_(std::move(dir)), tool_(std::move(tool)) {
+SpillStore::SpillStore(fs::path dir, std::string tool)
+    : dir_(std::move(dir)), tool_(std::move(tool)), key_(tool_key_of(tool_)) {
     erasures_seen_ = read_erasure_count();
 }
 
 uint64_t SpillStore::read_erasure_count() const {
-    int fd = ::open((dir_ / kErasuresName).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = ::open((dir_ / (kErasuresPrefix + key_)).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return 0;
     char text[32] = {};
     ssize_t n = ::read(fd, text, sizeof text - 1);
@@ -143,7 +165,7 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
     }
     // Always this process's pid: stale-temp cleanup by others judges by it.
     std::string temp_name = std::string(kTempPrefix) + std::to_string(unix_nano_now()) + "-" +
-                            std::to_string(::getpid()) + "-" + std::to_string(g_sequence.fetch_add(1)) +
+                            std::to_string(::getpid()) + "-" + std::to_string(g_sequence.fetch_add(1)) + "-" + key_ +
                             std::string(kTempSuffix);
     return support::write_file_atomically({dir_ / final_name, dir_ / temp_name, durability, 0600}, text, error);
 }
@@ -163,11 +185,32 @@ std::vector<WrittenFile> SpillStore::write(std::span<const Event> events, std::s
     std::vector<WrittenFile> written;
     for (auto& chunk : encode_chunks(tool_, pending, events)) {
         std::string name = std::string(kPrefix) + std::to_string(unix_nano_now()) + "-" + std::to_string(::getpid()) +
-                           "-" + std::to_string(g_sequence.fetch_add(1)) + std::string(kSuffix);
+                           "-" + std::to_string(g_sequence.fetch_add(1)) + "-" + key_ + std::string(kSuffix);
         if (!write_file_atomically(name, chunk.text, error, durability)) break;
         written.push_back({std::move(name), chunk.event_count});
     }
     return written;
+}
+
+bool SpillStore::owns(const std::string& name) const {
+    const std::string_view key = key_in_name(name, kPrefix, kSuffix);
+    if (!key.empty()) return key == key_;
+    // Written before tool keys: the tool named near the start of the file, if any.
+    int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    char head[kOwnerPeekBytes];
+    const ssize_t n = ::pread(fd, head, sizeof head, 0);
+    ::close(fd);
+    if (n <= 0) return true;  // empty or unreadable: the flush moves it aside, whoever owns it
+    const std::string_view text(head, static_cast<size_t>(n));
+    constexpr std::string_view kToolField = "\"tool\":\"";
+    const size_t at = text.find(kToolField);
+    if (at == std::string_view::npos) return true;  // the Go package's bare array: everyone's
+    const size_t begin = at + kToolField.size();
+    const size_t end = text.find('"', begin);
+    if (end == std::string_view::npos || text.substr(begin, end - begin).find('\\') != std::string_view::npos)
+        return true;  // too long or escaped to tell from the head: decoded (and checked) when flushed
+    return text.substr(begin, end - begin) == tool_;
 }
 
 std::vector<std::string> SpillStore::list() const {
@@ -175,7 +218,7 @@ std::vector<std::string> SpillStore::list() const {
     std::error_code ec;
     for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
-        if (is_spill_file_name(name) && it->is_regular_file(ec)) names.push_back(std::move(name));
+        if (is_spill_file_name(name) && it->is_regular_file(ec) && owns(name)) names.push_back(std::move(name));
     }
     // Age order: by the writer's timestamp; names without one (foreign or hand-made) count as
     // oldest, then by name.
@@ -329,18 +372,31 @@ std::vector<std::string> SpillStore::erase_all() {
     DirLock erasing(dir_ / kWritersLockName, LOCK_EX);
     const uint64_t erasures = read_erasure_count() + 1;
     std::string error;
-    if (!support::write_file_atomically({dir_ / kErasuresName, {}, Durability::fsync, 0600},
+    if (!support::write_file_atomically({dir_ / (kErasuresPrefix + key_), {}, Durability::fsync, 0600},
                                         std::to_string(erasures) + "\n", error))
         detail::logger()->error("overt: cannot record the erasure of {} for other processes: {}", dir_.string(),
                                 error);
+    for (const auto& name : list()) {
+        std::error_code remove_ec;
+        if (fs::remove(dir_ / name, remove_ec)) removed.push_back(name);
+    }
     for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
-        if (is_spill_file_name(name) || is_temp_file_name(name)) {
-            std::error_code remove_ec;
-            if (fs::remove(it->path(), remove_ec) && is_spill_file_name(name)) removed.push_back(name);
-        }
+        const std::string_view key = is_temp_file_name(name) ? key_in_name(name, kTempPrefix, kTempSuffix) : "";
+        std::error_code remove_ec;
+        if (is_temp_file_name(name) && (key.empty() || key == key_)) fs::remove(it->path(), remove_ec);
     }
-    fs::remove_all(dir_ / kCorruptDirName, ec);
+    // Moved-aside files keep their names: this tool's, and those too damaged to say whose.
+    for (fs::directory_iterator it(dir_ / kCorruptDirName, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const size_t json_end = name.find(kSuffix);
+        const std::string base = json_end == std::string::npos ? name : name.substr(0, json_end + kSuffix.size());
+        const std::string_view key = is_spill_file_name(base) ? key_in_name(base, kPrefix, kSuffix) : "";
+        std::error_code remove_ec;
+        if (key.empty() || key == key_) fs::remove(it->path(), remove_ec);
+    }
+    std::error_code rmdir_ec;
+    fs::remove(dir_ / kCorruptDirName, rmdir_ec);  // only if now empty
     erasures_seen_ = erasures;  // this store did it: what it holds now was erased by its owner
     return removed;
 }

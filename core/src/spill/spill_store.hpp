@@ -1,7 +1,8 @@
 // Spill files in a data dir shared by every process of one tool.
 //
-// Names: telemetry-spill-<unixnano>-<pid>-<seq>.json (0600, dir 0700), so name order is age
-// order. A file is written to ".telemetry-spill-...json.tmp" in the same dir, fsync'd,
+// Names: telemetry-spill-<unixnano>-<pid>-<seq>-<tool key>.json (0600, dir 0700), so name order
+// is age order, and a store sees, counts, prunes and erases only its own tool's files when
+// several tools share a data dir (the key is 8 hex digits of the tool name's sha256). A file is written to ".telemetry-spill-...json.tmp" in the same dir, fsync'd,
 // renamed, and the dir fsync'd: a reader sees a whole file or none. Temp files left by a
 // killed writer never match the spill pattern and are removed once stale.
 // A process sending a file holds flock(LOCK_EX) on it and re-checks after locking that the
@@ -72,7 +73,7 @@ class SpillStore {
     // fsyncs the named spill files (those still there) and the directory.
     void make_durable(std::span<const std::string> names) const;
 
-    // Spill file names, oldest first.
+    // This tool's spill file names, oldest first.
     std::vector<std::string> list() const;
     uint64_t total_bytes() const;
 
@@ -96,8 +97,9 @@ class SpillStore {
                                          const KnownCount& known_count = {}) const;
     // Removes temp files of dead writers or older than ten minutes.
     void remove_stale_temps() const;
-    // Removes every spill file, temp file and corrupt/, and tells every other store of this
-    // data dir (in any process) that it happened. Returns the names of spill files removed.
+    // Removes this tool's spill files, temp files and moved-aside files, and tells every other
+    // store of this tool and data dir (in any process) that it happened. Returns the names of
+    // spill files removed.
     std::vector<std::string> erase_all();
 
     // Another process (or store) erased the data dir since this one was made or last accepted
@@ -110,8 +112,11 @@ class SpillStore {
     bool write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
                                Durability durability = Durability::fsync) const;
     uint64_t read_erasure_count() const;
+    // The file is this tool's: its key is in the name, or (written before keys) the file says so.
+    bool owns(const std::string& name) const;
     std::filesystem::path dir_;
     std::string tool_;
+    std::string key_;  // in every file name this store writes
     std::atomic<uint64_t> erasures_seen_{0};
 };
 
