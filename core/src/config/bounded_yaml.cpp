@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -21,8 +23,11 @@ namespace {
 
 std::string bytes_limit_text() { return std::to_string(kMaxConfigBytes) + " bytes (1 MiB)"; }
 
-[[noreturn]] void too_large(const std::string& source, const std::string& size) {
-    throw ConfigError(source, 0, "", "the file is " + size + ", more than the limit of " + bytes_limit_text());
+// size: the file's size in bytes when known (not for a pipe).
+[[noreturn]] void too_large(const std::string& source, std::optional<uint64_t> size) {
+    throw ConfigError(source, 0, "",
+                      size ? "the file is " + std::to_string(*size) + " bytes, more than the limit of " + bytes_limit_text()
+                           : "the file is larger than the limit of " + bytes_limit_text());
 }
 
 int line_at(std::string_view text, size_t offset) {
@@ -70,7 +75,7 @@ size_t first_invalid_utf8(std::string_view text) {
 // yaml-cpp hands NUL and arbitrary bytes through, even inside quoted values; JSON, the plugins
 // and the events need UTF-8 text, so the file is refused where the bad byte is.
 void check_bytes(const std::string& text, const std::string& source) {
-    if (text.size() > kMaxConfigBytes) too_large(source, std::to_string(text.size()) + " bytes");
+    if (text.size() > kMaxConfigBytes) too_large(source, text.size());
     if (const size_t nul = text.find('\0'); nul != std::string::npos)
         throw ConfigError(source, line_at(text, nul), "", "contains a NUL byte (the file must be UTF-8 text)");
     if (const size_t bad = first_invalid_utf8(text); bad != std::string_view::npos)
@@ -209,7 +214,7 @@ std::string read_config_text(const std::string& path) {
     struct stat info {};
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > kMaxConfigBytes) {
         ::close(fd);
-        too_large(path, std::to_string(info.st_size) + " bytes");
+        too_large(path, static_cast<uint64_t>(info.st_size));
     }
     // One byte over the limit tells a file that grew, or a pipe, from one that fits.
     std::string text(kMaxConfigBytes + 1, '\0');
@@ -226,7 +231,7 @@ std::string read_config_text(const std::string& path) {
         used += static_cast<size_t>(got);
     }
     ::close(fd);
-    if (used > kMaxConfigBytes) too_large(path, "larger than " + std::to_string(kMaxConfigBytes) + " bytes");
+    if (used > kMaxConfigBytes) too_large(path, std::nullopt);
     text.resize(used);
     return text;
 }
