@@ -72,6 +72,38 @@ TEST_F(ConfigCommand, UsesGlobalConfigOptionWhenNoFileIsGiven) {
     EXPECT_THAT(result.output, HasSubstr(path + ":2: enabled: "));
 }
 
+// Hostile files end in the config error and exit 2, from validate and from a command that
+// loads the config, never in an abort.
+TEST_F(ConfigCommand, HostileFilesExitTwoWithTheLimit) {
+    std::string bomb = "tool: {name: t}\nmetadata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n";
+    for (char level = 'b'; level <= 'i'; ++level) {
+        bomb += std::string("  ") + level + ": &" + level + " [";
+        for (int i = 0; i < 9; ++i) bomb += std::string(i ? ", " : "") + "*" + static_cast<char>(level - 1);
+        bomb += "]\n";
+    }
+    std::string huge = "tool: {name: t}\nmetadata:\n";
+    for (int i = 0; huge.size() < (12u << 20); ++i) huge += "  key" + std::to_string(i) + ": value\n";
+    const struct {
+        std::string text;
+        std::string problem;
+    } cases[] = {
+        {bomb, ":7: metadata.e[0]: this alias brings the document past the limit of 10000 nodes"},
+        {huge, ": the file is 12582"},
+        {"tool: {name: t}\nmetadata: " + std::string(10000, '['), ":2: metadata[0]: nested deeper than the limit of 64 levels"},
+        {std::string("tool: {name: t}\nmetadata:\n  k: \"a\0b\"\n", 37), ":3: contains a NUL byte"},
+        {"tool: {name: t}\nmetadata:\n  k: \"a\xff\"\n", ":3: contains bytes that are not valid UTF-8"},
+    };
+    for (const auto& hostile : cases) {
+        const std::string path = write(hostile.text);
+        const auto validated = run_overt("config validate --no-plugins " + path);
+        EXPECT_EQ(validated.exit_code, 2) << validated.output;
+        EXPECT_THAT(validated.output, HasSubstr(path + hostile.problem));
+        const auto status = run_overt("--config " + path + " status");
+        EXPECT_EQ(status.exit_code, 2) << status.output;
+        EXPECT_THAT(status.output, HasSubstr("overt: config error: " + path + hostile.problem));
+    }
+}
+
 TEST_F(ConfigCommand, SchemaCommandPrintsTheSchema) {
     const auto result = run_overt("config schema");
     EXPECT_EQ(result.exit_code, 0);

@@ -1,6 +1,7 @@
 // overt.yaml -> Config. Every problem is a ConfigError naming file, line and key.
 #include <overt/config.hpp>
 
+#include "config/bounded_yaml.hpp"
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
 
@@ -9,14 +10,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <new>
 #include <optional>
 #include <set>
-#include <sstream>
 
 namespace overt {
 namespace {
@@ -39,14 +38,24 @@ class Parser {
    public:
     Parser(std::string source, fs::path base_dir) : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
 
+    // Whatever goes wrong, even running out of memory, is a ConfigError naming the file.
     Config parse(const std::string& text) {
-        YAML::Node root;
         try {
-            root = YAML::Load(text);
+            return parse_document(config::load_bounded_yaml(text, source_));
+        } catch (const ConfigError&) {
+            throw;
         } catch (const YAML::Exception& problem) {
             throw ConfigError(source_, problem.mark.is_null() ? 0 : problem.mark.line + 1, "",
                               "not valid YAML: " + problem.msg);
+        } catch (const std::bad_alloc&) {
+            throw ConfigError(source_, 0, "", "ran out of memory while reading the config");
+        } catch (const std::exception& problem) {
+            throw ConfigError(source_, 0, "", std::string("cannot read the config: ") + problem.what());
         }
+    }
+
+   private:
+    Config parse_document(const YAML::Node& root) const {
         Config config;
         config.source_path = source_;
         if (!root.IsDefined() || root.IsNull()) fail(root, "", "the file is empty; at least tool.name is required");
@@ -120,7 +129,6 @@ class Parser {
         return config;
     }
 
-   private:
     [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& problem) const {
         throw ConfigError(source_, line_of(node), key, problem);
     }
@@ -221,6 +229,10 @@ class Parser {
 
     void parse_metadata(const YAML::Node& value, const std::string& key, Config& config) const {
         if (value.IsNull()) return;
+        // Every entry goes into every event.
+        if (value.IsMap() && value.size() > config::kMaxMetadataEntries)
+            fail(value, key, std::to_string(value.size()) + " entries, more than the limit of " +
+                                 std::to_string(config::kMaxMetadataEntries));
         for_each_entry(value, key, [&](const std::string& name, const std::string& entry_key, const YAML::Node& node) {
             if (!node.IsScalar() && !node.IsNull()) fail(node, entry_key, "metadata values must be text");
             config.metadata.emplace_back(name, string(node, entry_key));
@@ -274,6 +286,10 @@ class Parser {
     void parse_backends(const YAML::Node& value, const std::string& key, Config& config) const {
         if (value.IsNull()) return;
         if (!value.IsSequence()) fail(value, key, "expected a list of backends (- plugin: NAME ...)");
+        // Each backend loads a plugin and gets its own queue.
+        if (value.size() > config::kMaxBackends)
+            fail(value, key, std::to_string(value.size()) + " backends, more than the limit of " +
+                                 std::to_string(config::kMaxBackends));
         std::set<std::string> ids;
         for (size_t i = 0; i < value.size(); ++i) {
             const YAML::Node block = value[i];
@@ -338,14 +354,16 @@ Config parse_config(const std::string& yaml_text, const std::string& source_name
 }
 
 Config load_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError(path, 0, "", std::string("cannot read the config file: ") + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
+    try {
+        text = config::read_config_text(path);
+    } catch (const std::bad_alloc&) {
+        throw ConfigError(path, 0, "", "ran out of memory while reading the config");
+    }
     std::error_code error;
     fs::path absolute = fs::absolute(path, error);
     if (error) absolute = path;
-    return Parser(path, absolute.parent_path()).parse(text.str());
+    return Parser(path, absolute.parent_path()).parse(text);
 }
 
 std::string_view to_string(DeliveryMode mode) {

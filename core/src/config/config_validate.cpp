@@ -3,6 +3,7 @@
 #include <overt/config.hpp>
 #include <overt/plugins.hpp>
 
+#include "config/bounded_yaml.hpp"
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
 #include "support/trusted_file.hpp"
@@ -16,10 +17,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -241,16 +240,11 @@ std::string ConfigProblem::to_string() const {
 std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins_too) {
     std::vector<ConfigProblem> problems;
     try {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream text;
-        if (in) text << in.rdbuf();
         std::optional<YAML::Node> root;
-        if (in) {
-            try {
-                root = YAML::Load(text.str());
-            } catch (const YAML::Exception&) {
-                // The loader reports the syntax error with its line.
-            }
+        try {
+            root = config::load_bounded_yaml(config::read_config_text(path), path);
+        } catch (const ConfigError&) {
+            // The loader reports it (a syntax error, a limit) with its line.
         }
         Locations where;
         nlohmann::json document;
