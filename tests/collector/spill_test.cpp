@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 namespace overt::testing {
 namespace {
 
@@ -105,6 +107,74 @@ TEST(SpillStore, CorruptTruncatedAndUnknownFilesAreMovedAsideAndCounted) {
     EXPECT_FALSE(report.ok());
     EXPECT_EQ(read_persisted_counters(dir.str()).corrupt_files, 4u);
     EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// A hostile file: far larger than spill.max_bytes. It is moved aside unread (no 300 MB read),
+// and the flush goes on with the rest.
+TEST(SpillStore, AFileLargerThanTheSpillCapIsMovedAsideUnread) {
+    TempDir dir;
+    const fs::path huge = dir.path() / "telemetry-spill-1-1-0.json";
+    {
+        std::ofstream out(huge);
+        out << "[";
+        const std::string event = R"({"timestamp":"2026-03-30T10:00:00Z","type":"feature.used","name":"x"})";
+        for (int i = 0; i < 40000; ++i) out << (i ? "," : "") << event;
+        out << "]";
+    }
+    ASSERT_GT(fs::file_size(huge), 2u << 20);
+    std::vector<Event> events{sample_event("ok")};
+    write_file(dir.path() / "telemetry-spill-2-1-0.json", spill::encode("mytool", std::vector<std::string>{"spy"}, events));
+    Config config = test_config();
+    config.spill_max_bytes = 1u << 20;
+    auto sinks = make_sinks({"spy"});
+    Collector collector(config, std::move(sinks.owned), granted(dir.str()));
+    FlushReport report = collector.flush();
+    EXPECT_EQ(report.corrupt_files, 1u);
+    EXPECT_TRUE(fs::exists(dir.path() / "corrupt" / "telemetry-spill-1-1-0.json")) << "kept, never deleted";
+    ASSERT_EQ(sinks.logs[0]->events().size(), 1u);
+    EXPECT_EQ(sinks.logs[0]->events()[0].name, "ok");
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// One malformed event does not send its four good neighbours to corrupt/.
+TEST(SpillStore, GoodEventsAreSalvagedFromAFileWithAMalformedOne) {
+    TempDir dir;
+    std::vector<Event> events{sample_event("a"), sample_event("b"), sample_event("c"), sample_event("d")};
+    std::string text = spill::encode("mytool", std::vector<std::string>{"spy"}, events);
+    // A fifth event whose duration is a string.
+    const std::string bad = R"({"timestamp":"2026-03-30T10:00:00Z","type":"x","name":"bad","duration_ms":"5"})";
+    text.insert(text.size() - 2, "," + bad);
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", text);
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    FlushReport report = collector.flush();
+    EXPECT_EQ(report.corrupt_files, 0u);
+    ASSERT_EQ(sinks.logs[0]->events().size(), 4u) << report.summary();
+    EXPECT_EQ(report.events_sent, 4u);
+    EXPECT_EQ(report.events_dropped, 1u);
+    Counters counters = collector.counters();
+    EXPECT_EQ(counters.dropped[std::string(drop_reason::corrupt)], 1u);
+    EXPECT_EQ(counters.tracked, 5u) << "the bad event enters the books to leave them";
+    EXPECT_TRUE(spill_files(dir.path()).empty());
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// Undelivered, the salvaged file is rewritten without the bad event, so it is not counted twice.
+TEST(SpillStore, ASalvagedFileThatStaysIsRewrittenWithoutTheBadEvent) {
+    TempDir dir;
+    std::vector<Event> events{sample_event("a"), sample_event("b")};
+    std::string text = spill::encode("mytool", std::vector<std::string>{"down"}, events);
+    text.insert(text.size() - 2, R"(,{"timestamp":"not a time"})");
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", text);
+    for (int run = 0; run < 2; ++run) {
+        auto sinks = make_sinks({"down"});
+        sinks.logs[0]->fallback = fatal_result("down");
+        Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+        collector.flush();
+        EXPECT_EQ(collector.counters().dropped[std::string(drop_reason::corrupt)], run == 0 ? 1u : 0u);
+        EXPECT_EQ(collector.counters().spilled, 2u);
+        EXPECT_COUNTERS_ADD_UP(collector);
+    }
 }
 
 TEST(SpillStore, AnotherToolsFilesAreLeftAlone) {

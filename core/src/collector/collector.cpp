@@ -69,7 +69,8 @@ Collector::Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, Co
                                        ? options.unavailable_sink_info[i]
                                        : options.unavailable_sink_ids[i] + " (unavailable)");
     if (!impl.data_dir.empty())
-        impl.store = std::make_unique<spill::SpillStore>(impl.data_dir, impl.config.tool_name);
+        impl.store =
+            std::make_unique<spill::SpillStore>(impl.data_dir, impl.config.tool_name, impl.config.spill_max_bytes);
     impl.start_pipeline({});  // the author decided consent: no consent file to ask again
     impl.buffer.reserve(std::min<size_t>(impl.config.buffer_max_events, kBufferReserve));
 }
@@ -243,7 +244,7 @@ std::shared_ptr<const Origin> Collector::origin() const noexcept { return impl_-
 std::vector<Event> Collector::pending_events() const {
     std::vector<Event> events;
     if (!impl_->data_dir.empty()) {
-        spill::SpillStore reader(impl_->data_dir, impl_->config.tool_name);
+        spill::SpillStore reader(impl_->data_dir, impl_->config.tool_name, impl_->config.spill_max_bytes);
         for (const auto& name : reader.list()) {
             spill::SpillContent content;
             std::string error;

@@ -97,7 +97,7 @@ int deliver_request(SenderRequest& request) {
         const Config& config = request.config;
         Ledger ledger;
         ledger.take_over({std::move(request.counters), std::move(request.persisted_base), std::move(request.own_files)});
-        spill::SpillStore store(config.data_dir, config.tool_name);
+        spill::SpillStore store(config.data_dir, config.tool_name, config.spill_max_bytes);
         auto consent = std::make_shared<ConsentWatch>(config);
         if (!consent->still_granted()) {
             detail::logger()->info("overt-sender: consent for {} was withdrawn; nothing sent", config.tool_name);

@@ -83,6 +83,17 @@ uint64_t Ledger::file_dropped(const std::string& file, std::string_view reason) 
     return events;
 }
 
+bool Ledger::events_lost_from_file(const std::string& file, uint64_t events, std::string_view reason) {
+    std::lock_guard lock(mutex_);
+    auto own = own_files_.find(file);
+    if (own == own_files_.end()) return false;
+    events = std::min(events, own->second);
+    own->second -= events;
+    counters_.spilled -= events;
+    counters_.dropped[std::string(reason)] += events;
+    return true;
+}
+
 void Ledger::foreign_file_dropped(std::string_view reason, uint64_t events) {
     std::lock_guard lock(mutex_);
     counters_.tracked += events;

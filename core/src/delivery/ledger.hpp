@@ -49,6 +49,9 @@ class Ledger {
     void file_delivered(const std::string& file, uint64_t rejected);
     // A held spill file is gone for `reason` (corrupt, consent_withdrawn); 0 if not held.
     uint64_t file_dropped(const std::string& file, std::string_view reason);
+    // `events` of a held file are gone from it (they did not decode): dropped for `reason`.
+    // False when the file is not held here.
+    bool events_lost_from_file(const std::string& file, uint64_t events, std::string_view reason);
     // A file nobody here held was removed (spill caps): it enters the books only to leave them.
     void foreign_file_dropped(std::string_view reason, uint64_t events);
     void corrupt_file_moved_aside();

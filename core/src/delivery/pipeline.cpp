@@ -127,6 +127,17 @@ void Pipeline::flush_spill_file(FlushContext& ctx, const std::string& name) {
         return;
     }
     const uint64_t count = content.events.size();
+    const bool salvaged = content.undecodable_events > 0;
+    if (salvaged) {
+        // The events that decode go on; the others are dropped, counted, and leave the disk
+        // with the rewrite below.
+        detail::logger()->warn("overt: spill file {}: {} event(s) could not be read ({}); the other {} are kept",
+                               (store_->dir() / name).string(), content.undecodable_events,
+                               content.undecodable_reason, count);
+        if (!ledger_.events_lost_from_file(name, content.undecodable_events, drop_reason::corrupt))
+            ledger_.foreign_file_dropped(drop_reason::corrupt, content.undecodable_events);
+        ctx.report.events_dropped += content.undecodable_events;
+    }
     ledger_.adopted(name, count);  // left by an earlier run or another process: now held here
     std::vector<size_t> owed =
         sinks_.positions_of(content.legacy ? std::vector<std::string>{} : content.pending, name);
@@ -197,7 +208,7 @@ void Pipeline::flush_spill_file(FlushContext& ctx, const std::string& name) {
     }
     std::vector<std::string> before;
     for (size_t sink : owed) before.push_back(sinks_.id(sink));
-    if (still_pending != before || content.legacy) {
+    if (still_pending != before || content.legacy || salvaged) {
         content.events = *events;  // a copy: an abandoned send may still read the shared batch
         content.pending = still_pending;
         content.legacy = false;

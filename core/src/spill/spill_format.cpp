@@ -211,10 +211,14 @@ bool decode(std::string_view text, SpillContent& out, std::string& error) {
         Event event;
         std::string event_error;
         if (!decode_event((*events)[i], origins, event, event_error)) {
-            error = "event " + std::to_string(i) + ": " + event_error;
-            return false;
+            if (!out.undecodable_events++) out.undecodable_reason = "event " + std::to_string(i) + ": " + event_error;
+            continue;
         }
         out.events.push_back(std::move(event));
+    }
+    if (out.undecodable_events && out.events.empty()) {
+        error = out.undecodable_reason;  // nothing to salvage: the file is corrupt
+        return false;
     }
     return true;
 }

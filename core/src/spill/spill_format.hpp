@@ -22,6 +22,10 @@ struct SpillContent {
     std::vector<std::string> pending;  // empty with legacy = owed to every sink
     bool legacy = false;
     std::vector<Event> events;
+    // Events of a sound file that did not decode: left out of `events`, counted, the first
+    // one's reason kept.
+    size_t undecodable_events = 0;
+    std::string undecodable_reason;
 };
 
 // One file's text; events in order.
@@ -36,7 +40,8 @@ std::vector<Chunk> encode_chunks(std::string_view tool, std::span<const std::str
                                  std::span<const Event> events);
 
 // False with a message naming what is wrong (bad JSON with its position, wrong shape,
-// unknown version, a field of the wrong type).
+// unknown version, a field of the wrong type, no event that decodes). An event that does not
+// decode beside others that do does not lose them: it is counted in undecodable_events.
 bool decode(std::string_view text, SpillContent& out, std::string& error);
 
 }  // namespace overt::spill

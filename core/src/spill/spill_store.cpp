@@ -79,11 +79,16 @@ int64_t unix_nano_now() {
         .count();
 }
 
-bool read_fd(int fd, std::string& out) {
+// At most `limit` bytes; false with errno EFBIG past it.
+bool read_fd(int fd, std::string& out, uint64_t limit) {
     out.clear();
     char buffer[65536];
     off_t offset = 0;
     for (;;) {
+        if (static_cast<uint64_t>(offset) > limit) {
+            errno = EFBIG;
+            return false;
+        }
         ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -125,8 +130,8 @@ Claim::~Claim() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-SpillStore::SpillStore(fs::path dir, std::string tool)
-    : dir_(std::move(dir)), tool_(std::move(tool)), key_(tool_key_of(tool_)) {
+SpillStore::SpillStore(fs::path dir, std::string tool, uint64_t max_file_bytes)
+    : dir_(std::move(dir)), tool_(std::move(tool)), key_(tool_key_of(tool_)), max_file_bytes_(max_file_bytes) {
     erasures_seen_ = read_erasure_count();
 }
 
@@ -261,9 +266,18 @@ std::optional<Claim> SpillStore::claim(const std::string& name) const {
 }
 
 bool SpillStore::read(const Claim& claim, SpillContent& content, std::string& error) const {
+    // A hostile or runaway file costs nothing to refuse: its size is checked before reading.
+    struct stat st {};
+    if (::fstat(claim.fd(), &st) == 0 && static_cast<uint64_t>(st.st_size) > max_file_bytes_) {
+        error = "the file is " + std::to_string(st.st_size) + " bytes, more than spill.max_bytes (" +
+                std::to_string(max_file_bytes_) + "); not read";
+        return false;
+    }
     std::string text;
-    if (!read_fd(claim.fd(), text)) {
-        error = "cannot read: " + errno_text(errno);
+    if (!read_fd(claim.fd(), text, max_file_bytes_)) {
+        error = errno == EFBIG ? "the file grew past spill.max_bytes (" + std::to_string(max_file_bytes_) +
+                                     ") while read; not read"
+                               : "cannot read: " + errno_text(errno);
         return false;
     }
     return decode(text, content, error);

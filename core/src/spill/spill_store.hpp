@@ -58,7 +58,10 @@ using support::Durability;
 
 class SpillStore {
    public:
-    SpillStore(std::filesystem::path dir, std::string tool);
+    // Files larger than `max_file_bytes` (spill.max_bytes: no file of ours can be larger and
+    // still be kept) are never read: read() and peek() fail on them unread.
+    SpillStore(std::filesystem::path dir, std::string tool, uint64_t max_file_bytes = kDefaultMaxFileBytes);
+    static constexpr uint64_t kDefaultMaxFileBytes = 10u << 20;
 
     const std::filesystem::path& dir() const { return dir_; }
 
@@ -117,6 +120,7 @@ class SpillStore {
     std::filesystem::path dir_;
     std::string tool_;
     std::string key_;  // in every file name this store writes
+    uint64_t max_file_bytes_;
     std::atomic<uint64_t> erasures_seen_{0};
 };
 
