@@ -1,0 +1,67 @@
+#include "masked_output.hpp"
+
+#include "support/mask_secrets.hpp"
+
+#include <iostream>
+#include <streambuf>
+#include <string>
+
+namespace overt::cli {
+
+// Collects a line, masks it, and hands it to the real stream buffer. A line longer than
+// kMaxPending is masked and written in pieces rather than held without bound.
+class MaskedOutput::LineMasker final : public std::streambuf {
+   public:
+    LineMasker(std::ostream& stream) : stream_(stream), target_(stream.rdbuf(this)) {}
+    ~LineMasker() override {
+        emit();
+        target_->pubsync();
+        stream_.rdbuf(target_);
+    }
+
+   protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        pending_ += traits_type::to_char_type(c);
+        if (c == '\n' || pending_.size() >= kMaxPending) emit();
+        return c;
+    }
+    std::streamsize xsputn(const char* text, std::streamsize count) override {
+        pending_.append(text, static_cast<size_t>(count));
+        if (pending_.find('\n') != std::string::npos || pending_.size() >= kMaxPending) emit_lines();
+        return count;
+    }
+    int sync() override {
+        emit();
+        return target_->pubsync();
+    }
+
+   private:
+    static constexpr size_t kMaxPending = 64 * 1024;
+
+    void emit() {
+        if (pending_.empty()) return;
+        const std::string masked = support::mask_secrets(pending_);
+        target_->sputn(masked.data(), static_cast<std::streamsize>(masked.size()));
+        pending_.clear();
+    }
+    // Whole lines now, the unfinished rest when the next piece completes it.
+    void emit_lines() {
+        const size_t last_newline = pending_.rfind('\n');
+        if (last_newline == std::string::npos || pending_.size() >= kMaxPending) return emit();
+        const std::string masked = support::mask_secrets(std::string_view(pending_).substr(0, last_newline + 1));
+        target_->sputn(masked.data(), static_cast<std::streamsize>(masked.size()));
+        pending_.erase(0, last_newline + 1);
+    }
+
+    std::ostream& stream_;
+    std::streambuf* target_;
+    std::string pending_;
+};
+
+MaskedOutput::MaskedOutput()
+    : out_(std::make_unique<LineMasker>(std::cout)), err_(std::make_unique<LineMasker>(std::cerr)) {}
+
+MaskedOutput::~MaskedOutput() = default;
+
+}  // namespace overt::cli
