@@ -12,7 +12,8 @@ namespace overt::cli {
 // kMaxPending is masked and written in pieces rather than held without bound.
 class MaskedOutput::LineMasker final : public std::streambuf {
    public:
-    LineMasker(std::ostream& stream) : stream_(stream), target_(stream.rdbuf(this)) {}
+    explicit LineMasker(std::ostream& stream) : stream_(stream), target_(stream.rdbuf(this)) {}
+    std::streambuf* target() const { return target_; }
     ~LineMasker() override {
         emit();
         target_->pubsync();
@@ -59,9 +60,23 @@ class MaskedOutput::LineMasker final : public std::streambuf {
     std::string pending_;
 };
 
-MaskedOutput::MaskedOutput()
-    : out_(std::make_unique<LineMasker>(std::cout)), err_(std::make_unique<LineMasker>(std::cerr)) {}
+namespace {
+std::streambuf* unmasked_stdout_buffer = nullptr;
+}  // namespace
 
-MaskedOutput::~MaskedOutput() = default;
+MaskedOutput::MaskedOutput()
+    : out_(std::make_unique<LineMasker>(std::cout)), err_(std::make_unique<LineMasker>(std::cerr)) {
+    unmasked_stdout_buffer = out_->target();
+}
+
+MaskedOutput::~MaskedOutput() { unmasked_stdout_buffer = nullptr; }
+
+std::ostream& MaskedOutput::unmasked_stdout() {
+    // Whatever is pending on std::cout goes first, so the order on stdout is kept.
+    std::cout.flush();
+    static std::ostream stream(nullptr);
+    stream.rdbuf(unmasked_stdout_buffer ? unmasked_stdout_buffer : std::cout.rdbuf());
+    return stream;
+}
 
 }  // namespace overt::cli

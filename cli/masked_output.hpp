@@ -16,6 +16,10 @@ class MaskedOutput {
     MaskedOutput(const MaskedOutput&) = delete;
     MaskedOutput& operator=(const MaskedOutput&) = delete;
 
+    // stdout as it is, for data that must reach the user exactly (`overt inspect` shows the
+    // events as the backends get them; they were redacted before they were buffered).
+    static std::ostream& unmasked_stdout();
+
    private:
     class LineMasker;
     std::unique_ptr<LineMasker> out_;

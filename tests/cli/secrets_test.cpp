@@ -135,5 +135,25 @@ TEST(CliSecrets, TheBackgroundSendersLogIsMasked) {
     expect_no_secret(status, "status after the tool");
 }
 
+TEST(CliSecrets, InspectShowsTheEventsExactlyAsTheyAreSent) {
+    Sandbox sandbox;
+    const fs::path config = sandbox.write_file("overt.yaml", R"(tool:
+  name: secret-tool
+force_enabled: true
+data_dir: ./data
+metadata:
+  channel: ${CHANNEL}
+backends:
+  - plugin: http
+    endpoint: ftp://127.0.0.1:1/x
+)");
+    const std::map<std::string, std::optional<std::string>> env = {{"CHANNEL", "nightly-builds-eu"}};
+    sandbox.overt({"-c", config.string(), "track", "build"}, env);
+    // Messages mask what a ${VAR} held; the events on their way to the backends are not messages.
+    const CliRun inspect = sandbox.overt({"-c", config.string(), "inspect"}, env);
+    EXPECT_EQ(inspect.exit_code, 0) << inspect.all();
+    EXPECT_THAT(inspect.out, HasSubstr(R"("channel":"nightly-builds-eu")")) << inspect.all();
+}
+
 }  // namespace
 }  // namespace overt::cli_test
