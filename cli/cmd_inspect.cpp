@@ -2,6 +2,7 @@
 // first) as a JSON array on stdout, each event as the backends receive it. Sends nothing and
 // changes nothing.
 #include "cmd_support.hpp"
+#include "masked_output.hpp"
 
 #include <overt/collector.hpp>
 #include <overt/consent.hpp>
@@ -28,7 +29,7 @@ int run_inspect(const GlobalOptions& global, const ToolOptions& tool) {
     std::string out = "[";
     for (size_t i = 0; i < events.size(); ++i) out += (i ? ",\n  " : "\n  ") + to_json(events[i]);
     out += events.empty() ? "]\n" : "\n]\n";
-    std::cout << out;
+    MaskedOutput::unmasked_stdout() << out << std::flush;
 
     ConsentStore store(config.tool_name);
     const ConsentDecision decision = decide_consent(config, store.load());

@@ -2,6 +2,8 @@
 // lives, its backends, what it has counted, and what waits on disk. Sends nothing.
 #include "cmd_support.hpp"
 
+#include "support/mask_secrets.hpp"
+
 #include "delivery/backend_health.hpp"
 #include "delivery/sender_spawn.hpp"
 
@@ -50,7 +52,8 @@ void print_sender_log(const std::string& data_dir) {
     }
     if (last.empty()) return;
     std::cout << "Background sender (" << path << "), last messages:\n";
-    for (const auto& line : last) std::cout << "  " << line << "\n";
+    // Written by an older sender perhaps, or one given other ${VAR} values: masked again.
+    for (const auto& line : last) std::cout << "  " << support::mask_secrets(line) << "\n";
 }
 
 // overt-sender's supervisor keeps these: a backend whose plugin killed or hung the sender, and

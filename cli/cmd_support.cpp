@@ -1,6 +1,8 @@
 // Shared plumbing of the telemetry commands; see cmd_support.hpp.
 #include "cmd_support.hpp"
 
+#include "support/mask_secrets.hpp"
+
 // The CLI ships with libovert of the same version, so it may use libovert's internal
 // transport to give network backends an HTTP service (the public PluginHost has none).
 #include "plugin/plugin_host_factory.hpp"
@@ -59,7 +61,8 @@ int run_command(const GlobalOptions& global, const std::function<int()>& body) {
         std::cerr << "overt: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "overt: " << e.what() << "\n";
+        // Any library error may quote a URL it was given.
+        std::cerr << "overt: " << support::mask_secrets(e.what()) << "\n";
         return kExitFailed;
     }
 }

@@ -1,5 +1,6 @@
 // overt: inspect and manage telemetry of tools that embed overt.
 #include "commands.hpp"
+#include "masked_output.hpp"
 
 #include <exception>
 #include <iostream>
@@ -13,6 +14,8 @@ std::vector<CommandEntry>& command_table() {
 
 int main(int argc, char** argv) {
     using namespace overt::cli;
+    // Static, so what is pending is written out on exit() too.
+    static MaskedOutput masked_output;
     CLI::App app{"overt: opt-in, privacy-first telemetry for command-line tools"};
     app.require_subcommand(1);
     GlobalOptions options;

@@ -96,7 +96,7 @@ inline bool starts_with_ci(std::string_view text, std::string_view prefix) {
 // control characters, absurd length. `key` names the config key in messages.
 inline void check_endpoint(const std::string& url, const char* key) {
     auto fail = [&](const std::string& why) {
-        throw sdk::ConfigError(std::string("'") + key + "' " + why + ": " + url);
+        throw sdk::ConfigError(std::string("'") + key + "' " + why + ": " + sdk::mask_url_userinfo(url));
     };
     if (url.size() > 2048) fail("is longer than 2048 characters");
     if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))

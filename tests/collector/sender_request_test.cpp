@@ -48,6 +48,7 @@ SenderRequest full_request() {
     r.persisted_base.sent = 2;
     r.persisted_base.dropped = {{"rejected", 5}};
     r.own_files = {{"telemetry-spill-1-2-3.json", 7}};
+    r.masked_values = {"hunter2-very-secret"};
     return r;
 }
 
@@ -92,6 +93,7 @@ TEST(SenderRequest, EveryFieldSurvivesTheTrip) {
     EXPECT_EQ(out.persisted_base.sent, 2u);
     EXPECT_EQ(out.persisted_base.dropped, in.persisted_base.dropped);
     EXPECT_EQ(out.own_files, in.own_files);
+    EXPECT_EQ(out.masked_values, in.masked_values);
 }
 
 void expect_refused(const std::string& text, const std::string& reason) {

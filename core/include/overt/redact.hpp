@@ -21,6 +21,12 @@ namespace overt {
 
 std::string redact(std::string_view text);
 
+// Only the rules that find secrets (URL credentials, values of secret-looking names, headers and
+// query parameters, Bearer credentials, provider tokens, JWTs, labelled hex keys, PEM private
+// keys), each shown as "***" ("scheme://***@host" for URL credentials): for messages, which
+// must still name the host, path or address they are about. Linear in the text.
+std::string redact_secrets(std::string_view text);
+
 // Command arguments: each is redacted, and the value following a separated secret flag
 // ("--password", "--token", "--api-key" ...) becomes "***". "-p" is left alone on purpose: it is
 // a port, "parents" or "print" in most tools, and its value cannot be told from ordinary text.

@@ -4,6 +4,7 @@
 #include "config/bounded_yaml.hpp"
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -347,7 +348,7 @@ class Parser {
 }  // namespace
 
 ConfigError::ConfigError(std::string file, int line, std::string key, const std::string& problem)
-    : std::runtime_error(describe(file, line, key, problem)), file_(std::move(file)), line_(line), key_(std::move(key)) {}
+    : std::runtime_error(support::mask_secrets(describe(file, line, key, problem))), file_(std::move(file)), line_(line), key_(std::move(key)) {}
 
 Config parse_config(const std::string& yaml_text, const std::string& source_name) {
     return Parser(source_name, fs::path(source_name).parent_path()).parse(yaml_text);

@@ -6,6 +6,7 @@
 #include "config/bounded_yaml.hpp"
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
+#include "support/mask_secrets.hpp"
 #include "support/trusted_file.hpp"
 #include "schema/json_schema.hpp"
 
@@ -107,6 +108,8 @@ Location locate(const Locations& where, const std::string& pointer) {
 }
 
 void add(std::vector<ConfigProblem>& problems, ConfigProblem problem) {
+    // Schema and plugin errors may quote a value: what a ${VAR} held must not be shown.
+    problem.problem = support::mask_secrets(problem.problem);
     const bool seen = std::any_of(problems.begin(), problems.end(), [&](const ConfigProblem& known) {
         return known.line == problem.line && known.key == problem.key;
     });
@@ -255,7 +258,7 @@ std::vector<ConfigProblem> validate_config_file(const std::string& path, bool ch
         check_loader(path, problems);
         if (root && check_plugins_too) check_plugins(path, document, where, problems);
     } catch (const std::exception& unexpected) {
-        problems.push_back({path, 0, "", std::string("cannot validate: ") + unexpected.what()});
+        problems.push_back({path, 0, "", support::mask_secrets(std::string("cannot validate: ") + unexpected.what())});
     }
     std::stable_sort(problems.begin(), problems.end(),
                      [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; });

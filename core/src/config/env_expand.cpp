@@ -1,5 +1,7 @@
 #include "config/env_expand.hpp"
 
+#include "support/mask_secrets.hpp"
+
 #include <cstdlib>
 
 namespace overt::config {
@@ -54,6 +56,8 @@ bool expand_env(std::string_view text, const EnvLookup& lookup, std::string& out
         if (fallback && (!value || value->empty())) {
             out += *fallback;
         } else if (value) {
+            // Whatever came from the environment is masked in messages from now on.
+            support::add_masked_value(*value);
             out += *value;
         } else {
             error.problem = "environment variable " + std::string(name) + " is not set (use ${" + std::string(name) +

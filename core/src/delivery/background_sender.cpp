@@ -8,6 +8,7 @@
 #include "plugin/plugin_host_factory.hpp"
 #include "delivery/consent_recheck.hpp"
 #include "support/logger.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -78,6 +79,8 @@ int run_background_sender(int request_fd) {
         detail::logger()->error("overt-sender: {}", e.what());
         return 2;
     }
+    // The sender never expands the config itself: it masks what the tool's expansion produced.
+    for (const auto& value : request.masked_values) support::add_masked_value(value);
     if (request.config.data_dir.empty()) {
         detail::logger()->error("overt-sender: the request names no data dir");
         return 2;

@@ -1,6 +1,7 @@
 #include "delivery/deliver.hpp"
 
 #include "support/bounded_call.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -74,7 +75,8 @@ SinkDelivery deliver(Sink& sink, std::shared_ptr<const std::vector<Event>> batch
             return result;
         }
         result.accepted += accepted_now;
-        if (!sent.message.empty()) result.messages.push_back(sent.message);
+        // Any Sink, not only a plugin's, may quote its endpoint: reports and logs get it masked.
+        if (!sent.message.empty()) result.messages.push_back(support::mask_secrets(sent.message));
         if (sent.status == SendStatus::rejected) {
             result.outcome = Outcome::rejected;
             return result;

@@ -17,6 +17,7 @@
 #include "delivery/sender_spawn.hpp"
 #include "delivery/sink_loading.hpp"
 #include "support/logger.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <overt/plugins.hpp>
 
@@ -102,6 +103,7 @@ bool Pipeline::spawn_sender_program(const std::vector<std::string>& exit_spill_f
     request.counters = std::move(books.counters);
     request.persisted_base = std::move(books.persisted_base);
     request.own_files = std::move(books.own_files);
+    request.masked_values = support::masked_values();
     const std::string log_path = (store_->dir() / kSenderLogName).string();
     const auto write_timeout = std::chrono::milliseconds(std::clamp<int64_t>(config_.exit_budget_ms, 1, 1000));
     std::string error;

@@ -5,6 +5,7 @@
 
 #include "support/bounded_call.hpp"
 #include "support/logger.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -455,7 +456,7 @@ void Pipeline::flush_sinks_at_exit(Deadline end) {
                                    sinks_.id(i));
             sinks_.abandon(i);
         } else if (result->status != SendStatus::ok) {
-            detail::logger()->warn("overt: backend {} could not flush: {}", sinks_.id(i), result->message);
+            detail::logger()->warn("overt: backend {} could not flush: {}", sinks_.id(i), support::mask_secrets(result->message));
         }
     }
 }

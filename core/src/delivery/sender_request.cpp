@@ -132,7 +132,8 @@ std::string encode_sender_request(const SenderRequest& r) {
                            {"exit_spill_files", r.exit_spill_files},
                            {"counters", counters},
                            {"persisted_base", totals_to_json(r.persisted_base)},
-                           {"own_files", r.own_files}};
+                           {"own_files", r.own_files},
+                           {"masked_values", r.masked_values}};
     return document.dump();
 }
 
@@ -158,6 +159,9 @@ SenderRequest decode_sender_request(std::string_view text) {
         r.counters.spilled = field<uint64_t>(counters, "spilled", "counters");
         totals_from_json(field<json>(document, "persisted_base", "request"), "persisted_base", r.persisted_base);
         r.own_files = field<std::map<std::string, uint64_t>>(document, "own_files", "request");
+        // Optional: a request without it only masks less in the sender's log.
+        if (document.contains("masked_values"))
+            r.masked_values = field<std::vector<std::string>>(document, "masked_values", "request");
     } catch (const json::exception& e) {
         throw std::runtime_error(std::string("sender request: malformed: ") + e.what());
     }

@@ -21,6 +21,7 @@ struct SenderRequest {
     Counters counters;                               // the tool's, after its exit spill
     PersistedCounters persisted_base;                // the part already in counters.json
     std::map<std::string, uint64_t> own_files;       // spill file -> events, counted in `spilled`
+    std::vector<std::string> masked_values;          // what the tool's messages mask (its ${VAR} values)
 };
 
 std::string encode_sender_request(const SenderRequest& request);

@@ -1,7 +1,7 @@
 #include "plugin/host_api.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
+#include "support/logger.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <chrono>
 #include <utility>
@@ -9,15 +9,6 @@
 namespace overt::plugin {
 
 namespace {
-
-std::shared_ptr<spdlog::logger> overt_logger() {
-    if (auto existing = spdlog::get("overt")) return existing;
-    try {
-        return spdlog::stderr_color_mt("overt");
-    } catch (const spdlog::spdlog_ex&) {
-        return spdlog::get("overt");  // another thread registered it first
-    }
-}
 
 spdlog::level::level_enum to_spdlog(int level) {
     switch (level) {
@@ -33,8 +24,10 @@ HostApi& self(void* ctx) { return *static_cast<HostApi*>(ctx); }
 
 void host_log(void* ctx, int level, const char* message) {
     try {
-        if (auto logger = overt_logger())
-            logger->log(to_spdlog(level), "[{}] {}", self(ctx).plugin_name(), message ? message : "");
+        // Masked here too: a tool may have registered its own "overt" logger.
+        if (auto logger = detail::logger())
+            logger->log(to_spdlog(level), "[{}] {}", self(ctx).plugin_name(),
+                        support::mask_secrets(message ? message : ""));
     } catch (...) {
         // Logging must never take the plugin or the host down.
     }

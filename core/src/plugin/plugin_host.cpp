@@ -5,6 +5,7 @@
 #include "plugin/plugin_sink.hpp"
 #include "support/trusted_file.hpp"
 #include "support/bounded_call.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -58,7 +59,8 @@ std::string overrun_text(plugin::PluginCall stage, std::chrono::milliseconds lim
 }  // namespace
 
 PluginError::PluginError(std::string backend_id, std::string plugin, std::string path, const std::string& reason)
-    : std::runtime_error(error_text(backend_id, plugin, path, reason)),
+    // A plugin's reason may quote an endpoint or a header it was given: masked once, here.
+    : std::runtime_error(support::mask_secrets(error_text(backend_id, plugin, path, reason))),
       backend_id_(std::move(backend_id)),
       plugin_(std::move(plugin)),
       path_(std::move(path)) {}

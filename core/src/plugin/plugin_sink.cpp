@@ -3,6 +3,7 @@
 #include "plugin/call_observer.hpp"
 #include "support/bounded_call.hpp"
 #include "support/logger.hpp"
+#include "support/mask_secrets.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -70,7 +71,9 @@ std::string PluginSink::describe() const {
             return name;
         }
     };
-    if (auto text = support::call_bounded<std::string>(std::move(describe), Clock::now() + call_limit_)) return *text;
+    // A description names the endpoint, which may carry credentials.
+    if (auto text = support::call_bounded<std::string>(std::move(describe), Clock::now() + call_limit_))
+        return support::mask_secrets(*text);
     // Still running in the instance: no other call may enter it, destroy() included.
     abandoned_ = true;
     fatal_ = true;
@@ -165,7 +168,8 @@ void PluginSink::build_batch(std::span<const Event> events) {
 
 SendResult PluginSink::finish(int returned, size_t count, const char* call) {
     message_.back() = '\0';  // whatever the plugin wrote, the text ends inside the buffer
-    std::string message(message_.data());
+    // Plugins build their messages from endpoints and responses: what they say is masked here.
+    std::string message = support::mask_secrets(message_.data());
     SendResult out;
     out.message = message;
     switch (returned) {

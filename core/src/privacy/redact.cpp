@@ -166,7 +166,8 @@ bool iends_with(std::string_view word, std::string_view suffix) {
 // A name whose value is a secret: "secret"/"password"/"credential" anywhere, or a last word
 // such as token, auth or "api key". Names of where a secret lives (..._FILE, ..._PATH) or of its
 // kind (..._TYPE, ..._COUNT) are not secrets themselves. `weak_names_too`: the bare names "key",
-// "auth" and "pass", which are secrets after '=' (query strings) but ordinary words before ':'.
+// "sig", "auth" and "pass", which are secrets after '=' (query strings) but ordinary words before
+// ':'.
 bool is_secret_name(std::string_view name, bool weak_names_too) {
     if (name.empty() || name.size() > 96) return false;
     const NameWords words = split_name(name);
@@ -182,7 +183,7 @@ bool is_secret_name(std::string_view name, bool weak_names_too) {
             if (icontains(words.last(back), strong)) return true;
     if (iequals(last, "pwd")) return words.count > 1;  // PWD alone is the working directory
     if (iends_with(last, "token") || in_list(last, {"authorization", "signature", "cookie", "pat"})) return true;
-    if (words.count == 1 && in_list(last, {"key", "auth", "pass"})) return weak_names_too;
+    if (words.count == 1 && in_list(last, {"key", "auth", "pass", "sig"})) return weak_names_too;
     if (in_list(last, {"auth", "pass"})) return true;
     if (iequals(last, "key"))
         return in_list(words.last(1), {"api", "access", "private", "secret", "signing", "encryption", "master",
@@ -739,13 +740,29 @@ constexpr auto kRuleInfo = [] {
     return info;
 }();
 
-}  // namespace
+// The rules that find secrets rather than people (the first eight of kRules): what messages
+// are masked with, so an error still names the host, the path and the address it was about.
+constexpr uint32_t kSecretRules = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) |
+                                  (1u << 6) | (1u << 7);
 
-std::string redact(std::string_view text) {
+// Messages show one marker for every secret ("***", "***@" for URL credentials), so a reader
+// sees at once what was hidden without learning the event markers.
+std::string_view message_marker(std::string_view marker) {
+    if (marker.empty() || marker.front() != '<') return marker;
+    return marker.back() == '@' ? std::string_view("***@") : kValueMarker;
+}
+
+// Usage text names its values in capitals ("KEY=VALUE", "--token TOKEN"): no secret looks like
+// that, and messages must keep saying what was expected. (Values from ${VAR}s are masked anyway.)
+bool is_placeholder(std::string_view value) {
+    return !value.empty() && value.size() <= 24 &&
+           std::all_of(value.begin(), value.end(), [](char c) { return is_upper(c) || c == '_'; });
+}
+
+std::string apply_rules(std::string_view text, uint32_t enabled, bool message_markers) {
     const auto& identity = privacy::current_identity();
     const auto& table = start_table();
     // Whole-text tests pay off on long texts only; a short name is cheaper to scan directly.
-    uint32_t enabled = ~0u;
     if (text.size() >= 256)
         for (size_t r = 0; r < kRules.size(); ++r)
             if (kRules[r].present && !kRules[r].present(text)) enabled &= ~(1u << r);
@@ -756,23 +773,33 @@ std::string redact(std::string_view text) {
         uint32_t candidates = table.rules[static_cast<unsigned char>(text[at])] & enabled;
         if (at > 0) candidates &= table.allowed_after[static_cast<unsigned char>(text[at - 1])];
         std::optional<Hit> hit;
+        int rule = 0;
         while (candidates && !hit) {
-            const int rule = __builtin_ctz(candidates);
+            rule = __builtin_ctz(candidates);
             candidates &= candidates - 1;
             hit = kRules[static_cast<size_t>(rule)].match(text, at, identity);
         }
-        if (!hit || hit->replace_end <= at) {
+        if (!hit || hit->replace_end <= at ||
+            (message_markers && is_placeholder(text.substr(hit->replace_begin, hit->replace_end - hit->replace_begin)))) {
             ++at;
             continue;
         }
+        // Rule 0 keeps a marker that is already there, whatever its style.
+        const std::string_view marker = message_markers && rule != 0 ? message_marker(hit->marker) : hit->marker;
         if (out.empty()) out.reserve(text.size());
-        out.append(text.substr(copied, hit->replace_begin - copied)).append(hit->marker);
+        out.append(text.substr(copied, hit->replace_begin - copied)).append(marker);
         copied = at = hit->replace_end;
     }
     if (copied == 0) return std::string(text);
     out.append(text.substr(copied));
     return out;
 }
+
+}  // namespace
+
+std::string redact(std::string_view text) { return apply_rules(text, ~0u, false); }
+
+std::string redact_secrets(std::string_view text) { return apply_rules(text, kSecretRules, true); }
 
 std::vector<std::string> redact_args(std::span<const std::string> args) {
     std::vector<std::string> out;

@@ -1,17 +1,46 @@
 #include "support/logger.hpp"
 
+#include "support/mask_secrets.hpp"
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include <cstdlib>
 
 namespace overt::detail {
+namespace {
+
+// Masks secrets in every message before the real sink formats it: the last line of defence
+// for whatever reaches stderr, -v output and sender.log.
+class MaskingSink final : public spdlog::sinks::sink {
+   public:
+    explicit MaskingSink(std::shared_ptr<spdlog::sinks::sink> inner) : inner_(std::move(inner)) {}
+
+    void log(const spdlog::details::log_msg& msg) override {
+        const std::string masked = support::mask_secrets(std::string_view(msg.payload.data(), msg.payload.size()));
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(masked.data(), masked.size());
+        inner_->log(copy);
+    }
+    void flush() override { inner_->flush(); }
+    void set_pattern(const std::string& pattern) override { inner_->set_pattern(pattern); }
+    void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+        inner_->set_formatter(std::move(formatter));
+    }
+
+   private:
+    std::shared_ptr<spdlog::sinks::sink> inner_;
+};
+
+}  // namespace
 
 std::shared_ptr<spdlog::logger> logger() {
     static std::shared_ptr<spdlog::logger> instance = [] {
         if (auto existing = spdlog::get("overt")) return existing;
         std::shared_ptr<spdlog::logger> created;
         try {
-            created = spdlog::stderr_color_mt("overt");
+            auto sink = std::make_shared<MaskingSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+            created = std::make_shared<spdlog::logger>("overt", std::move(sink));
+            spdlog::initialize_logger(created);  // registers it, as stderr_color_mt() would
             created->set_level(spdlog::level::warn);
             if (const char* level = std::getenv("OVERT_LOG_LEVEL"); level && *level)
                 created->set_level(spdlog::level::from_str(level));

@@ -107,16 +107,49 @@ inline overt_status classify_http(const HttpResponse& r) noexcept {
     return OVERT_REJECTED;
 }
 
+// For messages: every "scheme://user:pass@" in `text` becomes "scheme://***@". The host masks
+// all plugin messages again (headers, tokens, ${VAR} values); this keeps a plugin's own logs
+// and exceptions from quoting a credential before they get there.
+inline std::string mask_url_userinfo(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t copied = 0;
+    for (size_t at = text.find("://"); at != std::string_view::npos; at = text.find("://", at + 3)) {
+        const size_t authority = at + 3;
+        const size_t end = text.find_first_of("/?# \t\r\n\"'<>", authority);
+        const std::string_view host_part = text.substr(authority, end == std::string_view::npos ? end : end - authority);
+        const size_t last_at = host_part.rfind('@');
+        if (last_at == std::string_view::npos) continue;
+        out.append(text.substr(copied, authority - copied)).append("***");
+        copied = authority + last_at;
+    }
+    out.append(text.substr(copied));
+    return out;
+}
+
+// At most `limit` bytes of a response body on one line, for a message: control characters
+// become spaces and a UTF-8 sequence is not cut in half.
+inline std::string message_excerpt(std::string_view body, size_t limit = 200) {
+    size_t end = body.size() <= limit ? body.size() : limit;
+    if (end < body.size())
+        while (end > 0 && (static_cast<unsigned char>(body[end]) & 0xC0) == 0x80) --end;
+    std::string out(body.substr(0, end));
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    if (end < body.size()) out += "...";
+    return out;
+}
+
 // Result for one HTTP exchange: OK, or RETRY/REJECTED with a message naming what happened.
 inline Result result_from_http(const HttpResponse& r, std::string_view what, uint64_t accepted = 0) {
     overt_status s = classify_http(r);
     if (s == OVERT_OK) return Result::ok();
-    std::string msg(what);
+    std::string msg = mask_url_userinfo(what);
     if (r.transport_error || r.status_code == 0) {
-        msg += ": " + (r.error.empty() ? std::string("no response") : r.error);
+        msg += ": " + (r.error.empty() ? std::string("no response") : mask_url_userinfo(r.error));
     } else {
         msg += ": HTTP " + std::to_string(r.status_code);
-        if (!r.body.empty()) msg += ": " + r.body.substr(0, 200);
+        if (!r.body.empty()) msg += ": " + mask_url_userinfo(message_excerpt(r.body));
     }
     if (s == OVERT_RETRY) return Result::retry(std::move(msg), r.retry_after_ms, accepted);
     return Result::rejected(std::move(msg), accepted);
