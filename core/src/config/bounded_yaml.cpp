@@ -216,11 +216,15 @@ std::string read_config_text(const std::string& path) {
         ::close(fd);
         too_large(path, static_cast<uint64_t>(info.st_size));
     }
-    // One byte over the limit tells a file that grew, or a pipe, from one that fits.
-    std::string text(kMaxConfigBytes + 1, '\0');
+    // Read in chunks into what the file needs, not a zeroed 1 MiB (whose page faults were most
+    // of a disabled tool's start-up); one byte over the limit tells a file that grew, or a pipe,
+    // from one that fits.
+    std::string text;
+    if (S_ISREG(info.st_mode)) text.reserve(static_cast<size_t>(info.st_size) + 1);
     size_t used = 0;
-    while (used < text.size()) {
-        const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
+    char chunk[16384];
+    while (used <= kMaxConfigBytes) {
+        const ssize_t got = ::read(fd, chunk, std::min(sizeof chunk, kMaxConfigBytes + 1 - used));
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) {
             const int error = errno;
@@ -228,11 +232,11 @@ std::string read_config_text(const std::string& path) {
             throw ConfigError(path, 0, "", std::string("cannot read the config file: ") + std::strerror(error));
         }
         if (got == 0) break;
+        text.append(chunk, static_cast<size_t>(got));
         used += static_cast<size_t>(got);
     }
     ::close(fd);
     if (used > kMaxConfigBytes) too_large(path, std::nullopt);
-    text.resize(used);
     return text;
 }
 
