@@ -2,6 +2,7 @@
 #include "cmd_support.hpp"
 
 #include <overt/consent.hpp>
+#include <overt/machine_id.hpp>
 
 #include <iostream>
 #include <memory>
@@ -19,6 +20,9 @@ int run_enable(const GlobalOptions& global, const ToolOptions& tool) {
     // The stored consent is not the only input: say at once if something else still keeps it off.
     const ConsentDecision decision = decide_consent(config, Consent::granted);
     if (!decision.collect) std::cout << "Note: telemetry stays off for now: " << decision.reason << "\n";
+    // Consent is given: a machine that needs the installation secret for its id gets it now, so
+    // `overt status` shows from here on the id the tool will send.
+    else (void)hashed_machine_id(config.tool_name, MachineIdSecret::create_if_needed);
     return kExitOk;
 }
 

@@ -12,8 +12,26 @@
 
 namespace overt {
 
-// Computed once per process per tool name; thread-safe.
-std::string hashed_machine_id(std::string_view tool_name);
+enum class MachineIdSecret {
+    use_if_present,     // never writes anything (a tool without consent, `overt status`)
+    create_if_needed,   // a tool with consent: creates the installation secret if it needs one
+};
+
+// Computed once per process per tool name; thread-safe. Where neither /etc/machine-id nor a MAC
+// address exists (containers, CI), only the host and user names are left, which anyone could
+// guess: the id then also mixes in a random per-installation secret
+// (${XDG_CONFIG_HOME:-~/.config}/overt/installation-secret, 0600), so it stays stable per tool
+// and cannot be computed from outside nor linked across tools. Elsewhere it is the Go package's
+// id, salted with the tool name, and needs no secret.
+std::string hashed_machine_id(std::string_view tool_name,
+                              MachineIdSecret secret = MachineIdSecret::use_if_present);
+
+// No machine id and no MAC among `parts`: only names a stranger could guess.
+bool machine_id_parts_are_guessable(const std::vector<std::string>& parts);
+
+// The id hashed_machine_id computes from these parts and that secret ("" = none).
+std::string machine_id_for(const std::vector<std::string>& parts, std::string_view tool_name,
+                           std::string_view installation_secret);
 
 // The hash itself: parts joined with ':', then ":" + salt unless salt is empty.
 std::string machine_id_from_parts(const std::vector<std::string>& parts, std::string_view salt);

@@ -32,7 +32,8 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     options.data_dir = resolve_data_dir(config);
     if (options.data_dir.empty())
         detail::logger()->warn("overt: no usable data dir for {}: events cannot be spilled to disk", config.tool_name);
-    options.machine_id = hashed_machine_id(config.tool_name);
+    // Consent is given: the installation secret may be created if this machine needs one.
+    options.machine_id = hashed_machine_id(config.tool_name, MachineIdSecret::create_if_needed);
     auto collector = std::make_unique<Collector>(config, std::vector<std::unique_ptr<Sink>>{}, options);
     Collector::Impl& impl = detail::CollectorAccess::impl(*collector);
     // The tool's own process loads no plugin code unless its author asked for inline delivery;

@@ -1,5 +1,8 @@
-// The seed's machine id (spec §4.1), salted per tool.
+// The Go package's machine id, salted per tool; on machines whose inputs anyone could guess,
+// salted with the installation secret too.
 #include <overt/machine_id.hpp>
+
+#include "privacy/installation_secret.hpp"
 
 #include <nettle/sha2.h>
 
@@ -106,18 +109,36 @@ std::string machine_id_from_parts(const std::vector<std::string>& parts, std::st
     return id;
 }
 
-std::string hashed_machine_id(std::string_view tool_name) {
+bool machine_id_parts_are_guessable(const std::vector<std::string>& parts) {
+    // Without /etc/machine-id and a MAC only the host and user names are left.
+    return parts.size() < 2 || (parts[0].empty() && parts[1].empty());
+}
+
+std::string machine_id_for(const std::vector<std::string>& parts, std::string_view tool_name,
+                           std::string_view installation_secret) {
+    if (!machine_id_parts_are_guessable(parts) || installation_secret.empty())
+        return machine_id_from_parts(parts, tool_name);
+    return machine_id_from_parts(parts, std::string(installation_secret) + ":" + std::string(tool_name));
+}
+
+std::string hashed_machine_id(std::string_view tool_name, MachineIdSecret secret) {
     static std::mutex mutex;
     static std::map<std::string, std::string, std::less<>> cache;
     static std::vector<std::string> parts;
     static bool have_parts = false;
     std::lock_guard lock(mutex);
-    if (auto found = cache.find(tool_name); found != cache.end()) return found->second;
     if (!have_parts) {
         parts = machine_id_parts();
         have_parts = true;
     }
-    return cache.emplace(std::string(tool_name), machine_id_from_parts(parts, tool_name)).first->second;
+    const bool guessable = machine_id_parts_are_guessable(parts);
+    // An id computed without a secret is not cached: the secret may appear once consent is given.
+    if (auto found = cache.find(tool_name); found != cache.end()) return found->second;
+    const std::string installation =
+        guessable ? privacy::installation_secret(secret == MachineIdSecret::create_if_needed) : std::string();
+    std::string id = machine_id_for(parts, tool_name, installation);
+    if (!guessable || !installation.empty()) cache.emplace(std::string(tool_name), id);
+    return id;
 }
 
 }  // namespace overt
