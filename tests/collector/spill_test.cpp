@@ -177,6 +177,45 @@ TEST(SpillStore, ASalvagedFileThatStaysIsRewrittenWithoutTheBadEvent) {
     }
 }
 
+// The data dir is opened once and checked; a link swapped in for it afterwards is never
+// followed, and a data dir that is itself a link is refused.
+TEST(SpillStore, ADataDirSwappedForALinkIsNeverWrittenThrough) {
+    TempDir root;
+    const fs::path data = root.path() / "data", moved = root.path() / "data.moved", elsewhere = root.path() / "elsewhere";
+    fs::create_directories(data);
+    fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
+    fs::create_directories(elsewhere);
+    spill::SpillStore store(data, "mytool");
+    std::vector<Event> events{sample_event("a")};
+    std::string error;
+    ASSERT_EQ(store.write(events, std::vector<std::string>{"spy"}, error).size(), 1u) << error;
+    fs::rename(data, moved);
+    fs::create_directory_symlink(elsewhere, data);
+    ASSERT_EQ(store.write(events, std::vector<std::string>{"spy"}, error).size(), 1u) << error;
+    EXPECT_TRUE(spill_files(elsewhere).empty()) << "a spill followed the swapped-in link";
+    EXPECT_EQ(spill_files(moved).size(), 2u) << "both spills are in the directory checked at open";
+
+    spill::SpillStore through_link(data, "mytool");
+    EXPECT_TRUE(through_link.write(events, std::vector<std::string>{"spy"}, error).empty());
+    EXPECT_NE(error.find("cannot open data dir"), std::string::npos) << error;
+    EXPECT_TRUE(spill_files(elsewhere).empty());
+    EXPECT_TRUE(through_link.list().empty());
+}
+
+// A data dir others may write to is refused: they could swap files under the tool.
+TEST(SpillStore, ADataDirWritableByOthersIsRefused) {
+    TempDir root;
+    const fs::path data = root.path() / "shared";
+    fs::create_directories(data);
+    fs::permissions(data, fs::perms::all, fs::perm_options::replace);
+    spill::SpillStore store(data, "mytool");
+    std::vector<Event> events{sample_event("a")};
+    std::string error;
+    EXPECT_TRUE(store.write(events, std::vector<std::string>{"spy"}, error).empty());
+    EXPECT_NE(error.find("is not private to this user"), std::string::npos) << error;
+    EXPECT_TRUE(spill_files(data).empty());
+}
+
 TEST(SpillStore, AnotherToolsFilesAreLeftAlone) {
     TempDir dir;
     std::vector<Event> events{sample_event("theirs")};

@@ -136,7 +136,7 @@ bool write_backend_health(const std::string& data_dir, const HealthRecords& reco
     const nlohmann::json root = {{"version", 1}, {"quarantines_total", records.quarantines_total}, {"backends", backends}};
     const std::string text = root.dump(2) + "\n";
     const std::string path = path_in(data_dir, kHealthFileName);
-    if (!support::write_file_atomically({path, {}, support::Durability::fsync, 0600}, text, error)) return false;
+    if (!support::write_file_atomically(support::AtomicWrite::at(path), text, error)) return false;
     return true;
 }
 

@@ -91,7 +91,7 @@ bool add_to_persisted_counters(const std::string& data_dir, const PersistedCount
         }
         add_counts(total, delta);
         std::string error;
-        ok = support::write_file_atomically({dir / kFileName, {}, durability, 0600},
+        ok = support::write_file_atomically(support::AtomicWrite::at(dir / kFileName, durability),
                                             to_json(total).dump(2) + "\n", error);
         if (!ok) logger()->warn("overt: {}", error);
     } catch (const std::exception& e) {

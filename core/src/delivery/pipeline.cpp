@@ -361,8 +361,7 @@ FlushReport Pipeline::flush_in_process(DeliveryLimits limits, bool at_exit, cons
     if (store_) {
         store_->remove_stale_temps();
         ledger_.note_handed_off([this](const std::string& file) {
-            std::error_code ec;
-            return std::filesystem::exists(store_->dir() / file, ec) || ec;
+            return store_->contains(file);
         });
         for (const auto& name : store_->list()) {
             if (ctx.cancelled()) break;
@@ -393,8 +392,7 @@ void Pipeline::stop_for_withdrawal(FlushReport& report, uint64_t buffered) {
     // The files this process held went with the erasure: booked as withdrawn, not handed off.
     report.events_dropped += ledger_.files_gone(
         [this](const std::string& file) {
-            std::error_code ec;
-            return std::filesystem::exists(store_->dir() / file, ec) || ec;
+            return store_->contains(file);
         },
         drop_reason::consent_withdrawn);
 }

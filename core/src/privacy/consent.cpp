@@ -34,7 +34,7 @@ void make_private_dirs(const std::filesystem::path& dir) {
 void write_atomically(const std::string& path, const std::string& content) {
     make_private_dirs(std::filesystem::path(path).parent_path());
     std::string error;
-    if (!support::write_file_atomically({path, {}, support::Durability::fsync, 0600}, content, error))
+    if (!support::write_file_atomically(support::AtomicWrite::at(path), content, error))
         throw std::runtime_error(error);
 }
 

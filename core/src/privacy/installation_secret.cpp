@@ -69,7 +69,7 @@ std::string installation_secret(bool create) {
     ::chmod(dir.c_str(), 0700);
     std::string error;
     // Two processes creating it at once: the file last renamed wins; read it back so both agree.
-    if (!support::write_file_atomically({path, {}, support::Durability::fsync, 0600}, secret + "\n", error)) {
+    if (!support::write_file_atomically(support::AtomicWrite::at(path), secret + "\n", error)) {
         detail::logger()->warn("overt: cannot keep the installation secret: {}", error);
         return {};
     }

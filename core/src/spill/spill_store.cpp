@@ -4,6 +4,7 @@
 #include "support/logger.hpp"
 #include "support/short_digest.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -54,8 +55,8 @@ std::string_view key_in_name(std::string_view name, std::string_view prefix, std
 // cannot be opened: the caller goes on unlocked rather than not at all.
 class DirLock {
    public:
-    DirLock(const fs::path& path, int operation) {
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    DirLock(int dir_fd, const char* name, int operation) {
+        fd_ = dir_fd < 0 ? -1 : ::openat(dir_fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd_ >= 0)
             while (::flock(fd_, operation) != 0 && errno == EINTR) {
             }
@@ -77,6 +78,31 @@ std::string errno_text(int err) { return std::strerror(err); }
 int64_t unix_nano_now() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// The names in an open directory (not "." nor ".."); the descriptor itself stays open.
+std::vector<std::string> entries_of(int dir_fd) {
+    std::vector<std::string> names;
+    if (dir_fd < 0) return names;
+    int copy = ::dup(dir_fd);
+    if (copy < 0) return names;
+    DIR* dir = ::fdopendir(copy);
+    if (!dir) {
+        ::close(copy);
+        return names;
+    }
+    ::rewinddir(dir);
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string_view name = entry->d_name;
+        if (name != "." && name != "..") names.emplace_back(name);
+    }
+    ::closedir(dir);
+    return names;
+}
+
+// A directory entry as it is (a link is not followed).
+bool stat_entry(int dir_fd, const std::string& name, struct stat& st) {
+    return dir_fd >= 0 && ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 // At most `limit` bytes; false with errno EFBIG past it.
@@ -135,8 +161,53 @@ SpillStore::SpillStore(fs::path dir, std::string tool, uint64_t max_file_bytes)
     erasures_seen_ = read_erasure_count();
 }
 
+SpillStore::~SpillStore() {
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+    for (int fd : retired_fds_) ::close(fd);
+}
+
+int SpillStore::directory(bool create, std::string* error) const {
+    std::lock_guard lock(dir_mutex_);
+    if (dir_fd_ >= 0) {
+        // Removed since (nothing links to it any more): files written there would be lost.
+        struct stat st {};
+        if (::fstat(dir_fd_, &st) == 0 && st.st_nlink > 0) return dir_fd_;
+        // Closed with the store, not now: another thread may still be using it.
+        retired_fds_.push_back(dir_fd_);
+        dir_fd_ = -1;
+    }
+    // Opened once, not followed if a link: every later name is looked up in this directory, so a
+    // directory swapped for a link afterwards is never written through.
+    int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+        std::error_code ec;
+        fs::create_directories(dir_, ec);
+        if (ec) {
+            if (error) *error = "cannot create data dir " + dir_.string() + ": " + ec.message();
+            return -1;
+        }
+        ::chmod(dir_.c_str(), 0700);
+        fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        if (error) *error = "cannot open data dir " + dir_.string() + ": " + errno_text(errno);
+        return -1;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_uid != ::geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        if (error)
+            *error = "data dir " + dir_.string() + " is not private to this user (owner uid " +
+                     std::to_string(st.st_uid) + ", writable by others or its group): not used";
+        ::close(fd);
+        return -1;
+    }
+    dir_fd_ = fd;
+    return dir_fd_;
+}
+
 uint64_t SpillStore::read_erasure_count() const {
-    int fd = ::open((dir_ / (kErasuresPrefix + key_)).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const int dir_fd = directory(false);
+    int fd = dir_fd < 0 ? -1 : ::openat(dir_fd, (kErasuresPrefix + key_).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return 0;
     char text[32] = {};
     ssize_t n = ::read(fd, text, sizeof text - 1);
@@ -153,16 +224,9 @@ void SpillStore::accept_erasure() { erasures_seen_ = read_erasure_count(); }
 
 bool SpillStore::write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
                                        Durability durability) const {
-    std::error_code ec;
-    if (!fs::exists(dir_, ec)) {
-        fs::create_directories(dir_, ec);
-        if (ec) {
-            error = "cannot create data dir " + dir_.string() + ": " + ec.message();
-            return false;
-        }
-        ::chmod(dir_.c_str(), 0700);
-    }
-    DirLock writing(dir_ / kWritersLockName, LOCK_SH);
+    const int dir_fd = directory(true, &error);
+    if (dir_fd < 0) return false;
+    DirLock writing(dir_fd, kWritersLockName, LOCK_SH);
     if (erased_since_seen()) {
         error = "the data dir " + dir_.string() + " was erased (consent withdrawn or data deleted) since this "
                 "process last looked; nothing written";
@@ -172,17 +236,19 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
     std::string temp_name = std::string(kTempPrefix) + std::to_string(unix_nano_now()) + "-" +
                             std::to_string(::getpid()) + "-" + std::to_string(g_sequence.fetch_add(1)) + "-" + key_ +
                             std::string(kTempSuffix);
-    return support::write_file_atomically({dir_ / final_name, dir_ / temp_name, durability, 0600}, text, error);
+    return support::write_file_atomically({final_name, temp_name, durability, 0600, dir_fd, dir_}, text, error);
 }
 
 void SpillStore::make_durable(std::span<const std::string> names) const {
+    const int dir_fd = directory(false);
+    if (dir_fd < 0) return;
     for (const auto& name : names) {
-        int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0) continue;  // already sent and removed
         ::fsync(fd);
         ::close(fd);
     }
-    if (!names.empty()) support::fsync_directory(dir_);
+    if (!names.empty()) ::fsync(dir_fd);
 }
 
 std::vector<WrittenFile> SpillStore::write(std::span<const Event> events, std::span<const std::string> pending,
@@ -201,7 +267,8 @@ bool SpillStore::owns(const std::string& name) const {
     const std::string_view key = key_in_name(name, kPrefix, kSuffix);
     if (!key.empty()) return key == key_;
     // Written before tool keys: the tool named near the start of the file, if any.
-    int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const int dir_fd = directory(false);
+    int fd = dir_fd < 0 ? -1 : ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return false;
     char head[kOwnerPeekBytes];
     const ssize_t n = ::pread(fd, head, sizeof head, 0);
@@ -220,10 +287,11 @@ bool SpillStore::owns(const std::string& name) const {
 
 std::vector<std::string> SpillStore::list() const {
     std::vector<std::string> names;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (is_spill_file_name(name) && it->is_regular_file(ec) && owns(name)) names.push_back(std::move(name));
+    const int dir_fd = directory(false);
+    for (auto& name : entries_of(dir_fd)) {
+        struct stat st {};
+        if (is_spill_file_name(name) && stat_entry(dir_fd, name, st) && S_ISREG(st.st_mode) && owns(name))
+            names.push_back(std::move(name));
     }
     // Age order: by the writer's timestamp; names without one (foreign or hand-made) count as
     // oldest, then by name.
@@ -243,24 +311,23 @@ std::vector<std::string> SpillStore::list() const {
 
 uint64_t SpillStore::total_bytes() const {
     uint64_t total = 0;
-    std::error_code ec;
     for (const auto& name : list()) {
-        auto size = fs::file_size(dir_ / name, ec);
-        if (!ec) total += size;
+        struct stat st {};
+        if (stat_entry(directory(false), name, st)) total += static_cast<uint64_t>(st.st_size);
     }
     return total;
 }
 
 std::optional<Claim> SpillStore::claim(const std::string& name) const {
-    fs::path path = dir_ / name;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const int dir_fd = directory(false);
+    int fd = dir_fd < 0 ? -1 : ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return std::nullopt;
     Claim claim(fd, name);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return std::nullopt;  // another process is sending it
     // It may have been deleted or replaced between open and flock.
-    struct stat by_fd {}, by_path {};
-    if (::fstat(fd, &by_fd) != 0 || ::stat(path.c_str(), &by_path) != 0 || by_fd.st_ino != by_path.st_ino ||
-        by_fd.st_dev != by_path.st_dev)
+    struct stat by_fd {}, by_name {};
+    if (::fstat(fd, &by_fd) != 0 || !stat_entry(dir_fd, name, by_name) || by_fd.st_ino != by_name.st_ino ||
+        by_fd.st_dev != by_name.st_dev)
         return std::nullopt;
     return claim;
 }
@@ -284,7 +351,9 @@ bool SpillStore::read(const Claim& claim, SpillContent& content, std::string& er
 }
 
 bool SpillStore::peek(const std::string& name, SpillContent& content, std::string& error) const {
-    int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const int dir_fd = directory(false, &error);
+    if (dir_fd < 0) return false;
+    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         error = "cannot open: " + errno_text(errno);
         return false;
@@ -294,9 +363,10 @@ bool SpillStore::peek(const std::string& name, SpillContent& content, std::strin
 }
 
 void SpillStore::remove(const Claim& claim) const {
-    fs::path path = dir_ / claim.name();
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-        detail::logger()->warn("overt: cannot remove spill file {}: {}", path.string(), errno_text(errno));
+    const int dir_fd = directory(false);
+    if (dir_fd >= 0 && ::unlinkat(dir_fd, claim.name().c_str(), 0) != 0 && errno != ENOENT)
+        detail::logger()->warn("overt: cannot remove spill file {}: {}", (dir_ / claim.name()).string(),
+                               errno_text(errno));
 }
 
 bool SpillStore::rewrite(const Claim& claim, const SpillContent& content, std::string& error) const {
@@ -304,22 +374,27 @@ bool SpillStore::rewrite(const Claim& claim, const SpillContent& content, std::s
     return write_file_atomically(claim.name(), text, error);
 }
 
+int SpillStore::corrupt_directory(bool create) const {
+    const int dir_fd = directory(false);
+    if (dir_fd < 0) return -1;
+    if (create && ::mkdirat(dir_fd, kCorruptDirName, 0700) != 0 && errno != EEXIST) return -1;
+    return ::openat(dir_fd, kCorruptDirName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 std::string SpillStore::move_aside(const Claim& claim) const {
-    fs::path corrupt_dir = dir_ / kCorruptDirName;
-    std::error_code ec;
-    if (!fs::exists(corrupt_dir, ec)) {
-        fs::create_directory(corrupt_dir, ec);
-        ::chmod(corrupt_dir.c_str(), 0700);
-    }
-    fs::path target = corrupt_dir / claim.name();
-    if (fs::exists(target, ec)) target += "." + std::to_string(unix_nano_now());
-    fs::rename(dir_ / claim.name(), target, ec);
-    if (ec) {
+    const int dir_fd = directory(false);
+    const int corrupt_fd = corrupt_directory(true);
+    std::string target = claim.name();
+    struct stat st {};
+    if (corrupt_fd >= 0 && stat_entry(corrupt_fd, target, st)) target += "." + std::to_string(unix_nano_now());
+    if (dir_fd < 0 || corrupt_fd < 0 || ::renameat(dir_fd, claim.name().c_str(), corrupt_fd, target.c_str()) != 0) {
         detail::logger()->error("overt: cannot move corrupt spill file {} to {}: {}", (dir_ / claim.name()).string(),
-                                target.string(), ec.message());
+                                (dir_ / kCorruptDirName / target).string(), errno_text(errno));
+        if (corrupt_fd >= 0) ::close(corrupt_fd);
         return (dir_ / claim.name()).string();
     }
-    return target.string();
+    ::close(corrupt_fd);
+    return (dir_ / kCorruptDirName / target).string();
 }
 
 std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_bytes,
@@ -327,19 +402,14 @@ std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_
     std::vector<PrunedFile> pruned;
     // One pruner at a time, across threads and processes: two that list the same files would
     // each remove the excess and together drop more than the caps ask for.
-    int lock_fd = ::open((dir_ / kCapsLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (lock_fd >= 0) {
-        while (::flock(lock_fd, LOCK_EX) != 0 && errno == EINTR) {
-        }
-    }
-    Claim lock_holder(lock_fd, kCapsLockName);  // closing the fd releases the lock
+    const int dir_fd = directory(false);
+    DirLock pruning(dir_fd, kCapsLockName, LOCK_EX);
     std::vector<std::string> names = list();
     std::vector<uint64_t> sizes;
     uint64_t total = 0;
-    std::error_code ec;
     for (const auto& name : names) {
-        uint64_t size = fs::file_size(dir_ / name, ec);
-        sizes.push_back(ec ? 0 : size);
+        struct stat st {};
+        sizes.push_back(stat_entry(dir_fd, name, st) ? static_cast<uint64_t>(st.st_size) : 0);
         total += sizes.back();
     }
     size_t count = names.size();
@@ -361,58 +431,55 @@ std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_
 }
 
 void SpillStore::remove_stale_temps() const {
-    std::error_code ec;
-    auto now = fs::file_time_type::clock::now();
-    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
+    const int dir_fd = directory(false);
+    const auto now = std::chrono::system_clock::now();
+    for (const auto& name : entries_of(dir_fd)) {
         if (!is_temp_file_name(name)) continue;
         long pid = temp_file_pid(name);
         bool writer_dead = pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-        std::error_code time_ec;
-        auto modified = fs::last_write_time(it->path(), time_ec);
-        bool old = !time_ec && now - modified > kStaleTempAge;
-        if (writer_dead || old) {
-            std::error_code remove_ec;
-            fs::remove(it->path(), remove_ec);
-        }
+        struct stat st {};
+        bool old = stat_entry(dir_fd, name, st) &&
+                   now - std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec) > kStaleTempAge;
+        if (writer_dead || old) ::unlinkat(dir_fd, name.c_str(), 0);
     }
 }
 
 std::vector<std::string> SpillStore::erase_all() {
     std::vector<std::string> removed;
-    std::error_code ec;
-    if (!fs::is_directory(dir_, ec)) return removed;
+    const int dir_fd = directory(false);
+    if (dir_fd < 0) return removed;
     // Exclusive: no writer is between its erasure check and its rename while files go.
-    DirLock erasing(dir_ / kWritersLockName, LOCK_EX);
+    DirLock erasing(dir_fd, kWritersLockName, LOCK_EX);
     const uint64_t erasures = read_erasure_count() + 1;
     std::string error;
-    if (!support::write_file_atomically({dir_ / (kErasuresPrefix + key_), {}, Durability::fsync, 0600},
+    if (!support::write_file_atomically({kErasuresPrefix + key_, {}, Durability::fsync, 0600, dir_fd, dir_},
                                         std::to_string(erasures) + "\n", error))
         detail::logger()->error("overt: cannot record the erasure of {} for other processes: {}", dir_.string(),
                                 error);
-    for (const auto& name : list()) {
-        std::error_code remove_ec;
-        if (fs::remove(dir_ / name, remove_ec)) removed.push_back(name);
-    }
-    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
+    for (const auto& name : list())
+        if (::unlinkat(dir_fd, name.c_str(), 0) == 0) removed.push_back(name);
+    for (const auto& name : entries_of(dir_fd)) {
         const std::string_view key = is_temp_file_name(name) ? key_in_name(name, kTempPrefix, kTempSuffix) : "";
-        std::error_code remove_ec;
-        if (is_temp_file_name(name) && (key.empty() || key == key_)) fs::remove(it->path(), remove_ec);
+        if (is_temp_file_name(name) && (key.empty() || key == key_)) ::unlinkat(dir_fd, name.c_str(), 0);
     }
     // Moved-aside files keep their names: this tool's, and those too damaged to say whose.
-    for (fs::directory_iterator it(dir_ / kCorruptDirName, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        const size_t json_end = name.find(kSuffix);
-        const std::string base = json_end == std::string::npos ? name : name.substr(0, json_end + kSuffix.size());
-        const std::string_view key = is_spill_file_name(base) ? key_in_name(base, kPrefix, kSuffix) : "";
-        std::error_code remove_ec;
-        if (key.empty() || key == key_) fs::remove(it->path(), remove_ec);
+    if (const int corrupt_fd = corrupt_directory(false); corrupt_fd >= 0) {
+        for (const auto& name : entries_of(corrupt_fd)) {
+            const size_t json_end = name.find(kSuffix);
+            const std::string base = json_end == std::string::npos ? name : name.substr(0, json_end + kSuffix.size());
+            const std::string_view key = is_spill_file_name(base) ? key_in_name(base, kPrefix, kSuffix) : "";
+            if (key.empty() || key == key_) ::unlinkat(corrupt_fd, name.c_str(), 0);
+        }
+        ::close(corrupt_fd);
+        ::unlinkat(dir_fd, kCorruptDirName, AT_REMOVEDIR);  // only if now empty
     }
-    std::error_code rmdir_ec;
-    fs::remove(dir_ / kCorruptDirName, rmdir_ec);  // only if now empty
     erasures_seen_ = erasures;  // this store did it: what it holds now was erased by its owner
     return removed;
+}
+
+bool SpillStore::contains(const std::string& name) const {
+    struct stat st {};
+    return stat_entry(directory(false), name, st);
 }
 
 }  // namespace overt::spill

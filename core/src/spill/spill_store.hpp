@@ -5,6 +5,9 @@
 // several tools share a data dir (the key is 8 hex digits of the tool name's sha256). A file is written to ".telemetry-spill-...json.tmp" in the same dir, fsync'd,
 // renamed, and the dir fsync'd: a reader sees a whole file or none. Temp files left by a
 // killed writer never match the spill pattern and are removed once stale.
+// The data dir is opened once (never through a link) and checked to be a private directory of
+// this user; every file is then opened, renamed and removed relative to that descriptor, so a
+// directory swapped for a link later is never written through.
 // A process sending a file holds flock(LOCK_EX) on it and re-checks after locking that the
 // path still names the inode it locked, so no two processes send the same file.
 // Erasure (consent withdrawn, delete-my-data) and writing agree across processes: writers hold
@@ -20,6 +23,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -62,6 +66,9 @@ class SpillStore {
     // still be kept) are never read: read() and peek() fail on them unread.
     SpillStore(std::filesystem::path dir, std::string tool, uint64_t max_file_bytes = kDefaultMaxFileBytes);
     static constexpr uint64_t kDefaultMaxFileBytes = 10u << 20;
+    ~SpillStore();
+    SpillStore(const SpillStore&) = delete;
+    SpillStore& operator=(const SpillStore&) = delete;
 
     const std::filesystem::path& dir() const { return dir_; }
 
@@ -76,6 +83,8 @@ class SpillStore {
     // fsyncs the named spill files (those still there) and the directory.
     void make_durable(std::span<const std::string> names) const;
 
+    // Whether `name` is (still) in the data dir.
+    bool contains(const std::string& name) const;
     // This tool's spill file names, oldest first.
     std::vector<std::string> list() const;
     uint64_t total_bytes() const;
@@ -115,12 +124,22 @@ class SpillStore {
     bool write_file_atomically(const std::string& final_name, std::string_view text, std::string& error,
                                Durability durability = Durability::fsync) const;
     uint64_t read_erasure_count() const;
+    // The data dir, opened once (O_NOFOLLOW) and checked to be a private directory of this user;
+    // every file is then opened, renamed and removed relative to it. -1 (with `error`) if it
+    // does not exist (and `create` is false) or is refused.
+    int directory(bool create, std::string* error = nullptr) const;
+    // <data dir>/corrupt, opened without following a link (created when asked); -1 if none. The
+    // caller closes it.
+    int corrupt_directory(bool create) const;
     // The file is this tool's: its key is in the name, or (written before keys) the file says so.
     bool owns(const std::string& name) const;
     std::filesystem::path dir_;
     std::string tool_;
     std::string key_;  // in every file name this store writes
     uint64_t max_file_bytes_;
+    mutable std::mutex dir_mutex_;
+    mutable int dir_fd_ = -1;
+    mutable std::vector<int> retired_fds_;  // of a data dir removed while this store was open
     std::atomic<uint64_t> erasures_seen_{0};
 };
 

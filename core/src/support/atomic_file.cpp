@@ -39,9 +39,13 @@ bool write_file_atomically(const AtomicWrite& write, std::string_view content, s
         temp = write.target.parent_path() / ("." + write.target.filename().string() + "." +
                                              std::to_string(::getpid()) + "." +
                                              std::to_string(g_temp_sequence.fetch_add(1)) + ".tmp");
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, write.mode);
+    const int at = write.dir_fd >= 0 ? write.dir_fd : AT_FDCWD;
+    const auto shown = [&](const std::filesystem::path& name) {
+        return (write.dir_fd >= 0 && !write.shown_dir.empty() ? write.shown_dir / name : name).string();
+    };
+    int fd = ::openat(at, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, write.mode);
     if (fd < 0) {
-        error = "cannot create " + temp.string() + ": " + std::strerror(errno);
+        error = "cannot create " + shown(temp) + ": " + std::strerror(errno);
         return false;
     }
     bool ok = write_all(fd, content) && (write.durability == Durability::deferred || ::fsync(fd) == 0);
@@ -50,13 +54,18 @@ bool write_file_atomically(const AtomicWrite& write, std::string_view content, s
         ok = false;
         saved = errno;
     }
-    if (!ok || ::rename(temp.c_str(), write.target.c_str()) != 0) {
+    if (!ok || ::renameat(at, temp.c_str(), at, write.target.c_str()) != 0) {
         if (ok) saved = errno;
-        error = "cannot write " + write.target.string() + ": " + std::strerror(saved);
-        ::unlink(temp.c_str());
+        error = "cannot write " + shown(write.target) + ": " + std::strerror(saved);
+        ::unlinkat(at, temp.c_str(), 0);
         return false;
     }
-    if (write.durability == Durability::fsync) fsync_directory(write.target.parent_path());
+    if (write.durability == Durability::fsync) {
+        if (write.dir_fd >= 0)
+            ::fsync(write.dir_fd);
+        else
+            fsync_directory(write.target.parent_path());
+    }
     return true;
 }
 

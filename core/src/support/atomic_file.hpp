@@ -20,6 +20,18 @@ struct AtomicWrite {
     std::filesystem::path temp;
     Durability durability = Durability::fsync;
     unsigned mode = 0600;
+    // >= 0: target and temp are names in this open directory (never a path through a link
+    // swapped in after the directory was checked).
+    int dir_fd = -1;
+    std::filesystem::path shown_dir;  // with dir_fd: what messages put before the names
+
+    // A file at a path (not in an open directory), mode 0600.
+    static AtomicWrite at(std::filesystem::path target, Durability durability = Durability::fsync) {
+        AtomicWrite write;
+        write.target = std::move(target);
+        write.durability = durability;
+        return write;
+    }
 };
 
 // False with `error` naming the file and the reason; the temp file is removed on failure.
