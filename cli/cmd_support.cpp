@@ -5,6 +5,7 @@
 
 // The CLI ships with libovert of the same version, so it may use libovert's internal
 // transport to give network backends an HTTP service (the public PluginHost has none).
+#include "delivery/sink_loading.hpp"
 #include "plugin/plugin_host_factory.hpp"
 #include "transport/http_service.hpp"
 
@@ -12,8 +13,6 @@
 #include <overt/consent.hpp>
 #include <overt/data_dir.hpp>
 #include <overt/plugins.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -77,16 +76,6 @@ std::string config_origin(const Config& config) {
     return config.source_path.empty() ? "defaults for tool " + config.tool_name : config.source_path;
 }
 
-std::vector<BackendConfig> effective_backends(const Config& config, const std::string& data_dir) {
-    if (!config.backends.empty() || data_dir.empty()) return config.backends;
-    // Mirrors Collector::open: no backends configured = the file backend into the data dir.
-    BackendConfig file;
-    file.plugin = "file";
-    file.id = "file";
-    file.settings_json =
-        nlohmann::json{{"path", (std::filesystem::path(data_dir) / "telemetry.ndjson").string()}}.dump();
-    return {file};
-}
 
 std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::string& data_dir,
                                               std::vector<std::string>& problems) {
@@ -95,7 +84,7 @@ std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::s
     auto host = std::make_shared<PluginHost>(
         plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_http_service()));
     std::vector<std::shared_ptr<Sink>> sinks;
-    for (const auto& backend : effective_backends(config, data_dir)) {
+    for (const auto& backend : delivery::configured_backends(config, data_dir)) {
         try {
             Sink* sink = host->create_sink(backend).release();
             sinks.emplace_back(sink, [host](Sink* owned) { delete owned; });

@@ -59,8 +59,6 @@ bool erase_local_data(const Config& config, const std::string& data_dir);
 // Where the config came from, for messages: "FILE" or "defaults for tool NAME".
 std::string config_origin(const Config& config);
 
-// The configured backends, or the collector's default file backend into `data_dir`.
-std::vector<BackendConfig> effective_backends(const Config& config, const std::string& data_dir);
 
 // Loads each effective backend through the plugin host (with the HTTP transport, so network
 // backends can send). A backend that fails to load is reported in `problems`, never thrown.

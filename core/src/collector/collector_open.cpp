@@ -16,10 +16,12 @@
 namespace overt {
 
 std::unique_ptr<Collector> Collector::open(Config config) {
-    ConsentStore consent_store(config.tool_name);
-    Consent stored = consent_store.load();
-    if (!consent_store.warning().empty()) detail::logger()->warn("overt: {}", consent_store.warning());
-    ConsentDecision decision = decide_consent(config, stored);
+    // The same watch asks again before every send: the consent file is read once here, and
+    // again only if it changes.
+    auto consent = std::make_shared<delivery::ConsentWatch>(config);
+    std::string consent_warning;
+    const ConsentDecision decision = consent->decision(&consent_warning);
+    if (!consent_warning.empty()) detail::logger()->warn("overt: {}", consent_warning);
 
     CollectorOptions options;
     options.consent_granted = decision.collect;
@@ -42,7 +44,6 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     impl.sinks = config.exit_delivery == ExitDelivery::in_process
                      ? delivery::load_sinks(config, impl.data_dir, call_limit)
                      : delivery::deferred_sinks(config, impl.data_dir);
-    auto consent = std::make_shared<delivery::ConsentWatch>(config);
     impl.start_pipeline([consent] { return consent->still_granted(); });
     return collector;
 }

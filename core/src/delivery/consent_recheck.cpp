@@ -12,15 +12,19 @@ ConsentWatch::FileState ConsentWatch::state_now() const {
     return {true, st.st_ino, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, st.st_size};
 }
 
-bool ConsentWatch::still_granted() {
+ConsentDecision ConsentWatch::decision(std::string* warning) {
     std::lock_guard lock(mutex_);
+    // Stat before reading: a change after the stat is seen as a change at the next call.
     const FileState now = state_now();
     if (!known_ || !(now == last_)) {
-        granted_ = decide_consent(config_, store_.load()).collect;
+        decision_ = decide_consent(config_, store_.load());
         last_ = now;
         known_ = true;
     }
-    return granted_;
+    if (warning) *warning = store_.warning();
+    return decision_;
 }
+
+bool ConsentWatch::still_granted() { return decision().collect; }
 
 }  // namespace overt::delivery

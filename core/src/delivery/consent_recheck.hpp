@@ -17,8 +17,10 @@ namespace overt::delivery {
 class ConsentWatch {
    public:
     explicit ConsentWatch(Config config);
-    // Whether collecting is still allowed: the stored consent and the environment switches,
-    // as Collector::open decided them.
+    // The decision from the stored consent and the environment switches, re-read only when
+    // the consent file changed; `warning` gets the consent file's problem ("" if none).
+    ConsentDecision decision(std::string* warning = nullptr);
+    // Whether collecting is still allowed.
     bool still_granted();
 
    private:
@@ -35,7 +37,7 @@ class ConsentWatch {
     std::mutex mutex_;
     bool known_ = false;
     FileState last_;
-    bool granted_ = false;
+    ConsentDecision decision_;
 };
 
 }  // namespace overt::delivery

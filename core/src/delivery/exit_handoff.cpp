@@ -201,8 +201,7 @@ bool Pipeline::hand_off_at_exit(std::vector<Event> batch, FlushReport& report) {
 
 FlushReport Pipeline::spill_for_sender(const TakeBatch& take) {
     FlushReport report;
-    for (size_t i = 0; i < sinks_.size(); ++i)
-        report.sinks.push_back(SinkReport{sinks_.id(i), sinks_.info(i), 0, 0, 0, false, {}});
+    add_sink_reports(report);
     std::vector<Event> batch = take();
     if (withdrawn()) {
         stop_for_withdrawal(report, batch.size());

@@ -106,33 +106,30 @@ void Ledger::corrupt_file_moved_aside() {
     ++counters_.corrupt_files;
 }
 
-void Ledger::note_handed_off(const std::function<bool(const std::string& file)>& still_there) {
-    std::lock_guard lock(mutex_);
-    for (auto it = own_files_.begin(); it != own_files_.end();) {
-        if (!still_there(it->first)) {
-            counters_.spilled -= it->second;
-            counters_.handed_off += it->second;
-            it = own_files_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
-uint64_t Ledger::files_gone(const std::function<bool(const std::string& file)>& still_there,
-                          std::string_view reason) {
+uint64_t Ledger::release_gone_files_locked(const std::function<bool(const std::string& file)>& still_there) {
     uint64_t events = 0;
-    std::lock_guard lock(mutex_);
     for (auto it = own_files_.begin(); it != own_files_.end();) {
         if (!still_there(it->first)) {
             counters_.spilled -= it->second;
-            counters_.dropped[std::string(reason)] += it->second;
             events += it->second;
             it = own_files_.erase(it);
         } else {
             ++it;
         }
     }
+    return events;
+}
+
+void Ledger::note_handed_off(const std::function<bool(const std::string& file)>& still_there) {
+    std::lock_guard lock(mutex_);
+    counters_.handed_off += release_gone_files_locked(still_there);
+}
+
+uint64_t Ledger::files_gone(const std::function<bool(const std::string& file)>& still_there,
+                          std::string_view reason) {
+    std::lock_guard lock(mutex_);
+    const uint64_t events = release_gone_files_locked(still_there);
+    if (events) counters_.dropped[std::string(reason)] += events;
     return events;
 }
 
@@ -148,19 +145,20 @@ void Ledger::settle_ring_locked() {
     ring_overwrites_ = 0;
 }
 
-Counters Ledger::snapshot() const {
-    std::lock_guard lock(mutex_);
+Counters Ledger::counters_locked() const {
     Counters counters = counters_;
     if (ring_overwrites_) counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += ring_overwrites_;
     return counters;
 }
 
+Counters Ledger::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return counters_locked();
+}
+
 Ledger::Handover Ledger::hand_over() const {
     std::lock_guard lock(mutex_);
-    Handover handover{counters_, persisted_base_, own_files_};
-    if (ring_overwrites_)
-        handover.counters.dropped[std::string(drop_reason::no_data_dir_overflow)] += ring_overwrites_;
-    return handover;
+    return Handover{counters_locked(), persisted_base_, own_files_};
 }
 
 void Ledger::take_over(Handover handover) {

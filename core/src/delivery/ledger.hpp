@@ -69,6 +69,10 @@ class Ledger {
 
    private:
     void settle_ring_locked();
+    // The counters with the ring's overwrites booked, leaving the ledger as it is.
+    Counters counters_locked() const;
+    // Held files no longer on disk leave the books; returns their events.
+    uint64_t release_gone_files_locked(const std::function<bool(const std::string& file)>& still_there);
     mutable std::mutex mutex_;
     Counters counters_;
     // Overwritten ring events, booked into counters_.dropped when observed (a map lookup by

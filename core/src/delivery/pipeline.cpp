@@ -95,6 +95,15 @@ Pipeline::Pipeline(const Config& config, SinkSet& sinks, spill::SpillStore* stor
       owner_(std::move(owner)),
       consent_check_(std::move(consent_check)) {}
 
+std::function<bool(const std::string& file)> Pipeline::on_disk() const {
+    return [this](const std::string& file) { return store_->contains(file); };
+}
+
+void Pipeline::add_sink_reports(FlushReport& report) const {
+    for (size_t i = 0; i < sinks_.size(); ++i)
+        report.sinks.push_back(SinkReport{sinks_.id(i), sinks_.info(i), 0, 0, 0, false, {}});
+}
+
 bool Pipeline::withdrawn() const {
     if (store_ && store_->erased_since_seen()) return true;
     return consent_check_ && !consent_check_();
@@ -328,8 +337,7 @@ FlushReport Pipeline::flush_in_process(DeliveryLimits limits, bool at_exit, cons
     }
     const uint64_t generation = drop_generation_.load();
     FlushContext ctx{report, limits, [this, generation] { return drop_generation_.load() != generation || withdrawn(); }};
-    for (size_t i = 0; i < sinks_.size(); ++i)
-        report.sinks.push_back(SinkReport{sinks_.id(i), sinks_.info(i), 0, 0, 0, false, {}});
+    add_sink_reports(report);
 
     std::vector<Event> batch = take();
     if (withdrawn()) {
@@ -341,13 +349,10 @@ FlushReport Pipeline::flush_in_process(DeliveryLimits limits, bool at_exit, cons
     if (store_ && !batch.empty() && config_.delivery_mode == DeliveryMode::at_least_once) {
         // On disk before any sink code sees it. Not fsync'd: the rename keeps it whole if a sink
         // crashes this process; files still owed at the end are made durable below.
-        SpillOptions first;
-        first.durability = spill::Durability::deferred;
-        first.written_names = &written_first;
         const size_t count = batch.size();
-        std::vector<spill::WrittenFile> written;
         std::string error;
-        written = store_->write(batch, sinks_.ids(), error, first.durability);
+        const std::vector<spill::WrittenFile> written =
+            store_->write(batch, sinks_.ids(), error, spill::Durability::deferred);
         uint64_t on_disk = 0;
         for (const auto& file : written) {
             on_disk += file.event_count;
@@ -360,9 +365,7 @@ FlushReport Pipeline::flush_in_process(DeliveryLimits limits, bool at_exit, cons
     }
     if (store_) {
         store_->remove_stale_temps();
-        ledger_.note_handed_off([this](const std::string& file) {
-            return store_->contains(file);
-        });
+        ledger_.note_handed_off(on_disk());
         for (const auto& name : store_->list()) {
             if (ctx.cancelled()) break;
             if (Clock::now() >= deadline) {
@@ -390,11 +393,7 @@ void Pipeline::stop_for_withdrawal(FlushReport& report, uint64_t buffered) {
     report.events_dropped += buffered;
     if (!erased_elsewhere()) return;
     // The files this process held went with the erasure: booked as withdrawn, not handed off.
-    report.events_dropped += ledger_.files_gone(
-        [this](const std::string& file) {
-            return store_->contains(file);
-        },
-        drop_reason::consent_withdrawn);
+    report.events_dropped += ledger_.files_gone(on_disk(), drop_reason::consent_withdrawn);
 }
 
 uint64_t Pipeline::spill(std::vector<Event> events, const std::vector<std::string>& pending,

@@ -86,6 +86,10 @@ class Pipeline {
 
    private:
     struct FlushContext;
+    // Whether a spill file is still in the data dir (held files another process took are not).
+    std::function<bool(const std::string& file)> on_disk() const;
+    // One empty SinkReport per sink, in order.
+    void add_sink_reports(FlushReport& report) const;
     FlushReport flush_in_process(DeliveryLimits limits, bool at_exit, const TakeBatch& take, const Requeue& requeue);
     FlushReport spill_for_sender(const TakeBatch& take);
     void flush_spill_file(FlushContext& ctx, const std::string& name);

@@ -15,12 +15,7 @@ namespace overt::delivery {
 
 std::vector<BackendConfig> configured_backends(const Config& config, const std::string& data_dir) {
     std::vector<BackendConfig> backends = config.backends;
-    if (!backends.empty()) return backends;
-    if (data_dir.empty()) {
-        detail::logger()->warn("overt: no backends configured and no data dir: events of {} go nowhere",
-                               config.tool_name);
-        return backends;
-    }
+    if (!backends.empty() || data_dir.empty()) return backends;
     BackendConfig file;
     file.plugin = "file";
     file.id = "file";
@@ -31,12 +26,23 @@ std::vector<BackendConfig> configured_backends(const Config& config, const std::
 }
 
 namespace {
+
 std::string backend_id(const BackendConfig& backend) { return backend.id.empty() ? backend.plugin : backend.id; }
+
+// The backends a collector of this tool delivers to, saying so when there are none.
+std::vector<BackendConfig> backends_of_collector(const Config& config, const std::string& data_dir) {
+    std::vector<BackendConfig> backends = configured_backends(config, data_dir);
+    if (backends.empty())
+        detail::logger()->warn("overt: no backends configured and no data dir: events of {} go nowhere",
+                               config.tool_name);
+    return backends;
+}
+
 }  // namespace
 
 SinkSet deferred_sinks(const Config& config, const std::string& data_dir) {
     SinkSet sinks;
-    for (const auto& backend : configured_backends(config, data_dir))
+    for (const auto& backend : backends_of_collector(config, data_dir))
         sinks.add_deferred(backend_id(backend), backend.plugin + " (delivered by overt-sender)");
     return sinks;
 }
@@ -45,7 +51,7 @@ SinkSet load_sinks(const Config& config, const std::string& data_dir, std::chron
     SinkSet sinks;
     auto host = std::make_unique<PluginHost>(plugin::make_plugin_host(plugin_search_path(config.plugin_dirs),
                                                                       transport::make_http_service(), call_limit));
-    for (const auto& backend : configured_backends(config, data_dir)) {
+    for (const auto& backend : backends_of_collector(config, data_dir)) {
         const std::string id = backend_id(backend);
         // Set only in overt-sender's worker: a plugin that kept killing the sender is not loaded.
         if (auto quarantined = plugin::quarantine_reason(id)) {

@@ -14,7 +14,8 @@
 namespace overt::delivery {
 
 // config.backends, or the file backend writing <data_dir>/telemetry.ndjson when none is
-// configured (nothing without a data dir).
+// configured (nothing without a data dir). What a collector of this config delivers to; the
+// CLI shows the same list.
 std::vector<BackendConfig> configured_backends(const Config& config, const std::string& data_dir);
 
 // Ids and plugin names only; no plugin is loaded.

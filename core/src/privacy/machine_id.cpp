@@ -3,8 +3,8 @@
 #include <overt/machine_id.hpp>
 
 #include "privacy/installation_secret.hpp"
+#include "support/short_digest.hpp"
 
-#include <nettle/sha2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -95,18 +95,7 @@ std::string machine_id_from_parts(const std::vector<std::string>& parts, std::st
         raw += ':';
         raw += salt;
     }
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_ctx ctx;
-    sha256_init(&ctx);
-    sha256_update(&ctx, raw.size(), reinterpret_cast<const uint8_t*>(raw.data()));
-    sha256_digest(&ctx, sizeof digest, digest);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id;
-    for (int i = 0; i < 8; ++i) {
-        id += kHex[digest[i] >> 4];
-        id += kHex[digest[i] & 0xf];
-    }
-    return id;
+    return support::sha256_prefix_hex(raw, 16);
 }
 
 bool machine_id_parts_are_guessable(const std::vector<std::string>& parts) {
