@@ -7,15 +7,34 @@
 #include "spill/spill_store.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <stdexcept>
 #include <thread>
 
 namespace overt::testing {
+
+// A listening TCP socket on 127.0.0.1 at a free port (set in `port`); throws naming `what`.
+inline int listen_on_loopback(int backlog, int& port, const char* what) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 || ::listen(fd, backlog) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error(std::string(what) + " listener failed: " + std::strerror(errno));
+    }
+    port = ntohs(address.sin_port);
+    return fd;
+}
 
 // Appends the ids of every accepted batch with one O_APPEND write, so lines from several
 // processes never interleave. The line is written before send() returns OK: an id in the

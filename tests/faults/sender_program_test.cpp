@@ -58,17 +58,7 @@ std::set<std::string> ids_in_ndjson(const fs::path& path) {
 // requests are never answered.
 class BlackHole {
    public:
-    BlackHole() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), size) != 0 || ::listen(fd_, 64) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-            throw std::runtime_error("black hole listener failed");
-        port_ = ntohs(address.sin_port);
-    }
+    BlackHole() { fd_ = listen_on_loopback(64, port_, "black hole"); }
     ~BlackHole() { ::close(fd_); }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/ingest"; }
 

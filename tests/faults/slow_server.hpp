@@ -21,15 +21,7 @@ namespace overt::testing {
 class SlowServer {
    public:
     explicit SlowServer(std::chrono::milliseconds delay) : delay_(delay) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), size) != 0 || ::listen(fd_, 16) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-            throw std::runtime_error("slow server listener failed");
-        port_ = ntohs(address.sin_port);
+        fd_ = listen_on_loopback(16, port_, "slow server");
         thread_ = std::thread([this] { serve(); });
     }
     ~SlowServer() {
