@@ -18,9 +18,14 @@ struct ValidateOptions {
 };
 
 int validate(const ValidateOptions& options) {
-    const auto problems = validate_config_file(options.file, !options.skip_plugins);
-    for (const auto& problem : problems) std::cerr << problem.to_string() << "\n";
-    if (!problems.empty()) return kInvalid;
+    const auto result = validate_config(options.file, !options.skip_plugins);
+    for (const auto& problem : result.problems) std::cerr << problem.to_string() << "\n";
+    for (const auto& warning : result.warnings) {
+        ConfigProblem shown = warning;
+        shown.problem = "warning: " + shown.problem;
+        std::cerr << shown.to_string() << "\n";
+    }
+    if (!result.problems.empty()) return kInvalid;
     std::cout << options.file << ": ok\n";
     return 0;
 }
@@ -32,7 +37,8 @@ const CommandRegistration config_command{
 
         auto options = std::make_shared<ValidateOptions>();
         CLI::App* validate_command = app.add_subcommand(
-            "validate", "Check FILE against the config schema, the loader and each backend plugin's schema; "
+            "validate", "Check FILE against the config schema, the loader, each backend plugin's schema and the "
+                        "plugin's own checks (what it would refuse at run time); "
                         "prints FILE:LINE: KEY: problem per error and exits 2 if there is any");
         validate_command->add_option("file", options->file, "the overt.yaml (default: --config)");
         validate_command->add_flag("--no-plugins", options->skip_plugins, "Do not look up the backend plugins");

@@ -101,6 +101,7 @@ inline void check_endpoint(const std::string& url, const char* key) {
     if (url.size() > 2048) fail("is longer than 2048 characters");
     if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
         fail("contains control characters");
+    if (url.find(' ') != std::string::npos) fail("contains a space (write it as %20)");
     size_t rest = 0;
     if (starts_with_ci(url, "https://")) rest = 8;
     else if (starts_with_ci(url, "http://")) rest = 7;
@@ -109,6 +110,32 @@ inline void check_endpoint(const std::string& url, const char* key) {
     authority = authority.substr(0, authority.find_first_of("/?#"));
     if (authority.empty()) fail("has no host");
     if (authority.find('@') != std::string_view::npos) fail("must not contain credentials (user@)");
+    // host, [v6 address] or either with :port, the port 1-65535
+    std::string_view port;
+    if (authority.front() == '[') {
+        const size_t close = authority.find(']');
+        if (close == std::string_view::npos || close == 1) fail("has an unclosed or empty [IPv6 address]");
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') fail("has text after its [IPv6 address]");
+            port = after.substr(1);
+            if (port.empty()) fail("has an empty port");
+        }
+    } else {
+        const size_t colon = authority.find(':');
+        if (colon == 0) fail("has no host");
+        if (colon != std::string_view::npos) {
+            port = authority.substr(colon + 1);
+            if (port.empty()) fail("has an empty port");
+        }
+    }
+    if (!port.empty()) {
+        const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) {
+            return c >= '0' && c <= '9';
+        });
+        if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
+            fail("has port '" + std::string(port) + "', not a number from 1 to 65535");
+    }
 }
 
 inline bool is_plain_http(std::string_view url) { return starts_with_ci(url, "http://"); }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 
@@ -70,6 +71,50 @@ TEST_F(ConfigCommand, UsesGlobalConfigOptionWhenNoFileIsGiven) {
     const auto result = run_overt("--config " + path + " config validate");
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_THAT(result.output, HasSubstr(path + ":2: enabled: "));
+}
+
+// What a plugin would refuse at run time is refused here, at the key's line, secrets masked.
+TEST_F(ConfigCommand, PluginsSayWhatTheyWouldRefuseAtRunTime) {
+    overt::test::ScopedEnv secret{"OVERT_TEST_SECRET", "hunter2-value"};
+    struct Case {
+        std::string block;
+        std::string expected;
+    };
+    const std::vector<Case> cases = {
+        {"  - plugin: otlp\n    endpoint: file:///etc/passwd\n",
+         ":4: backends[0].endpoint: 'endpoint' must be an http:// or https:// URL: file:///etc/passwd (plugin otlp)"},
+        {"  - plugin: http\n    endpoint: gopher://example.com/\n",
+         ":4: backends[0].endpoint: 'endpoint' must be an http:// or https:// URL: gopher://example.com/ (plugin http)"},
+        {"  - plugin: otlp\n    endpoint: http://127.0.0.1:99999\n",
+         ":4: backends[0].endpoint: 'endpoint' has port '99999', not a number from 1 to 65535"},
+        {"  - plugin: otlp\n    endpoint: http://collector.example/v1 logs\n",
+         ":4: backends[0].endpoint: 'endpoint' contains a space"},
+        {"  - plugin: otlp\n    endpoint: http://u:${OVERT_TEST_SECRET}@collector.example/x\n",
+         ":4: backends[0].endpoint: 'endpoint' must not contain credentials (user@): http://***@collector.example/x"},
+        {"  - plugin: datadog\n    api_key: 0123456789abcdef0123456789abcdef\n    site: datadoghq.mars\n",
+         ":5: backends[0].site: 'site' is 'datadoghq.mars', not a Datadog site"},
+    };
+    for (const auto& c : cases) {
+        const std::string path = write("tool: {name: t}\nbackends:\n" + c.block);
+        const auto result = run_overt("config validate " + path);
+        EXPECT_EQ(result.exit_code, 2) << c.block << result.output;
+        EXPECT_THAT(result.output, HasSubstr(path + c.expected)) << c.block;
+        EXPECT_THAT(result.output, ::testing::Not(HasSubstr("hunter2-value")));
+        EXPECT_THAT(result.output, ::testing::Not(HasSubstr(": ok")));
+    }
+}
+
+// What the plugin would warn about at run time is shown; it does not make the file invalid.
+TEST_F(ConfigCommand, PluginWarningsArePrintedAndTheFileStaysValid) {
+    const std::string path = write(
+        "tool: {name: t}\nbackends:\n  - plugin: http\n    endpoint: http://telemetry.example/in\n"
+        "    headers: {Authorization: Bearer abcdef}\n");
+    const auto result = run_overt("config validate " + path);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_THAT(result.output, HasSubstr(path + ":3: backends[0]: warning: "));
+    EXPECT_THAT(result.output, HasSubstr("(plugin http)"));
+    EXPECT_THAT(result.output, HasSubstr(path + ": ok"));
+    EXPECT_THAT(result.output, ::testing::Not(HasSubstr("abcdef")));
 }
 
 // Hostile files end in the config error and exit 2, from validate and from a command that

@@ -34,6 +34,20 @@ TEST_F(BoundedPluginCalls, CreateThatNeverReturnsThrowsWithinTheLimit) {
     EXPECT_LT(Clock::now() - start, kCallLimit + kSlack);
 }
 
+// `overt config validate` asks the plugin too: a check that never returns is given up on.
+TEST_F(BoundedPluginCalls, ValidateThatNeverReturnsThrowsWithinTheLimit) {
+    PluginHost plugins = host();
+    const auto start = Clock::now();
+    try {
+        plugins.check_settings(faulty("hang", "create"));  // the SDK's validate is a dry-run create
+        FAIL() << "a hung validate() gave a verdict";
+    } catch (const PluginError& e) {
+        EXPECT_NE(std::string(e.what()).find("did not return from validate() within 300 ms"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_LT(Clock::now() - start, kCallLimit + kSlack);
+}
+
 TEST_F(BoundedPluginCalls, DestroyThatNeverReturnsDoesNotHoldTheDestructor) {
     PluginHost plugins = host();
     auto sink = plugins.create_sink(faulty("hang", "destroy"));

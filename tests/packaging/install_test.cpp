@@ -210,7 +210,7 @@ TEST_F(TemplateTest, TemplatePluginIsListedByOvertPlugins) {
     const auto& plugin = json.at("plugins")[0];
     EXPECT_EQ(plugin.at("name"), "mine");
     EXPECT_EQ(plugin.at("version"), "0.1.0");
-    EXPECT_EQ(plugin.at("abi"), "1.0");
+    EXPECT_EQ(plugin.at("abi"), "1.1");
     EXPECT_EQ(plugin.at("path"), (dir / "libovert-mine.so").string());
     EXPECT_TRUE(json.at("refused").empty()) << listed.output;
 }

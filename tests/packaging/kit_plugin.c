@@ -2,6 +2,7 @@
  * conformance kit a known-good plugin and plugins that each break one rule. */
 #include <overt/backend.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@
 #define FAULT_OVERCOUNT 6        /* send() claims more accepted events than it got */
 #define FAULT_MISNAMED 7         /* name differs from the file name */
 #define FAULT_UNTERMINATED 8     /* result message fills the buffer without a NUL */
+#define FAULT_VALIDATE_LIES 9    /* validate() accepts what create() refuses */
+#define FAULT_NONE_ABI_1_0 10    /* no fault, but built as an ABI 1.0 plugin: no validate() */
 
 #ifndef KIT_FAULT
 #error "KIT_FAULT must be defined"
@@ -71,6 +74,18 @@ static int kit_create(const overt_host_api* host, const char* config, size_t siz
     return finish(result, OVERT_OK, 0, "");
 }
 
+__attribute__((unused)) static int kit_validate(const overt_host_api* host, const char* config, size_t size,
+                                                overt_result* result) {
+    (void)host;
+#if KIT_FAULT != FAULT_ACCEPTS_ANYTHING && KIT_FAULT != FAULT_VALIDATE_LIES
+    if (!config_is_good(config, size)) return finish(result, OVERT_INVALID_CONFIG, 0, "kit: config needs \"good\":true");
+#else
+    (void)config;
+    (void)size;
+#endif
+    return finish(result, OVERT_OK, 0, "");
+}
+
 __attribute__((unused)) static int kit_send(void* instance, const overt_event* events, size_t count, int64_t deadline_ns,
                     overt_result* result) {
     (void)deadline_ns;
@@ -110,13 +125,21 @@ static size_t kit_describe(void* instance, char* buffer, size_t capacity) {
 
 OVERT_EXPORT const overt_backend_descriptor* overt_backend_entry_v1(void) {
     static const overt_backend_descriptor descriptor = {
+#if KIT_FAULT == FAULT_NONE_ABI_1_0
+        offsetof(overt_backend_descriptor, validate),
+#else
         sizeof(overt_backend_descriptor),
+#endif
 #if KIT_FAULT == FAULT_ABI_MAJOR
         OVERT_ABI_MAJOR + 1,
 #else
         OVERT_ABI_MAJOR,
 #endif
+#if KIT_FAULT == FAULT_NONE_ABI_1_0
+        0,
+#else
         OVERT_ABI_MINOR,
+#endif
 #if KIT_FAULT == FAULT_MISNAMED
         "other",
 #else
@@ -140,6 +163,11 @@ OVERT_EXPORT const overt_backend_descriptor* overt_backend_entry_v1(void) {
         kit_flush,
         kit_destroy,
         kit_describe,
+#if KIT_FAULT == FAULT_NONE_ABI_1_0
+        NULL, /* beyond struct_size: never read */
+#else
+        kit_validate,
+#endif
     };
     return &descriptor;
 }

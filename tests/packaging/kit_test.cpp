@@ -115,9 +115,19 @@ TEST(KitSelfTest, WellBehavedPluginPassesEveryCheck) {
     const auto results = overt::testing::run_conformance(kit_plugin_options("kitgood"));
     EXPECT_TRUE(overt::testing::all_passed(results)) << overt::testing::format_report(results);
     for (const char* expected : {"load", "descriptor.abi", "descriptor.name_matches_file", "descriptor.schema_json",
-                                 "create.bad_config[0]", "create.bad_config[3]", "create.good_config", "describe",
+                                 "create.bad_config[0]", "create.bad_config[3]", "validate.good_config",
+                                 "validate.bad_config[3]", "validate.sends_nothing", "create.good_config", "describe",
                                  "send.empty_batch", "send.large_batch", "flush", "destroy"})
         EXPECT_NE(find_check(results, expected), nullptr) << expected;
+}
+
+TEST(KitSelfTest, AnAbi10PluginWithoutValidatePassesAndIsToldWhatItMisses) {
+    const auto results = overt::testing::run_conformance(kit_plugin_options("kitabi10"));
+    EXPECT_TRUE(overt::testing::all_passed(results)) << overt::testing::format_report(results);
+    const CheckResult* validate = find_check(results, "validate");
+    ASSERT_NE(validate, nullptr);
+    EXPECT_NE(validate->message.find("not offered (ABI 1.0)"), std::string::npos) << validate->message;
+    EXPECT_EQ(find_check(results, "validate.good_config"), nullptr);
 }
 
 TEST(KitSelfTest, MissingPluginFileFailsToLoadWithItsPath) {
@@ -152,18 +162,26 @@ TEST_P(KitCatchesFault, OnlyTheBrokenRuleFails) {
 INSTANTIATE_TEST_SUITE_P(
     Faults, KitCatchesFault,
     ::testing::Values(
-        FaultCase{"kitabi", {"descriptor.abi"}, "ABI 2.0 is not compatible"},
+        FaultCase{"kitabi", {"descriptor.abi"}, "is not compatible with this SDK's 1."},
         FaultCase{"kitnullsend", {"descriptor.functions", "lifecycle"}, "send"},
         FaultCase{"kitbadschema", {"descriptor.schema_json"}, "not a JSON object"},
         FaultCase{"kitacceptsall",
-                  {"create.bad_config[0]", "create.bad_config[1]", "create.bad_config[2]", "create.bad_config[3]"},
+                  {"create.bad_config[0]", "create.bad_config[1]", "create.bad_config[2]", "create.bad_config[3]",
+                   "validate.bad_config[0]", "validate.bad_config[1]", "validate.bad_config[2]",
+                   "validate.bad_config[3]"},
                   "returned OK instead of INVALID_CONFIG or FATAL"},
+        FaultCase{"kitvalidatelies",
+                  {"validate.bad_config[0]", "validate.bad_config[1]", "validate.bad_config[2]",
+                   "validate.bad_config[3]"},
+                  "returned OK where create() refuses it"},
         FaultCase{"kitoverflow", {"describe"}, "wrote past a 4-byte buffer"},
         FaultCase{"kitovercount", {"send.empty_batch", "send.small_batch", "send.large_batch"}, "accepted_count 1 > 0"},
         FaultCase{"kitmisnamed", {"descriptor.name_matches_file"}, "needs the file name libovert-other.so"},
         FaultCase{"kitunterminated",
                   {"create.bad_config[0]", "create.bad_config[1]", "create.bad_config[2]", "create.bad_config[3]",
-                   "send.empty_batch", "send.small_batch", "send.large_batch", "flush"},
+                   "validate.good_config", "validate.bad_config[0]", "validate.bad_config[1]",
+                   "validate.bad_config[2]", "validate.bad_config[3]", "send.empty_batch", "send.small_batch",
+                   "send.large_batch", "flush"},
                   "not NUL-terminated"}),
     [](const ::testing::TestParamInfo<FaultCase>& info) { return info.param.plugin; });
 

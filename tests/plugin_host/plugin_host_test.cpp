@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,8 +54,8 @@ TEST(PluginDiscovery, GoodPluginIsListedWithItsDescriptor) {
 
 TEST(PluginDiscovery, BrokenPluginsAreRefusedWithTheReason) {
     const Discovery found = overt::discover_plugins({OVERT_TEST_PLUGIN_DIR});
-    EXPECT_THAT(reason_for(found, "badmajor"), HasSubstr("plugin ABI 2.0 is incompatible"));
-    EXPECT_THAT(reason_for(found, "newerminor"), HasSubstr("plugin needs ABI 1.1, newer than this host's 1.0"));
+    EXPECT_THAT(reason_for(found, "badmajor"), HasSubstr("plugin ABI 2.1 is incompatible"));
+    EXPECT_THAT(reason_for(found, "newerminor"), HasSubstr("plugin needs ABI 1.2, newer than this host's 1.1"));
     EXPECT_THAT(reason_for(found, "noentry"), HasSubstr("no entry point overt_backend_entry_v1"));
     EXPECT_THAT(reason_for(found, "nullsend"), HasSubstr("required function(s) missing from the descriptor: send"));
     EXPECT_THAT(reason_for(found, "misnamed"), HasSubstr("descriptor name \"other\" does not match the file name"));
@@ -222,3 +223,48 @@ TEST(PluginHostCreate, SettingsMustBeAJsonObject) {
     EXPECT_THROW(host.create_sink({"good", "g", "[1, 2]", "", 0}), PluginError);
     EXPECT_THROW(host.create_sink({"good", "g", "{oops", "", 0}), PluginError);
 }
+
+namespace overt::test {
+namespace {
+
+// `overt config validate` asks the plugin what its create() would refuse, creating nothing.
+TEST(PluginHostCheckSettings, ThePluginsOwnRefusalComesBackWithoutAnInstance) {
+    PluginHost host({OVERT_TEST_PLUGIN_DIR});
+    const SettingsCheck refused = host.check_settings({"good", "g", R"({"behaviour": "invalid_config"})", "", 0});
+    EXPECT_EQ(refused.verdict, SettingsCheck::Verdict::refused);
+    EXPECT_EQ(refused.problem, "invalid config: label is not acceptable");
+    EXPECT_EQ(host.check_settings({"good", "g", "{}", "", 0}).verdict, SettingsCheck::Verdict::accepted);
+}
+
+TEST(PluginHostCheckSettings, SchemaRefusalsAreVerdictsToo) {
+    PluginHost host({OVERT_TEST_PLUGIN_DIR});
+    const SettingsCheck check = host.check_settings({"good", "recorder", R"({"behaviour": 5})", "", 0});
+    EXPECT_EQ(check.verdict, SettingsCheck::Verdict::refused);
+    EXPECT_THAT(check.problem, HasSubstr("invalid config: /behaviour: must be one of:"));
+}
+
+TEST(PluginHostCheckSettings, APluginWithoutAValidateEntryIsNotChecked) {
+    PluginHost host({OVERT_TEST_PLUGIN_DIR});
+    // nullinstance's create() is broken (OK without an instance); validate is not offered.
+    EXPECT_EQ(host.check_settings({"nullinstance", "n", "{}", "", 0}).verdict, SettingsCheck::Verdict::not_offered);
+}
+
+TEST(PluginHostCheckSettings, MissingAndRefusedPluginsThrowAsForCreate) {
+    PluginHost host({OVERT_TEST_PLUGIN_DIR});
+    EXPECT_THROW(host.check_settings({"absent", "a", "{}", "", 0}), PluginError);
+    EXPECT_THROW(host.check_settings({"badmajor", "b", "{}", "", 0}), PluginError);
+}
+
+TEST(PluginHostCheckSettings, TheFilePluginIsCheckedWithoutCreatingItsFile) {
+    TempDir dir;
+    const std::string path = dir.file("not-yet/events.jsonl");
+    PluginHost host({OVERT_BUILTIN_PLUGIN_DIR});
+    const SettingsCheck check =
+        host.check_settings({"file", "local", nlohmann::json{{"path", path}}.dump(), "", 0});
+    EXPECT_EQ(check.verdict, SettingsCheck::Verdict::accepted) << check.problem;
+    struct stat st {};
+    EXPECT_NE(::lstat(dir.file("not-yet").c_str(), &st), 0) << "validate created the file's directory";
+}
+
+}  // namespace
+}  // namespace overt::test

@@ -37,12 +37,12 @@ const std::string kDirs = "--dir '" OVERT_BUILTIN_PLUGIN_DIR "' --dir '" OVERT_T
 TEST(PluginsCommand, ListsBuiltinsAndRefusesEachBadTestPlugin) {
     const CliRun run = run_overt("plugins " + kDirs);
     EXPECT_EQ(run.exit_code, 0) << run.out;
-    EXPECT_THAT(run.out, HasSubstr("file " OVERT_RELEASE_VERSION " (overt), ABI 1.0\n    " OVERT_BUILTIN_PLUGIN_DIR "/libovert-file.so"));
-    EXPECT_THAT(run.out, HasSubstr("stdout " OVERT_RELEASE_VERSION " (overt), ABI 1.0"));
+    EXPECT_THAT(run.out, HasSubstr("file " OVERT_RELEASE_VERSION " (overt), ABI 1.1\n    " OVERT_BUILTIN_PLUGIN_DIR "/libovert-file.so"));
+    EXPECT_THAT(run.out, HasSubstr("stdout " OVERT_RELEASE_VERSION " (overt), ABI 1.1"));
     EXPECT_THAT(run.out, HasSubstr("good 0.0.1 (overt tests)"));
     const std::string dir = OVERT_TEST_PLUGIN_DIR;
-    EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-badmajor.so: plugin ABI 2.0 is incompatible"));
-    EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-newerminor.so: plugin needs ABI 1.1"));
+    EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-badmajor.so: plugin ABI 2.1 is incompatible"));
+    EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-newerminor.so: plugin needs ABI 1.2"));
     EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-noentry.so: no entry point"));
     EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-nullsend.so: required function(s) missing"));
     EXPECT_THAT(run.out, HasSubstr(dir + "/libovert-misnamed.so: descriptor name \"other\""));
@@ -54,7 +54,7 @@ TEST(PluginsCommand, JsonOutputIsMachineReadable) {
     const auto doc = nlohmann::json::parse(run.out);
     EXPECT_EQ(doc["search_path"].size(), 2u);
     bool saw_file = false;
-    for (const auto& p : doc["plugins"]) saw_file = saw_file || (p["name"] == "file" && p["abi"] == "1.0");
+    for (const auto& p : doc["plugins"]) saw_file = saw_file || (p["name"] == "file" && p["abi"] == "1.1");
     EXPECT_TRUE(saw_file) << run.out;
     EXPECT_GE(doc["refused"].size(), 5u);
     for (const auto& r : doc["refused"]) EXPECT_FALSE(r["reason"].get<std::string>().empty());

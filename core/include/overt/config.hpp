@@ -88,8 +88,18 @@ std::string_view config_schema();
 
 // Every problem found in a config file: the schema (all violations, each mapped to the line of
 // the offending key), the loader's own checks (ConfigError), and with check_plugins each
-// backend's plugin found on the search path and its block checked against the plugin's own
-// schema. Empty when the file is fine. Never throws.
+// backend's plugin found on the search path, its block checked against the plugin's own
+// schema and then by the plugin itself (what its create() would refuse, creating nothing).
+// Empty when the file is fine. Never throws.
 std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins = true);
+
+// The same, with warnings beside the problems: what a plugin logged while checking its
+// settings, and plugins (ABI 1.0) that cannot check them before use. Warnings do not make a
+// file invalid.
+struct ConfigValidation {
+    std::vector<ConfigProblem> problems;
+    std::vector<ConfigProblem> warnings;
+};
+ConfigValidation validate_config(const std::string& path, bool check_plugins = true);
 
 }  // namespace overt

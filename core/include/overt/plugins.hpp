@@ -76,6 +76,19 @@ class PluginError : public std::runtime_error {
     std::string path_;
 };
 
+// A plugin's own verdict on a backend's settings, asked without creating anything: its
+// validate entry (plugin ABI 1.1) runs the checks create() would.
+struct SettingsCheck {
+    enum class Verdict {
+        accepted,
+        refused,      // `problem` says why, as create() would have
+        not_offered,  // an ABI 1.0 plugin: its settings are checked only when it is created
+    };
+    Verdict verdict = Verdict::not_offered;
+    std::string problem;
+    std::vector<std::string> warnings;  // what the plugin logged at WARN or above meanwhile
+};
+
 class PluginHost {
    public:
     // A host without an HTTP service: plugins that call http_post get a transport error.
@@ -90,6 +103,11 @@ class PluginHost {
     // Finds and loads the plugin, checks its sha256 pin, validates settings_json against the
     // plugin's config schema and creates an instance. Throws PluginError.
     std::unique_ptr<Sink> create_sink(const BackendConfig& backend);
+
+    // Finds and loads the plugin as create_sink does, checks settings_json against its schema,
+    // then asks the plugin (bounded in time like create). Throws PluginError when the plugin
+    // cannot be found or loaded, or does not answer in time.
+    SettingsCheck check_settings(const BackendConfig& backend);
 
     class Impl;
     explicit PluginHost(std::unique_ptr<Impl> impl);

@@ -184,14 +184,67 @@ void check_pin(const std::string& path, const nlohmann::json& block, const Plugi
         add(problems, {path, at.line, at.key, "does not match " + plugin.path + " (its SHA-256 is " + actual + ")"});
 }
 
+// The config key a plugin's message is about: its first quoted word ("'endpoint' must be ...",
+// "file: \"path\" must be ...") when the block has that key.
+std::optional<std::string> key_named_in(const std::string& message, const nlohmann::json& block) {
+    for (size_t open = message.find_first_of("'\""); open != std::string::npos;
+         open = message.find_first_of("'\"", open + 1)) {
+        const size_t close = message.find(message[open], open + 1);
+        if (close == std::string::npos) return std::nullopt;
+        const std::string word = message.substr(open + 1, close - open - 1);
+        if (!word.empty() && block.contains(word)) return word;
+        open = close;
+    }
+    return std::nullopt;
+}
+
+// The plugin's own checks, beyond its schema: what create() would refuse (ABI 1.1 validate).
+void ask_plugin(const std::string& path, const nlohmann::json& block, const nlohmann::json& settings,
+                const std::string& pointer, const Locations& where, PluginHost& host, ConfigValidation& result) {
+    BackendConfig backend;
+    backend.plugin = block["plugin"].get<std::string>();
+    if (const auto id = block.find("id"); id != block.end() && id->is_string()) backend.id = id->get<std::string>();
+    if (const auto pin = block.find("sha256"); pin != block.end() && pin->is_string()) backend.sha256 = pin->get<std::string>();
+    backend.settings_json = settings.dump();
+    const Location at_block = locate(where, pointer);
+    const std::string plugin_note = " (plugin " + backend.plugin + ")";
+    SettingsCheck check;
+    try {
+        check = host.check_settings(backend);
+    } catch (const std::exception& error) {
+        add(result.problems, {path, at_block.line, at_block.key, error.what()});
+        return;
+    }
+    for (const auto& warning : check.warnings)
+        result.warnings.push_back({path, at_block.line, at_block.key, support::mask_secrets(warning) + plugin_note});
+    switch (check.verdict) {
+        case SettingsCheck::Verdict::accepted: return;
+        case SettingsCheck::Verdict::not_offered:
+            result.warnings.push_back({path, at_block.line, at_block.key,
+                                       "plugin '" + backend.plugin +
+                                           "' (ABI 1.0) cannot check its settings before use: they are checked "
+                                           "when a sender creates it"});
+            return;
+        case SettingsCheck::Verdict::refused: break;
+    }
+    std::string problem = check.problem;
+    for (const char* prefix : {"invalid config: ", "validate failed: "})
+        if (problem.rfind(prefix, 0) == 0) problem.erase(0, std::strlen(prefix));
+    const auto key = key_named_in(problem, block);
+    const Location at = key ? locate(where, pointer + "/" + escape_pointer(*key)) : at_block;
+    add(result.problems, {path, at.line, at.key, problem + plugin_note});
+}
+
 // Works from the document rather than the loaded Config, so plugin problems are reported even
 // when the loader stopped at an earlier error.
 void check_plugins(const std::string& path, const nlohmann::json& document, const Locations& where,
-                   std::vector<ConfigProblem>& problems) {
+                   ConfigValidation& result) {
+    std::vector<ConfigProblem>& problems = result.problems;
     const auto backends = document.find("backends");
     if (backends == document.end() || !backends->is_array() || backends->empty()) return;
     const std::vector<std::string> dirs = plugin_search_path(plugin_dirs_of(path, document));
     const Discovery found = discover_plugins(dirs);
+    PluginHost host(dirs);
     for (size_t i = 0; i < backends->size(); ++i) {
         const nlohmann::json& block = (*backends)[i];
         if (!block.is_object() || !block.contains("plugin") || !block["plugin"].is_string()) continue;
@@ -213,16 +266,21 @@ void check_plugins(const std::string& path, const nlohmann::json& document, cons
             add(problems, {path, at.line, at.key, problem});
             continue;
         }
+        const size_t known_problems = problems.size();
         check_pin(path, block, *plugin, locate(where, pointer + "/sha256"), problems);
+        const bool pin_matches = problems.size() == known_problems;  // else the host would not load it
         if (plugin->config_schema.empty()) continue;
         nlohmann::json settings = block;
         for (const char* own : {"plugin", "id", "sha256"}) settings.erase(own);
         try {
             const auto plugin_schema = schema::JsonSchema::parse(plugin->config_schema);
-            for (const auto& error : plugin_schema.validate(settings)) {
+            const auto errors = plugin_schema.validate(settings);
+            for (const auto& error : errors) {
                 const Location at = locate(where, pointer + error.path);
                 add(problems, {path, at.line, at.key, error.message + " (plugin " + name + ")"});
             }
+            // Only settings the schema accepts reach the plugin, as at run time.
+            if (errors.empty() && pin_matches) ask_plugin(path, block, settings, pointer, where, host, result);
         } catch (const std::exception& problem) {
             const Location at = locate(where, pointer);
             add(problems, {path, at.line, at.key, "plugin '" + name + "' has an unusable config schema: " + problem.what()});
@@ -241,7 +299,12 @@ std::string ConfigProblem::to_string() const {
 }
 
 std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins_too) {
-    std::vector<ConfigProblem> problems;
+    return validate_config(path, check_plugins_too).problems;
+}
+
+ConfigValidation validate_config(const std::string& path, bool check_plugins_too) {
+    ConfigValidation result;
+    std::vector<ConfigProblem>& problems = result.problems;
     try {
         std::optional<YAML::Node> root;
         try {
@@ -256,13 +319,14 @@ std::vector<ConfigProblem> validate_config_file(const std::string& path, bool ch
             check_schema(path, document, where, problems);
         }
         check_loader(path, problems);
-        if (root && check_plugins_too) check_plugins(path, document, where, problems);
+        if (root && check_plugins_too) check_plugins(path, document, where, result);
     } catch (const std::exception& unexpected) {
         problems.push_back({path, 0, "", support::mask_secrets(std::string("cannot validate: ") + unexpected.what())});
     }
-    std::stable_sort(problems.begin(), problems.end(),
-                     [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; });
-    return problems;
+    const auto by_line = [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; };
+    std::stable_sort(problems.begin(), problems.end(), by_line);
+    std::stable_sort(result.warnings.begin(), result.warnings.end(), by_line);
+    return result;
 }
 
 }  // namespace overt

@@ -17,6 +17,7 @@ const char* call_name(PluginCall call) noexcept {
         case PluginCall::send: return "send";
         case PluginCall::flush: return "flush";
         case PluginCall::destroy: return "destroy";
+        case PluginCall::validate: return "validate";
     }
     return "unknown";
 }

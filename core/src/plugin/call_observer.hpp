@@ -7,7 +7,7 @@
 
 namespace overt::plugin {
 
-enum class PluginCall { load, create, describe, send, flush, destroy };
+enum class PluginCall { load, create, describe, send, flush, destroy, validate };
 
 // "load", "create", ... as shown to users ("killed by SIGSEGV in send()").
 const char* call_name(PluginCall call) noexcept;

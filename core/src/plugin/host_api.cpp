@@ -22,16 +22,7 @@ spdlog::level::level_enum to_spdlog(int level) {
 
 HostApi& self(void* ctx) { return *static_cast<HostApi*>(ctx); }
 
-void host_log(void* ctx, int level, const char* message) {
-    try {
-        // Masked here too: a tool may have registered its own "overt" logger.
-        if (auto logger = detail::logger())
-            logger->log(to_spdlog(level), "[{}] {}", self(ctx).plugin_name(),
-                        support::mask_secrets(message ? message : ""));
-    } catch (...) {
-        // Logging must never take the plugin or the host down.
-    }
-}
+void host_log(void* ctx, int level, const char* message) { self(ctx).log(level, message); }
 
 int64_t host_monotonic_ns(void*) { return monotonic_now_ns(); }
 
@@ -121,6 +112,34 @@ HostApi::HostApi(std::string plugin_name, std::shared_ptr<transport::HttpService
     table_.monotonic_ns = &host_monotonic_ns;
     table_.http_post = &host_http_post;
     table_.http_response_free = &host_http_response_free;
+}
+
+void HostApi::keep_warnings() {
+    std::lock_guard lock(warnings_mutex_);
+    keep_warnings_ = true;
+}
+
+void HostApi::log(int level, const char* message) {
+    try {
+        // Masked here too: a tool may have registered its own "overt" logger.
+        std::string text = support::mask_secrets(message ? message : "");
+        {
+            std::lock_guard lock(warnings_mutex_);
+            if (keep_warnings_) {
+                constexpr size_t kMaxKept = 32;  // a chatty plugin cannot fill memory
+                if (level >= OVERT_LOG_WARN && warnings_.size() < kMaxKept) warnings_.push_back(std::move(text));
+                return;
+            }
+        }
+        if (auto logger = detail::logger()) logger->log(to_spdlog(level), "[{}] {}", plugin_name_, text);
+    } catch (...) {
+        // Logging must never take the plugin or the host down.
+    }
+}
+
+std::vector<std::string> HostApi::warnings() const {
+    std::lock_guard lock(warnings_mutex_);
+    return warnings_;
 }
 
 }  // namespace overt::plugin

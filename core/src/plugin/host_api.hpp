@@ -6,7 +6,9 @@
 #include <overt/backend.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace overt::plugin {
 
@@ -22,9 +24,18 @@ class HostApi {
     const std::string& plugin_name() const noexcept { return plugin_name_; }
     transport::HttpService* http() const noexcept { return http_.get(); }
 
+    // From now on, what the plugin logs at WARN or above is kept (masked) for warnings()
+    // instead of going to the log: `overt config validate` shows it beside its verdict.
+    void keep_warnings();
+    void log(int level, const char* message);
+    std::vector<std::string> warnings() const;
+
    private:
     std::string plugin_name_;
     std::shared_ptr<transport::HttpService> http_;
+    mutable std::mutex warnings_mutex_;
+    bool keep_warnings_ = false;
+    std::vector<std::string> warnings_;
     overt_host_api table_{};
 };
 

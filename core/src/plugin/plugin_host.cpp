@@ -15,6 +15,8 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <optional>
 #include <utility>
 
 namespace overt {
@@ -73,8 +75,13 @@ class PluginHost::Impl {
 
     const std::vector<std::string>& dirs() const noexcept { return dirs_; }
     std::unique_ptr<Sink> create_sink(const BackendConfig& backend);
+    SettingsCheck check_settings(const BackendConfig& backend);
 
    private:
+    // The id shown in messages, and the path of the plugin file the search path finds.
+    std::string id_of(const BackendConfig& backend) const;
+    std::string locate(const BackendConfig& backend) const;
+
     std::vector<std::string> dirs_;
     std::shared_ptr<transport::HttpService> http_;
     std::chrono::milliseconds call_limit_;
@@ -88,10 +95,25 @@ std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::s
                                       const std::string& path, const std::shared_ptr<transport::HttpService>& http,
                                       std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage);
 
+// What a bounded validate shares with its thread.
+struct CheckAttempt {
+    std::atomic<plugin::PluginCall> stage{plugin::PluginCall::load};
+    SettingsCheck check;
+    std::exception_ptr error;
+};
+
+// Load, schema check and validate(), on a bounded call's thread like load_and_create.
+SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const std::string& dir,
+                             const std::string& path, std::atomic<plugin::PluginCall>& stage);
+
 }  // namespace
 
-std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend) {
-    const std::string id = backend.id.empty() ? backend.plugin : backend.id;
+std::string PluginHost::Impl::id_of(const BackendConfig& backend) const {
+    return backend.id.empty() ? backend.plugin : backend.id;
+}
+
+std::string PluginHost::Impl::locate(const BackendConfig& backend) const {
+    const std::string id = id_of(backend);
     if (backend.plugin.empty() || backend.plugin.find('/') != std::string::npos)
         throw PluginError(id, backend.plugin, "", "not a valid plugin name");
 
@@ -109,7 +131,13 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
         throw PluginError(id, backend.plugin, "",
                           "plugin not found: no " + file_name + " in " + join_dirs(dirs_));
     }
-    const std::string path = join_path(dir, file_name);
+    return join_path(dir, file_name);
+}
+
+std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend) {
+    const std::string id = id_of(backend);
+    const std::string path = locate(backend);
+    const std::string dir = std::filesystem::path(path).parent_path().string();
 
     // The whole of it is bounded: the library's constructors, its entry point and create()
     // are all plugin code.
@@ -131,60 +159,141 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
     return std::move(attempt->sink);
 }
 
+SettingsCheck PluginHost::Impl::check_settings(const BackendConfig& backend) {
+    const std::string id = id_of(backend);
+    const std::string path = locate(backend);
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    auto attempt = std::make_shared<CheckAttempt>();
+    const bool returned = support::run_bounded(
+        [attempt, backend, id, dir, path] {
+            try {
+                attempt->check = load_and_check(backend, id, dir, path, attempt->stage);
+            } catch (...) {
+                attempt->error = std::current_exception();
+            }
+        },
+        Clock::now() + call_limit_);
+    if (!returned) {
+        support::abandon_forever(attempt);
+        throw PluginError(id, backend.plugin, path, overrun_text(attempt->stage.load(), call_limit_));
+    }
+    if (attempt->error) std::rethrow_exception(attempt->error);
+    return std::move(attempt->check);
+}
+
 namespace {
+
+// The plugin file, trust-checked, pin compared, loaded once, its descriptor checked. Throws PluginError.
+const plugin::LoadedPlugin& load_for(const BackendConfig& backend, const std::string& id, const std::string& dir,
+                                     const std::string& path) {
+    try {
+        plugin::ObservedCall observed(id, plugin::PluginCall::load, path);
+        return plugin::load_plugin(dir, backend.plugin, backend.sha256);
+    } catch (const std::exception& refusal) {
+        throw PluginError(id, backend.plugin, path, std::string("refused: ") + refusal.what());
+    }
+}
+
+// The settings as the JSON text handed to the plugin, or nullopt with the reason in `refusal`
+// when they are not an object or the plugin's schema refuses them.
+std::optional<std::string> settings_for(const plugin::LoadedPlugin& loaded, const BackendConfig& backend,
+                                        std::string& refusal) {
+    const std::string& settings = backend.settings_json.empty() ? std::string("{}") : backend.settings_json;
+    nlohmann::json config = nlohmann::json::parse(settings, nullptr, false);
+    if (config.is_discarded() || !config.is_object()) {
+        refusal = "settings are not a JSON object";
+        return std::nullopt;
+    }
+    if (loaded.config_schema) {
+        auto errors = loaded.config_schema->validate(config);
+        if (!errors.empty()) {
+            refusal = "invalid config: ";
+            for (size_t i = 0; i < errors.size(); ++i) refusal += (i ? "; " : "") + errors[i].to_string();
+            return std::nullopt;
+        }
+    }
+    return config.dump();
+}
+
+// A result whose message buffer the plugin writes into.
+struct ResultBuffer {
+    std::array<char, 1024> message{};
+    overt_result result{};
+    ResultBuffer() {
+        result.struct_size = sizeof result;
+        result.retry_after_ms = -1;
+        result.message = message.data();
+        result.message_capacity = message.size();
+    }
+    std::string text() {
+        message.back() = '\0';
+        return std::string(message.data());
+    }
+};
+
+std::string status_name(int status) {
+    return status == OVERT_INVALID_CONFIG ? "INVALID_CONFIG" : status == OVERT_FATAL ? "FATAL" : "status " + std::to_string(status);
+}
+
+SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const std::string& dir,
+                             const std::string& path, std::atomic<plugin::PluginCall>& stage) {
+    const plugin::LoadedPlugin& loaded = load_for(backend, id, dir, path);
+    SettingsCheck check;
+    const auto config_text = settings_for(loaded, backend, check.problem);
+    if (!config_text) {
+        check.verdict = SettingsCheck::Verdict::refused;
+        return check;
+    }
+    if (!loaded.has_validate) return check;  // not_offered
+
+    stage = plugin::PluginCall::validate;
+    plugin::HostApi host(backend.plugin, nullptr);  // no HTTP: validating sends nothing
+    host.keep_warnings();
+    ResultBuffer result;
+    int status = OVERT_FATAL;
+    try {
+        plugin::ObservedCall observed(id, plugin::PluginCall::validate, path);
+        status = loaded.descriptor->validate(host.table(), config_text->c_str(), config_text->size(), &result.result);
+    } catch (...) {
+        std::snprintf(result.message.data(), result.message.size(), "validate let a C++ exception escape the C ABI");
+    }
+    check.warnings = host.warnings();
+    const std::string text = support::mask_secrets(result.text());
+    if (status == OVERT_OK) {
+        check.verdict = SettingsCheck::Verdict::accepted;
+    } else {
+        check.verdict = SettingsCheck::Verdict::refused;
+        check.problem = text.empty() ? "refused (" + status_name(status) + ")" : text;
+    }
+    return check;
+}
 
 std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const std::string& dir,
                                       const std::string& path, const std::shared_ptr<transport::HttpService>& http,
                                       std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage) {
-    const plugin::LoadedPlugin* loaded = nullptr;
-    try {
-        plugin::ObservedCall observed(id, plugin::PluginCall::load, path);
-        loaded = &plugin::load_plugin(dir, backend.plugin, backend.sha256);
-    } catch (const std::exception& refusal) {
-        throw PluginError(id, backend.plugin, path, std::string("refused: ") + refusal.what());
-    }
-
-    const std::string& settings = backend.settings_json.empty() ? std::string("{}") : backend.settings_json;
-    nlohmann::json config = nlohmann::json::parse(settings, nullptr, false);
-    if (config.is_discarded() || !config.is_object())
-        throw PluginError(id, backend.plugin, path, "settings are not a JSON object");
-    if (loaded->config_schema) {
-        auto errors = loaded->config_schema->validate(config);
-        if (!errors.empty()) {
-            std::string reason = "invalid config: ";
-            for (size_t i = 0; i < errors.size(); ++i) reason += (i ? "; " : "") + errors[i].to_string();
-            throw PluginError(id, backend.plugin, path, reason);
-        }
-    }
-
+    const plugin::LoadedPlugin& loaded = load_for(backend, id, dir, path);
+    std::string refusal;
+    const auto config_text = settings_for(loaded, backend, refusal);
+    if (!config_text) throw PluginError(id, backend.plugin, path, refusal);
     stage = plugin::PluginCall::create;
     auto host = std::make_unique<plugin::HostApi>(backend.plugin, http);
-    std::array<char, 1024> message{};
-    overt_result result{};
-    result.struct_size = sizeof result;
-    result.retry_after_ms = -1;
-    result.message = message.data();
-    result.message_capacity = message.size();
+    ResultBuffer result;
     void* instance = nullptr;
     int status = OVERT_FATAL;
-    const std::string config_text = config.dump();
     try {
         plugin::ObservedCall observed(id, plugin::PluginCall::create, path);
-        status = loaded->descriptor->create(host->table(), config_text.c_str(), config_text.size(), &instance, &result);
+        status = loaded.descriptor->create(host->table(), config_text->c_str(), config_text->size(), &instance,
+                                           &result.result);
     } catch (...) {
-        std::snprintf(message.data(), message.size(), "create let a C++ exception escape the C ABI");
+        std::snprintf(result.message.data(), result.message.size(), "create let a C++ exception escape the C ABI");
     }
-    message.back() = '\0';
-    const std::string text(message.data());
+    const std::string text = result.text();
     if (status != OVERT_OK) {
-        const std::string status_name = status == OVERT_INVALID_CONFIG ? "INVALID_CONFIG"
-                                      : status == OVERT_FATAL          ? "FATAL"
-                                                                       : "status " + std::to_string(status);
         throw PluginError(id, backend.plugin, path,
-                          "instance not created (" + status_name + ")" + (text.empty() ? "" : ": " + text));
+                          "instance not created (" + status_name(status) + ")" + (text.empty() ? "" : ": " + text));
     }
     if (!instance) throw PluginError(id, backend.plugin, path, "create returned OK without an instance");
-    return std::make_unique<plugin::PluginSink>(id, *loaded, std::move(host), instance, call_limit);
+    return std::make_unique<plugin::PluginSink>(id, loaded, std::move(host), instance, call_limit);
 }
 
 }  // namespace
@@ -199,6 +308,7 @@ PluginHost& PluginHost::operator=(PluginHost&&) noexcept = default;
 const std::vector<std::string>& PluginHost::search_dirs() const noexcept { return impl_->dirs(); }
 
 std::unique_ptr<Sink> PluginHost::create_sink(const BackendConfig& backend) { return impl_->create_sink(backend); }
+SettingsCheck PluginHost::check_settings(const BackendConfig& backend) { return impl_->check_settings(backend); }
 
 namespace plugin {
 

@@ -60,6 +60,7 @@ std::string text_or_empty(const char* s) { return s ? std::string(s) : std::stri
 
 constexpr size_t kRequiredDescriptorSize = offsetof(overt_backend_descriptor, destroy) + sizeof(void (*)(void*));
 constexpr size_t kDescribeEnd = offsetof(overt_backend_descriptor, describe) + sizeof(void*);
+constexpr size_t kValidateEnd = offsetof(overt_backend_descriptor, validate) + sizeof(void*);
 constexpr uint32_t kMaxDescriptorSize = 64 * 1024;
 
 }  // namespace
@@ -88,6 +89,7 @@ std::unique_ptr<LoadedPlugin> check_descriptor(const overt_backend_descriptor* d
     auto plugin = std::make_unique<LoadedPlugin>();
     plugin->descriptor = d;
     plugin->has_describe = d->struct_size >= kDescribeEnd && d->describe != nullptr;
+    plugin->has_validate = d->struct_size >= kValidateEnd && d->validate != nullptr;
     PluginInfo& info = plugin->info;
     info.name = d->name;
     info.version = text_or_empty(d->version);

@@ -18,6 +18,7 @@ struct LoadedPlugin {
     const overt_backend_descriptor* descriptor = nullptr;
     std::unique_ptr<schema::JsonSchema> config_schema;  // null when the plugin declares none
     bool has_describe = false;
+    bool has_validate = false;  // ABI 1.1's validate entry is there
 };
 
 // Checks the descriptor fields that do not depend on the file name (ABI, required functions,

@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define OVERT_ABI_MAJOR 1
-#define OVERT_ABI_MINOR 0
+#define OVERT_ABI_MINOR 1 /* 1.1: overt_backend_descriptor.validate */
 
 #if defined(_WIN32)
 #define OVERT_EXPORT __declspec(dllexport)
@@ -168,6 +168,15 @@ typedef struct overt_backend_descriptor {
     /* Optional. Writes a one-line human description, e.g. "otlp (https://host:4318)".
      * Returns the length it needed (like snprintf). */
     size_t (*describe)(void* instance, char* buffer, size_t capacity);
+
+    /* ---- appended in ABI 1.1: read only when struct_size covers the field ---- */
+
+    /* Optional. Checks config_json exactly as create() would and says what create() would
+     * refuse, creating nothing: no instance, no file, no thread, no request (`overt config
+     * validate` calls it). Returns OVERT_OK or OVERT_INVALID_CONFIG with the reason in result;
+     * warnings go through host->log. host offers no HTTP service here. */
+    int (*validate)(const overt_host_api* host, const char* config_json, size_t config_size,
+                    overt_result* result);
 } overt_backend_descriptor;
 
 typedef const overt_backend_descriptor* (*overt_backend_entry_fn)(void);

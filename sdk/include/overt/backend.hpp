@@ -15,6 +15,13 @@
 //
 // Every entry point is noexcept: an exception thrown by the backend becomes a FATAL
 // result carrying its what() text (ConfigError in the constructor: INVALID_CONFIG).
+//
+// `overt config validate` asks the plugin what create() would refuse (the descriptor's
+// validate entry). By default that is a dry run of the constructor, so a constructor should
+// only read and check its config (open files and connections in send()). A backend whose
+// constructor must do more declares instead
+//     static void validate_config(const overt::sdk::Host& host, std::string_view config_json);
+// throwing ConfigError for what the constructor would refuse.
 #ifndef OVERT_BACKEND_HPP
 #define OVERT_BACKEND_HPP
 
@@ -26,6 +33,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -275,6 +283,32 @@ int create(const overt_host_api* host, const char* config, size_t size, void** i
     }
 }
 
+template <class T, class = void>
+struct has_validate_config : std::false_type {};
+template <class T>
+struct has_validate_config<T, std::void_t<decltype(T::validate_config(std::declval<const Host&>(), std::string_view()))>>
+    : std::true_type {};
+
+template <class T>
+int validate(const overt_host_api* host, const char* config, size_t size, overt_result* result) noexcept {
+    try {
+        const std::string_view text(config ? config : "", config ? size : 0);
+        if constexpr (has_validate_config<T>::value) {
+            T::validate_config(Host(host), text);
+        } else {
+            const T dry_run(Host(host), text);  // constructed to be checked, then destroyed
+        }
+        write_result(result, Result::ok());
+        return OVERT_OK;
+    } catch (const ConfigError&) {
+        write_exception(result, OVERT_INVALID_CONFIG, "invalid config: ");
+        return OVERT_INVALID_CONFIG;
+    } catch (...) {
+        write_exception(result, OVERT_FATAL, "validate failed: ");
+        return OVERT_FATAL;
+    }
+}
+
 inline int send(void* instance, const overt_event* events, size_t count, int64_t deadline_ns,
                 overt_result* result) noexcept {
     try {
@@ -337,6 +371,7 @@ const overt_backend_descriptor* descriptor() noexcept {
         &detail::flush,
         &detail::destroy,
         &detail::describe,
+        &validate<T>,
     };
     return &d;
 }

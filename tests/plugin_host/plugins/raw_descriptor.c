@@ -72,7 +72,8 @@ static const overt_backend_descriptor descriptor = {
 #endif
     test_flush,
     test_destroy,
-    NULL,
+    NULL, /* describe */
+    NULL, /* validate */
 };
 
 #ifdef TEST_NO_ENTRY

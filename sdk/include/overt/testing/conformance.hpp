@@ -29,6 +29,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace overt::testing {
@@ -313,6 +314,7 @@ class Runner {
             return std::move(results_);
         }
         check_bad_configs(*d);
+        check_validate(*d);
         void* instance = create_good(*d);
         if (!instance) return std::move(results_);
         check_describe(*d, instance);
@@ -359,10 +361,12 @@ class Runner {
     }
 
     bool check_descriptor(const overt_backend_descriptor& d) {
-        if (d.struct_size < sizeof(overt_backend_descriptor)) {
+        // ABI 1.0's descriptor ends before validate; later fields are read only when covered.
+        constexpr size_t kAbi10Size = offsetof(overt_backend_descriptor, validate);
+        if (d.struct_size < kAbi10Size) {
             add("descriptor.struct_size", false,
                 "struct_size " + std::to_string(d.struct_size) + " is smaller than the ABI 1.0 descriptor (" +
-                    std::to_string(sizeof(overt_backend_descriptor)) + ")");
+                    std::to_string(kAbi10Size) + ")");
         } else {
             add("descriptor.struct_size", true, std::to_string(d.struct_size));
         }
@@ -412,9 +416,14 @@ class Runner {
         add("descriptor.schema_json", ok, ok ? "a JSON object" : "config_schema is not a JSON object: " + error);
     }
 
-    void check_bad_configs(const overt_backend_descriptor& d) {
+    std::vector<std::string> bad_configs() const {
         std::vector<std::string> configs = {"this is not JSON {", "[1, 2, 3]"};
         configs.insert(configs.end(), options_.bad_configs.begin(), options_.bad_configs.end());
+        return configs;
+    }
+
+    void check_bad_configs(const overt_backend_descriptor& d) {
+        const std::vector<std::string> configs = bad_configs();
         for (size_t i = 0; i < configs.size(); ++i) {
             const std::string& config = configs[i];
             const std::string name = "create.bad_config[" + std::to_string(i) + "]";
@@ -435,6 +444,38 @@ class Runner {
                 "config " + config + (problems.empty() ? " -> " + std::string(status_name(rc)) + ": " + result.message()
                                                         : " ->" + problems));
         }
+    }
+
+    // ABI 1.1's validate is optional; when offered it must say what create() says, and send
+    // nothing: `overt config validate` trusts it to.
+    void check_validate(const overt_backend_descriptor& d) {
+        constexpr size_t kValidateEnd = offsetof(overt_backend_descriptor, validate) + sizeof d.validate;
+        if (d.struct_size < kValidateEnd || !d.validate) {
+            add("validate", true, "not offered (ABI 1.0): overt config validate cannot ask this plugin what it refuses");
+            return;
+        }
+        const size_t requests_before = host_.requests().size();
+        std::vector<std::pair<std::string, bool>> cases = {{options_.good_config, true}};
+        for (const auto& bad : bad_configs()) cases.emplace_back(bad, false);
+        for (size_t i = 0; i < cases.size(); ++i) {
+            const auto& [config, good] = cases[i];
+            const std::string name = good ? "validate.good_config" : "validate.bad_config[" + std::to_string(i - 1) + "]";
+            ResultBuffer result;
+            const int rc = d.validate(host_.api(), config.c_str(), config.size(), result.get());
+            std::string problems;
+            if (good && rc != OVERT_OK)
+                problems += std::string(" returned ") + status_name(rc) + " where create() accepts it: " + result.message() + ";";
+            if (!good && rc != OVERT_INVALID_CONFIG && rc != OVERT_FATAL)
+                problems += std::string(" returned ") + status_name(rc) + " where create() refuses it;";
+            if ((*result).status != rc) problems += " result.status differs from the return value;";
+            if (!result.message_terminated()) problems += " message not NUL-terminated within its capacity;";
+            else if (!good && result.message().empty()) problems += " no message;";
+            if (!result.canaries_intact()) problems += " wrote past the message buffer;";
+            add(name, problems.empty(), "config " + config + (problems.empty() ? " -> " + std::string(status_name(rc)) : " ->" + problems));
+        }
+        const size_t requests = host_.requests().size() - requests_before;
+        add("validate.sends_nothing", requests == 0,
+            requests == 0 ? "no HTTP request" : std::to_string(requests) + " HTTP request(s) while validating");
     }
 
     void* create_good(const overt_backend_descriptor& d) {
