@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <ostream>
 #include <set>
@@ -19,6 +20,8 @@ const std::set<std::string> kSupported = {
     "type", "properties", "required", "additionalProperties", "patternProperties", "enum", "const", "items",
     "additionalItems", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
     "minLength", "maxLength", "pattern", "allOf", "anyOf", "oneOf", "not", "$ref", "definitions", "$defs",
+    "multipleOf", "uniqueItems", "contains", "minProperties", "maxProperties", "propertyNames", "dependencies",
+    "if", "then", "else",
     // annotations
     "$schema", "$comment", "title", "description", "default", "examples"};
 
@@ -32,7 +35,11 @@ bool supported(const json& schema) {
         if (key == "properties" || key == "patternProperties" || key == "definitions" || key == "$defs") {
             for (const auto& [name, sub] : value.items())
                 if (!supported(sub)) return false;
-        } else if (key == "additionalProperties" || key == "additionalItems" || key == "not") {
+        } else if (key == "dependencies") {
+            for (const auto& [name, sub] : value.items())
+                if (!sub.is_array() && !supported(sub)) return false;
+        } else if (key == "additionalProperties" || key == "additionalItems" || key == "not" || key == "contains" ||
+                   key == "propertyNames" || key == "if" || key == "then" || key == "else") {
             if (!supported(value)) return false;
         } else if (key == "items") {
             if (value.is_array()) {
@@ -88,7 +95,14 @@ INSTANTIATE_TEST_SUITE_P(
                     SuiteFile{"maximum", 1}, SuiteFile{"exclusiveMinimum", 1}, SuiteFile{"exclusiveMaximum", 1},
                     SuiteFile{"minLength", 1}, SuiteFile{"maxLength", 1}, SuiteFile{"pattern", 2},
                     SuiteFile{"allOf", 6}, SuiteFile{"anyOf", 6}, SuiteFile{"oneOf", 7}, SuiteFile{"not", 6},
-                    SuiteFile{"ref", 8}, SuiteFile{"boolean_schema", 2}),
-    [](const testing::TestParamInfo<SuiteFile>& info) { return std::string(info.param.name); });
+                    SuiteFile{"ref", 8}, SuiteFile{"boolean_schema", 2}, SuiteFile{"multipleOf", 3},
+                    SuiteFile{"uniqueItems", 1}, SuiteFile{"contains", 4}, SuiteFile{"minProperties", 1},
+                    SuiteFile{"maxProperties", 1}, SuiteFile{"propertyNames", 3}, SuiteFile{"dependencies", 4},
+                    SuiteFile{"if-then-else", 7}),
+    [](const testing::TestParamInfo<SuiteFile>& info) {
+        std::string name = info.param.name;
+        std::replace(name.begin(), name.end(), '-', '_');  // gtest names: letters, digits, _
+        return name;
+    });
 
 }  // namespace

@@ -122,6 +122,49 @@ TEST(JsonSchema, UnusableSchemasAreRejectedWithTheLocation) {
     EXPECT_THROW(JsonSchema::parse(R"({"type": "strnig"})"), InvalidSchema);
 }
 
+// Every draft-07 validation keyword is checked, with a message naming what is wrong; none is
+// silently skipped (tags: [a, a] under uniqueItems used to validate).
+TEST(JsonSchema, TheRestOfDraft07IsCheckedWithReadableMessages) {
+    const auto tags = JsonSchema::parse(R"({"properties": {"tags": {"type": "array", "uniqueItems": true,
+        "contains": {"const": "team:cli"}}}})");
+    EXPECT_EQ(errors_of(tags, json::parse(R"({"tags": ["a", "a"]})")),
+              (std::vector<std::string>{"/tags: must not repeat an item (\"a\" appears twice)",
+                                        "/tags: must contain at least one item matching \"contains\""}));
+    EXPECT_TRUE(errors_of(tags, json::parse(R"({"tags": ["a", "team:cli"]})")).empty());
+
+    const auto object = JsonSchema::parse(R"({"minProperties": 1, "maxProperties": 2,
+        "propertyNames": {"pattern": "^[a-z_]+$"}, "dependencies": {"user": ["password"], "tls": {"required": ["ca"]}}})");
+    EXPECT_EQ(errors_of(object, json::parse("{}")), (std::vector<std::string>{"(root): must have at least 1 keys"}));
+    EXPECT_EQ(errors_of(object, json::parse(R"({"Bad-Key": 1})")),
+              (std::vector<std::string>{"/Bad-Key: is not an allowed key name (must match the pattern \"^[a-z_]+$\")"}));
+    EXPECT_EQ(errors_of(object, json::parse(R"({"user": "u"})")),
+              (std::vector<std::string>{"/password: is required when \"user\" is set"}));
+    EXPECT_EQ(errors_of(object, json::parse(R"({"tls": true})")), (std::vector<std::string>{"/ca: is required"}));
+    EXPECT_EQ(errors_of(object, json::parse(R"({"a": 1, "b": 2, "c": 3})")), (std::vector<std::string>{"(root): must have at most 2 keys"}));
+
+    const auto conditional = JsonSchema::parse(R"({"if": {"required": ["protocol"], "properties": {"protocol": {"const": "http/json"}}},
+        "then": {"required": ["endpoint"]}, "else": {"properties": {"gzip": {"const": true}}},
+        "properties": {"batch": {"multipleOf": 0.5}}})");
+    EXPECT_EQ(errors_of(conditional, json::parse(R"({"protocol": "http/json"})")), (std::vector<std::string>{"/endpoint: is required"}));
+    EXPECT_EQ(errors_of(conditional, json::parse(R"({"gzip": false})")), (std::vector<std::string>{"/gzip: must be true"}));
+    EXPECT_EQ(errors_of(conditional, json::parse(R"({"gzip": true, "batch": 1.25})")),
+              (std::vector<std::string>{"/batch: must be a multiple of 0.5"}));
+}
+
+// A later draft's keyword would be ignored as unknown, so the schema is refused instead.
+TEST(JsonSchema, LaterDraftKeywordsAreRefusedNotIgnored) {
+    for (const char* schema : {R"({"dependentRequired": {"a": ["b"]}})", R"({"prefixItems": [true]})",
+                               R"({"properties": {"x": {"unevaluatedProperties": false}}})"}) {
+        try {
+            JsonSchema::parse(schema);
+            ADD_FAILURE() << "accepted " << schema;
+        } catch (const InvalidSchema& e) {
+            EXPECT_NE(std::string(e.what()).find("is not a draft-07 keyword"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_THROW(JsonSchema::parse(R"({"multipleOf": 0})"), InvalidSchema);
+}
+
 TEST(JsonSchema, RefLoopsEndWithAnErrorInsteadOfACrash) {
     auto schema = JsonSchema::parse(R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}},
         "$ref": "#/definitions/a"})");

@@ -74,6 +74,18 @@ size_t code_points(const std::string& s) {
 
 std::string number_text(const json& n) { return n.dump(); }
 
+// Integers exactly; otherwise the quotient is a whole number up to rounding (0.0075 / 0.0001
+// is 75.00000000000001 in doubles).
+bool is_multiple_of(const json& value, const json& divisor) {
+    if (value.is_number_integer() && divisor.is_number_integer()) {
+        const auto d = divisor.get<int64_t>();
+        return d != 0 && value.get<int64_t>() % d == 0;
+    }
+    const double quotient = value.get<double>() / divisor.get<double>();
+    if (!std::isfinite(quotient)) return false;
+    return std::fabs(quotient - std::round(quotient)) <= 1e-9 * std::max(1.0, std::fabs(quotient));
+}
+
 // http or https, "://", a non-empty host, an optional numeric port, no whitespace.
 bool is_http_uri(const std::string& s) {
     if (std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
@@ -205,6 +217,16 @@ void JsonSchema::compile(const json& schema, const std::string& where, int depth
             check_name(*it);
         }
     }
+    // Keywords of later drafts would be ignored as unknown here, accepting what their author
+    // meant to refuse: the schema is refused instead, naming them.
+    for (const char* later : {"dependentRequired", "dependentSchemas", "prefixItems", "unevaluatedProperties",
+                              "unevaluatedItems", "minContains", "maxContains", "$dynamicRef", "$recursiveRef"}) {
+        if (schema.contains(later))
+            throw InvalidSchema(std::string(later) + " at " + where +
+                                " is not a draft-07 keyword; overt validates draft-07 (use dependencies, items, ...)");
+    }
+    if (auto it = schema.find("multipleOf"); it != schema.end() && (!it->is_number() || it->get<double>() <= 0))
+        throw InvalidSchema("multipleOf at " + where + " must be a number greater than 0");
     if (auto it = schema.find("pattern"); it != schema.end()) {
         if (!it->is_string()) throw InvalidSchema("pattern at " + where + " must be a string");
         add_regex(it->get<std::string>(), where + "/pattern");
@@ -312,6 +334,8 @@ void JsonSchema::check(const json& schema, const json& instance, std::string& pa
         bound("maximum", [](double v, double b) { return v > b; }, "<=");
         bound("exclusiveMinimum", [](double v, double b) { return v <= b; }, ">");
         bound("exclusiveMaximum", [](double v, double b) { return v >= b; }, "<");
+        if (auto it = schema.find("multipleOf"); it != schema.end() && !is_multiple_of(instance, *it))
+            errors.push_back({path, "must be a multiple of " + number_text(*it)});
     }
 
     if (instance.is_string()) {
@@ -359,7 +383,40 @@ void JsonSchema::check_object(const json& schema, const json& instance, std::str
             }
         }
     }
+    auto count_bound = [&](const char* key, bool too_few) {
+        auto it = schema.find(key);
+        if (it == schema.end() || !it->is_number()) return;
+        const double limit = it->get<double>();
+        const auto size = static_cast<double>(instance.size());
+        if (too_few ? size < limit : size > limit)
+            errors.push_back({path, std::string("must have at ") + (too_few ? "least " : "most ") + number_text(*it) +
+                                        " keys"});
+    };
+    count_bound("minProperties", true);
+    count_bound("maxProperties", false);
+    if (auto dependencies = schema.find("dependencies"); dependencies != schema.end()) {
+        for (const auto& [key, needs] : dependencies->items()) {
+            if (!instance.contains(key)) continue;
+            if (needs.is_array()) {
+                for (const auto& other : needs)
+                    if (other.is_string() && !instance.contains(other.get<std::string>())) {
+                        PathScope scope(path, other.get<std::string>());
+                        errors.push_back({path, "is required when \"" + key + "\" is set"});
+                    }
+            } else {
+                check(needs, instance, path, errors, depth + 1);
+            }
+        }
+    }
+    const auto names = schema.find("propertyNames");
     for (const auto& [key, value] : instance.items()) {
+        if (names != schema.end()) {
+            std::vector<SchemaError> name_errors;
+            PathScope scope(path, key);
+            check(*names, json(key), path, name_errors, depth + 1);
+            if (!name_errors.empty())
+                errors.push_back({path, "is not an allowed key name (" + name_errors.front().message + ")"});
+        }
         bool described = false;
         if (properties != schema.end()) {
             if (auto sub = properties->find(key); sub != properties->end()) {
@@ -401,6 +458,30 @@ void JsonSchema::check_array(const json& schema, const json& instance, std::stri
     if (auto it = schema.find("maxItems"); it != schema.end() && it->is_number() &&
                                             static_cast<double>(instance.size()) > it->get<double>()) {
         errors.push_back({path, "must have at most " + number_text(*it) + " items"});
+    }
+    if (auto it = schema.find("uniqueItems"); it != schema.end() && *it == true) {
+        // Sorted copies find equal items in n log n (nlohmann compares 1 and 1.0 as equal).
+        std::vector<const json*> sorted;
+        sorted.reserve(instance.size());
+        for (const auto& item : instance) sorted.push_back(&item);
+        std::sort(sorted.begin(), sorted.end(), [](const json* a, const json* b) { return *a < *b; });
+        for (size_t i = 1; i < sorted.size(); ++i)
+            if (*sorted[i - 1] == *sorted[i]) {
+                errors.push_back({path, "must not repeat an item (" + short_json(*sorted[i]) + " appears twice)"});
+                break;
+            }
+    }
+    if (auto it = schema.find("contains"); it != schema.end()) {
+        bool found = false;
+        for (const auto& item : instance) {
+            std::vector<SchemaError> item_errors;
+            check(*it, item, path, item_errors, depth + 1);
+            if (item_errors.empty()) {
+                found = true;
+                break;
+            }
+        }
+        if (!found) errors.push_back({path, "must contain at least one item matching \"contains\""});
     }
     auto items = schema.find("items");
     if (items == schema.end()) return;
@@ -454,6 +535,12 @@ void JsonSchema::check_combinators(const json& schema, const json& instance, std
         std::vector<SchemaError> inner;
         check(*it, instance, path, inner, depth + 1);
         if (inner.empty()) errors.push_back({path, "must not match the schema under \"not\""});
+    }
+    if (auto condition = schema.find("if"); condition != schema.end()) {
+        std::vector<SchemaError> inner;
+        check(*condition, instance, path, inner, depth + 1);
+        const auto branch = schema.find(inner.empty() ? "then" : "else");
+        if (branch != schema.end()) check(*branch, instance, path, errors, depth + 1);
     }
 }
 

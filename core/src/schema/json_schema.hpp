@@ -1,11 +1,15 @@
 // A JSON Schema (draft-07 subset) validator for plugin config blocks and overt.yaml.
 //
-// Supported: boolean schemas, type (incl. integer and arrays of types), properties,
-// required, additionalProperties, patternProperties, enum, const, items (schema or tuple),
-// additionalItems, minItems/maxItems, minimum/maximum, exclusiveMinimum/exclusiveMaximum,
-// minLength/maxLength (code points), pattern (ECMAScript), format "uri" (http/https with a
-// host), allOf/anyOf/oneOf/not and local $ref ("#", "#/definitions/...", "#/$defs/...").
-// Other keywords are annotations and ignored, as draft-07 says of unknown keywords.
+// Every draft-07 validation keyword: boolean schemas, type (incl. integer and arrays of
+// types), properties, required, additionalProperties, patternProperties, propertyNames,
+// minProperties/maxProperties, dependencies (lists and schemas), enum, const, items (schema
+// or tuple), additionalItems, contains, uniqueItems, minItems/maxItems, minimum/maximum,
+// exclusiveMinimum/exclusiveMaximum, multipleOf, minLength/maxLength (code points), pattern
+// (ECMAScript), format "uri" (http/https with a host), allOf/anyOf/oneOf/not, if/then/else
+// and local $ref ("#", "#/definitions/...", "#/$defs/..."). Other keywords are annotations,
+// as draft-07 says of unknown keywords, except the validation keywords of later drafts
+// (dependentRequired, prefixItems, unevaluatedProperties, ...): a schema using them is
+// refused rather than half-checked.
 // Internal to libovert.
 #pragma once
 
