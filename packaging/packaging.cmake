@@ -71,6 +71,13 @@ foreach(component IN LISTS overt_all_components)
  'backends: [{plugin: ${plugin}, ...}]'.")
 endforeach()
 set(CPACK_COMPONENTS_ALL ${overt_components})
+
+# Every package carries the licence where Debian looks for it: /usr/share/doc/<package>/copyright.
+foreach(component IN LISTS overt_components)
+  string(TOUPPER ${component} upper)
+  install(FILES ${PROJECT_SOURCE_DIR}/packaging/copyright
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${CPACK_DEBIAN_${upper}_PACKAGE_NAME} COMPONENT ${component})
+endforeach()
 set(OVERT_PACKAGE_COMPONENTS ${overt_components} CACHE INTERNAL "Install components packaged as .debs")
 
 include(CPack)

@@ -95,6 +95,8 @@ TEST(DebPackages, DevPackageHasHeadersCMakePackageAndPkgConfig) {
     EXPECT_TRUE(deb.has(kLib + "/cmake/overt/overtTargets.cmake")) << deb.listing();
     EXPECT_TRUE(deb.has(kLib + "/pkgconfig/overt.pc")) << deb.listing();
     EXPECT_TRUE(deb.has(kLib + "/pkgconfig/overt-sdk.pc")) << deb.listing();
+    for (const char* file : {"CMakeLists.txt", "my_backend.cpp", "tests/conformance_test.cpp"})
+        EXPECT_TRUE(deb.has(kPrefix + "/share/overt/plugin-template/" + file)) << file << "\n" << deb.listing();
 }
 
 TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
@@ -108,7 +110,8 @@ TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
         EXPECT_EQ(deb.field("Version"), kVersion);
         EXPECT_NE(deb.field("Depends").find(kExactCore), std::string::npos) << deb.field("Depends");
         const std::string plugin_file = kLib + "/overt/plugins/libovert-" + name + ".so";
-        EXPECT_EQ(deb.files(), std::set<std::string>{plugin_file}) << deb.listing();
+        const std::string copyright = kPrefix + "/share/doc/overt-plugin-" + name + "/copyright";
+        EXPECT_EQ(deb.files(), (std::set<std::string>{plugin_file, copyright})) << deb.listing();
 
         // What the package installs is a plugin the kit can load under that name.
         const auto results = overt::testing::run_conformance([&] {
@@ -122,6 +125,21 @@ TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
             if (r.name == "descriptor.name_matches_file") name_check = &r;
         EXPECT_EQ(name_check->name, "descriptor.name_matches_file") << overt::testing::format_report(results);
         EXPECT_TRUE(name_check->passed) << name_check->message;
+    }
+}
+
+// Nobody may redistribute what carries no licence: each package has its copyright file.
+TEST(DebPackages, EveryPackageCarriesTheMitCopyrightFile) {
+    std::vector<std::string> packages = {"overt", "overt-dev"};
+    for (const std::string& name : split_words(kPlugins)) packages.push_back("overt-plugin-" + name);
+    for (const std::string& package : packages) {
+        Deb deb(package);
+        ASSERT_TRUE(deb.found()) << package;
+        const std::string copyright = kPrefix + "/share/doc/" + package + "/copyright";
+        ASSERT_TRUE(deb.has(copyright)) << package << "\n" << deb.listing();
+        const std::string text = read_file(deb.root() / copyright.substr(1));
+        EXPECT_EQ(text.rfind("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/", 0), 0u);
+        EXPECT_NE(text.find("License: MIT\n Permission is hereby granted"), std::string::npos) << package;
     }
 }
 
