@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared pieces of the benchmarks: realistic events, an HTTP service that discards bodies,
 // and 127.0.0.1 endpoints that are up, refusing, or black-holed.
 #pragma once

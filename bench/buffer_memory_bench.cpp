@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Heap per event held in the collector's buffer: N track_command() calls into a collector with
 // an in-process null sink, no data dir and no flush, so all N events stay buffered. Measured
 // two ways, both as the growth over the collector just opened, plus the buffer slots it had

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Whole-process cost of telemetry: launches a plain C++ program that does not link overt (the
 // baseline), the same program linking libovert without calling it, and bench/cli_overhead_tool
 // with telemetry off and on, round robin, and prints median and p95 wall time per mode as JSON,

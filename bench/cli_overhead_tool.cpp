@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small CLI program embedding overt the way a tool does: load overt.yaml, open the
 // collector, run one (empty) command, track it, close. bench/cli_overhead.cpp launches it
 // many times. Usage: overt_cli_overhead_tool <overt.yaml>

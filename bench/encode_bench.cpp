@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Encode throughput of each real backend plugin, loaded from the build tree through the
 // plugin host: batches of 512 events, the host's http_post discarding the body with 200 (so
 // the figure is the plugin's encoding plus the ABI crossing, no network). The file backend

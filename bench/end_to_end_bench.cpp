@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // End to end: track() -> buffer -> flush() -> the http plugin -> libcurl -> a local HTTP
 // server on 127.0.0.1 that answers 200. One iteration tracks a batch and flushes it.
 #include "bench_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The baseline of the whole-process figures: the same trivial tool as cli_overhead_tool.cpp
 // (take the config path, time an empty command, exit 0) with no telemetry at all. Built twice:
 //   overt_bench_plain_tool      does not link libovert (what a tool costs without overt);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Redaction time against input size: 1, 2, 4 and 8 MB of token-shaped text (every few bytes a
 // match: provider tokens, key=value secrets, e-mails, addresses, long tokens, URL credentials)
 // and of ordinary text with no match. Linear means the time per MB stays flat.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peak memory with the backend down: 10 million track() calls into a collector whose only
 // backend (the http plugin) points at a refused 127.0.0.1 port, flushing now and then with a
 // short deadline. Reports the growth of the peak RSS (VmHWM) over the RSS after setup, next

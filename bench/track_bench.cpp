@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cost of Collector::track_command on 1, 2 and 4 threads, beside spdlog's async logger
 // enqueueing one short message (a reference figure only: its cost swings 2x with scheduling).
 //

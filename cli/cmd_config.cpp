@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt config: checks an overt.yaml (schema, loader, plugins) and prints the config schema.
 #include "commands.hpp"
 

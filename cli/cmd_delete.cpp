@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt delete-my-data: erases a tool's local unsent data, asks the receiver to delete what it
 // holds for this machine (HTTP endpoint, e-mail link, or a deletion event through the
 // backends, by config), says truthfully whether that request went out, then withdraws consent.

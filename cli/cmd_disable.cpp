@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt disable: the user withdraws consent; persisted, and the tool's pending local data
 // (buffered events on disk, spill files, corrupt/) is erased at once.
 #include "cmd_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt enable: the user grants consent for a tool; persisted in its consent file.
 #include "cmd_support.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt flush: waits for a running background sender of the tool, then sends what is left on
 // disk (spill files) to its backends from this process, and prints what happened per backend.
 #include "cmd_support.hpp"

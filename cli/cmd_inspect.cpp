@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt inspect: prints exactly the events a tool would send next (its spill files, oldest
 // first) as a JSON array on stdout, each event as the backends receive it. Sends nothing and
 // changes nothing.

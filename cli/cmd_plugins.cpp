@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt plugins: lists the backend plugins found on the search path and the files refused.
 #include "commands.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt status: whether telemetry is on for a tool and why, its machine id, where its data
 // lives, its backends, what it has counted, and what waits on disk. Sends nothing.
 #include "cmd_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared plumbing of the telemetry commands; see cmd_support.hpp.
 #include "cmd_support.hpp"
 

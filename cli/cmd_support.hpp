@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the telemetry commands (status, enable, disable, track, flush, delete-my-data, inspect)
 // share: choosing the config, naming the tool, and turning errors into exit codes.
 #pragma once

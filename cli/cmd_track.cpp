@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt track: records one event for a tool (as the tool itself would) and delivers it within
 // the tool's exit budget; what cannot be delivered by then stays on disk for a later run.
 #include "cmd_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The overt command's subcommand table. Each subcommand lives in its own file and registers
 // itself with a static CommandRegistration, so adding one never touches main.cpp.
 #pragma once

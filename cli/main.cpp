@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt: inspect and manage telemetry of tools that embed overt.
 #include "commands.hpp"
 #include "masked_output.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "masked_output.hpp"
 
 #include "support/mask_secrets.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Everything the overt command writes to stdout and stderr goes through the secret masker
 // line by line, so no subcommand can print a credential or a ${VAR} value by mistake.
 #pragma once

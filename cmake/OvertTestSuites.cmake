@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # overt_tests_threaded: every target of the test directories labelled concurrency or process,
 # packaging excepted: what the TSan preset builds to run those labels. Derived from the
 # directories' labels, so a new test binary there is never left out of the TSan run.

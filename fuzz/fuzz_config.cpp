@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer: overt::parse_config on arbitrary YAML. Anything but a ConfigError escaping is a
 // finding (bad config must give an error naming file, line and key, never a crash).
 #include <overt/config.hpp>

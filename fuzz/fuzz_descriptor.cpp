@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer: the plugin host's descriptor checks (plugin::check_descriptor) on a descriptor
 // whose every field comes from the input. The descriptor lives in a heap block no larger than
 // its struct_size says (down to the required fields), so reading past it trips ASan.

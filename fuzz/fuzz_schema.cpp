@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer: the JSON Schema validator. The input is a schema and an instance separated by
 // the first NUL byte; an unusable schema must be refused with InvalidSchema, never crash.
 #include "schema/json_schema.hpp"

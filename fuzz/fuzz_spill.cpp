@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer: the spill reader (spill::decode) on arbitrary bytes. What decodes must encode
 // and decode again to the same events.
 #include "spill/spill_format.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs a libFuzzer target's LLVMFuzzerTestOneInput over saved inputs, without libFuzzer, so any
 // compiler's sanitizer build replays the seed corpus (and past crashes) as a regression test.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs every build and test dependency of overt on Debian bookworm.
 # A no-op (no apt or npm call at all) when everything is already installed.
 set -euo pipefail

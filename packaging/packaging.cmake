@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CPack DEB: one package per install component, so each backend installs and upgrades on
 # its own. Packages install under CMAKE_INSTALL_PREFIX, the prefix libovert was compiled for
 # (its default plugin dir is <prefix>/<libdir>/overt/plugins): configure with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the release preset with the benchmarks, runs them all and prints ONE JSON summary on
 # stdout: every figure with what it includes and excludes, next to its target and whether it is
 # met. Process overhead is measured over a plain C++ program that does not link overt.

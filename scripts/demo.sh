@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The overt demo: builds the overt command, the overt-demo tool and the plugins with the release
 # preset, then, in a throwaway HOME (so it can be run again and again and never touches yours):
 #   1. runs overt-demo without consent and shows that nothing was recorded;

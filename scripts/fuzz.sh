@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the libFuzzer targets (fuzz/) for N seconds each over their seed corpus.
 #
 #   scripts/fuzz.sh                       # configure + build the fuzz preset, 20 s per target, all targets

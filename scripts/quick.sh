@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A developer's inner loop: builds the release preset and runs only the tests a change touches.
 #
 #   scripts/quick.sh                  # labels of the files changed since HEAD (and untracked ones)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds overt and runs the test suite under each preset, the gate .ci/run runs:
 #   release  every test (unity build, -O3)
 #   asan     every test under ASan + UBSan (-O0) but the packaging-slow ones, the fuzz targets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Compiled as C99 with -pedantic so the ABI header stays plain C. */
 #include <overt/backend.h>
 

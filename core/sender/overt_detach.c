@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* overt-detach PROGRAM: runs PROGRAM as an orphan, so that it is not the tool's child.
  *
  * libovert posix_spawns this (in a new session, stdio already set up) and waits for it; it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt-sender: started by a tool's Collector::close() with exit_delivery: background, after
 // the tool spilled its events; delivers them while the tool has already exited. It reads its
 // instructions from stdin and is of no use run by hand (`overt flush` is that command).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A command-line tool embedding overt (the README's "Embedding overt in a tool").
 #include <overt/collector.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt-demo: a tiny command-line tool that embeds overt the way a real tool would. Each
 // pretend command is timed and tracked with track_command; `build` also records a
 // feature.used event. The collector is closed at exit, within its exit budget.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Datadog HTTP logs intake v2 backend (seed §5.6 moved from the deprecated v1 endpoint),
 // within Datadog's documented limits: ≤1000 entries and ≤5 MB per request, ≤1 MB per entry.
 #include <overt/backend.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "datadog_encoder.hpp"
 
 #include <overt/backend.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One overt event as a Datadog HTTPLogItem (logs intake v2).
 #pragma once
 

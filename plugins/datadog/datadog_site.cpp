@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "datadog_site.hpp"
 
 #include <overt/backend.hpp>

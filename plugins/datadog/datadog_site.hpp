@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Datadog sites and the seed's region names.
 #pragma once
 

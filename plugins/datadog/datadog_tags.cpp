@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "datadog_tags.hpp"
 
 #include "utf8_text.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Datadog's tag rules, applied to the tags a config sets, so what the config says is what
 // Datadog shows: one tag per entry, in the form Datadog itself would store it.
 #pragma once

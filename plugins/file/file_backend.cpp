@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The file backend: appends each event's JSON as one NDJSON line.
 //
 // A batch goes out in one write() on an O_APPEND descriptor, so lines of concurrent processes

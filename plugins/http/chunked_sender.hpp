@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sends a batch as several requests when a vendor caps entries or bytes per request, and
 // turns the outcome into one send() result with an honest accepted_count.
 #pragma once

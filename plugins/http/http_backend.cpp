@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Generic HTTP backend: POSTs each batch as a JSON array of the events' own JSON (seed §5.4),
 // but reports failures instead of swallowing them (seed bug B3).
 #include <overt/backend.hpp>

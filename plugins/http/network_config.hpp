@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Config and request helpers shared by the network backends (http, otlp, datadog, posthog).
 // Header-only and SDK-only, so each plugin stays a self-contained shared object.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // UTF-8 checks shared by the network backends: which bytes of server text or config may be
 // shown or kept as they are. Header-only, so each plugin stays a self-contained shared object.
 #pragma once

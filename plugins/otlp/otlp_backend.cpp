@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // OTLP/HTTP logs backend (seed §5.5), synchronous: one export per send(), so the host sees
 // the outcome and can retry or spill (the seed's async exporter hid every failure).
 #include <overt/backend.hpp>

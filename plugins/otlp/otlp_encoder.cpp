@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "otlp_encoder.hpp"
 
 #include <nlohmann/json.hpp>

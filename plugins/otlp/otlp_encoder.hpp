@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Maps overt events onto an OTLP ExportLogsServiceRequest (opentelemetry-proto v1.4.0) and
 // encodes it as protobuf or as OTLP/JSON.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ExportLogsServiceRequest as protobuf (field numbers from opentelemetry-proto v1.4.0), encoded
 // in two passes over the events: first every record's and message's size, then the bytes,
 // each written once at its final place. The attributes are visited from the event's views by

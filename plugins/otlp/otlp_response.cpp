@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "otlp_response.hpp"
 
 #include "utf8_text.hpp"

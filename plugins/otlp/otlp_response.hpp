@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What an OTLP collector says back: partial_success in a 200 answer, google.rpc.Status in an
 // error answer, in protobuf or JSON; and text from a server made safe to print.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The few protobuf wire-format primitives OTLP needs (varint, fixed64, length-delimited), for
 // a two-pass encoder: sizes are computed first, so each embedded message's length prefix is
 // known before its content and everything is written once, in place, into one buffer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PostHog capture backend: POST <host>/batch/ (seed §5.7), with every field the seed lost,
 // and batches split to stay under capture's request limits.
 #include <overt/backend.hpp>

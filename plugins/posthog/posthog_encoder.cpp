@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "posthog_encoder.hpp"
 
 #include <overt/backend.hpp>

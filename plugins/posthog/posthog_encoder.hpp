@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One overt event as a PostHog capture batch item.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The stdout backend: each batch as one pretty-printed JSON array (2-space indent) and a
 // newline, like the seed's json.Encoder with SetIndent("", "  ").
 #include <overt/backend.hpp>

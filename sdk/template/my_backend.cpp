@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A starter overt backend: POSTs each batch as a JSON array of events to one endpoint,
 // through the host's HTTP service (TLS, proxies, timeouts, gzip are the host's job).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // End-to-end acceptance through Collector::open, the real plugin host and the http and otlp
 // plugins: with the receiver refusing connections or black-holing them, close() returns
 // within exit_budget_ms, and the next run on the same data dir, with the receiver up,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The http, otlp, datadog and posthog plugins, loaded through the real plugin host with the
 // libcurl HTTP service, against the capture server.
 #include <gtest/gtest.h>

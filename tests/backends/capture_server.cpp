@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "capture_server.hpp"
 
 #include <arpa/inet.h>

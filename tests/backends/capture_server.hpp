@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A tiny HTTP/1.1 server on 127.0.0.1 for tests: records every request and answers from a
 // script (status, headers, body), or hangs, or drops the connection. Optional TLS.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the otlp plugin makes of a collector's answer (partial_success in a 200, google.rpc.Status
 // in an error), and the Datadog tag rules applied to configured tags.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "nginx_peer.hpp"
 
 #include <arpa/inet.h>

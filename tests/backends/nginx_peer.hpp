@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A real nginx (Debian nginx-light) on 127.0.0.1 for fault cases: run in the foreground with a
 // throwaway prefix and config, on ephemeral ports, plain HTTP and TLS with the test CA.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fault cases against a real nginx on 127.0.0.1: the network plugins loaded through the real
 // plugin host, with the libcurl service, facing nginx's own 503/429 replies and TLS.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sends sample events through one backend plugin (real plugin host, libcurl service) and
 // saves the body of the first request, for the real-peer checks in tests/peers.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A plugin's validate entry (what `overt config validate` asks) says what create() says: the
 // same configs refused with the same reason, the good ones accepted, nothing sent meanwhile.
 #include "test_support.hpp"

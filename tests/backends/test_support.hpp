@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared helpers for the backend tests: sample events, throwaway TLS material, a plugin
 // host with the real libcurl service.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libovert's side of the transport module: finding it in the build tree, the refusals, and
 // the lazy HttpService in front of it.
 #include <gtest/gtest.h>

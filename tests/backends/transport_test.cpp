@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The host's libcurl HTTP service against the capture server.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the otlp and posthog plugins must send what the official SDKs send: the OTLP resource,
 // retry rules, endpoint query and User-Agent; PostHog's privacy flags, sent_at and $os.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs the built `overt` command (and overt-demo) as a subprocess in a sandbox: its own HOME,
 // XDG dirs, TMPDIR and working directory, with stdout and stderr captured separately.
 #pragma once

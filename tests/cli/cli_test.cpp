@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The overt command's telemetry subcommands, run as a separate process in a sandbox HOME.
 #include "cli_harness.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Secrets in the config never reach what overt prints or logs: a refused endpoint with
 // credentials from ${SECRET}, one refused for its scheme with ${SECRET} in its path (only the
 // registered value can mask that) and an Authorization header from ${TOKEN}, through config validate, status, flush, -v flush and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Recording: seed conformance items 1-3, 5-13, 15 and bugs B1, B2, B6, B7.
 #include "test_support.hpp"
 

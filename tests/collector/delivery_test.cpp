@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Delivery: seed items 4, 14, 16, 17, bug B3, fan-out, retries, delivery modes, exit budget.
 #include "test_support.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Through the real plugin host and the file plugin.
 #include "test_support.hpp"
 

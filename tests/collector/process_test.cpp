@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Several processes sharing a data dir, and a writer killed mid-spill.
 #include "test_support.hpp"
 

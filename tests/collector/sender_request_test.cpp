@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The request close() hands to overt-sender: every field survives the trip, and a damaged
 // request is refused naming what is wrong.
 #include "delivery/sender_request.hpp"

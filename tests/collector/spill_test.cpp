@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The spill store: format, chunking, caps (seed item 15), corrupt files, temp files.
 #include "test_support.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test doubles and helpers for the collector tests.
 #pragma once
 

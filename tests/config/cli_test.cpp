@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `overt config validate` and `overt config schema` as a user runs them.
 #include "../privacy/test_env.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ${VAR} expansion rules on their own.
 #include "config/env_expand.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hostile configs: an alias bomb, a huge file, a million keys, deep nesting, NUL bytes and
 // broken UTF-8 end in a ConfigError naming file, line and limit, quickly and in bounded memory;
 // a config just under each limit still loads.

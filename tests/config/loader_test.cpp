@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The overt.yaml loader: every key, typing of backend settings, ${VAR} expansion, and errors
 // that name FILE:LINE: KEY.
 #include <overt/config.hpp>

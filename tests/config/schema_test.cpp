@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The config schema: it is the shipped file, it accepts the sample, it agrees with the loader
 // (same keys, same verdict on sample documents), and validate_config_file maps every problem to
 // the line and key of the offending entry.

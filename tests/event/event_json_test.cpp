@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The event JSON's bytes: RFC 3339 timestamps as Go's time.RFC3339Nano prints them in UTC, and
 // Go's encoding/json string escaping (HTML-safe, invalid UTF-8 as U+FFFD).
 #include <overt/event.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The supervisor's health records: counting, quarantine after three failures in a row, and
 // the two ways out of quarantine (a changed library file, a day's wait).
 #include "fault_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // exit_delivery: background — close() spills and returns at once; a detached helper process
 // delivers the spill files with the normal rules, however slow the endpoint.
 #include "fault_support.hpp"

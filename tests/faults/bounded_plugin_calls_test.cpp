@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // In-process delivery (a tool that loads plugins itself): a plugin hanging in create(),
 // describe() or destroy() holds its caller no longer than the host's call limit; the call is
 // abandoned, never destroyed. (A hang while the library loads is not tested here: it holds the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A data dir on a full disk and on a read-only file system: nothing crashes, events that
 // cannot be spilled are counted as dropped (spill_write_failed), nothing half-written stays.
 #include "fault_support.hpp"

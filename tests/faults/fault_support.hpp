@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers for the fault suite: a sink that records delivered event ids in a file shared by
 // processes, a tiny tmpfs mount, and readers for what is on disk.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A backend that hangs inside send (far past its deadline): close() still returns within the
 // exit budget, and the events it held are kept on disk for a later run.
 #include "fault_support.hpp"

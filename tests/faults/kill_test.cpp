@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A process SIGKILLed at random points while it spills and while it sends. Whatever is in a
 // spill file when it dies (the collector's durable custody) is delivered by the next run at
 // least once; no half-written file is ever read; no temp file outlives a later flush.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Eight processes of one tool sharing a data dir, each tracking (and spilling) while the
 // others flush: every event any of them spilled or sent arrives, none twice, no file is
 // read half-written, and each process's counters add up.

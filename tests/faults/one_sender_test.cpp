@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One sender per data dir: tools that close while a sender of their data dir is running do not
 // start another; the running one finds their spill files before it exits. Many quick runs
 // against a slow endpoint thus never pile up senders, and every event still arrives.

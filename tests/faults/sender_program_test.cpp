@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // exit_delivery: background through overt-sender, the program libovert spawns (posix_spawn)
 // for a collector opened from config: close() spills and returns, the sender loads the
 // backends from the config it is handed and delivers; counters carry over as if the tool had

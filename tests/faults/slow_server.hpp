@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A local HTTP endpoint that answers 200 slowly, for tests that race something against a
 // delivery in progress.
 #pragma once

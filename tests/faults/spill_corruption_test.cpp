@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Spill files truncated at every length, with flipped bytes, or replaced by garbage: the
 // collector never crashes, moves what it cannot read to corrupt/, delivers every intact file.
 #include "fault_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Driving the real overt-sender against spill files in a temp data dir, with the "faulty"
 // test plugin (plugins/faulty_backend.cpp) copied into the test's own plugin dir.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt-sender runs plugins in a supervised worker: a plugin that crashes, exits or hangs in
 // any entry point takes down only the worker. The sender still ends within its deadline, what
 // it was handed stays on disk, the health file names the backend and the call, three such runs

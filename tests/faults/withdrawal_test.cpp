@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Withdrawal reaches every process: while overt-sender (or a long-running service) delivers to
 // a slow endpoint, another process erases the data dir (drop(), as `overt disable` and
 // delete-my-data do) or the user's consent file turns to denied. No request may start after

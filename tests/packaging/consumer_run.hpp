@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Running examples/consumer the way a user runs a tool embedding overt, for the install and
 // .deb tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Builds every .deb with cpack into OVERT_DEB_DIR: the fixture deb_test.cpp inspects.
 #include "packaging_env.hpp"
 #include "process.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The .deb packages cpack made (fixture deb_build_test): names, control fields and files.
 // Plugins must land in the plugin dir compiled into libovert, so installing
 // overt-plugin-<name> is all it takes to use a backend.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The installed tree: layout, the CMake package and pkg-config files as a consumer uses
 // them, the plugin template built against it, and the overt command finding that plugin.
 #include "consumer_run.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A backend written straight against the C ABI, built once per KIT_FAULT to give the
  * conformance kit a known-good plugin and plugins that each break one rule. */
 #include <overt/backend.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The conformance kit itself: its JSON check and fake host, that it catches each broken
 // rule in a purpose-built faulty plugin, and that the in-tree backends pass it.
 #include "packaging_env.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Running commands and scratch directories for the packaging tests.
 #pragma once
 

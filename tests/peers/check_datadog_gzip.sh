@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The datadog plugin's default (gzip) request: decompressed by the capture server, the body
 # must be a valid HTTPLog (Datadog v2 schema) and carry the fields the seed used to lose.
 source "$(dirname "$0")/common.sh" "$@"

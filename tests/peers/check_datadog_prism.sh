@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The datadog plugin against Prism mocking Datadog's SubmitLog operation (our trimmed slice of
 # the official v2 OpenAPI spec): the plugin's request must get 202 with no validator errors.
 # gzip is off here because Prism cannot decompress (check_datadog_gzip.sh covers gzip).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The otlp plugin's http/json body: strict proto3-JSON parse by Google's protobuf
 # (json_format.Parse) plus the OTLP JSON rules proto3 JSON does not enforce (jq).
 source "$(dirname "$0")/common.sh" "$@"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The otlp plugin's protobuf body, decoded by protoc with the official OTLP v1.4.0 protos:
 # it must parse, hold no unknown fields, and carry the records and attributes we sent.
 source "$(dirname "$0")/common.sh" "$@"

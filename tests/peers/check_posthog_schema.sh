@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The posthog plugin's /batch/ body against the schema derived from PostHog's capture service.
 source "$(dirname "$0")/common.sh" "$@"
 need python3; need jq; python_with jsonschema

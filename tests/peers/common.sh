@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the check_*.sh peer tests: tool lookup that fails loudly, scratch dir, cleanup.
 # usage in a check: source common.sh "$@"   ($1 = overt_peer_emit, $2 = scratch dir)
 set -euo pipefail

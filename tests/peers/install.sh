@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the npm peers of the backend tests into tests/peers/node_modules.
 # A no-op when they are already there.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Validates a JSON file against a JSON Schema (draft-07) with Debian python3-jsonschema,
 formats (uuid, ...) checked. usage: json_schema_check.py SCHEMA.json FILE.json"""
 import json

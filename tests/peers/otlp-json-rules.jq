@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # OTLP/JSON rules beyond proto3 JSON: lowerCamelCase keys, integer enums, hex ids.
 # Prints [] when the body follows them.
 [ ( [.. | objects | keys[] | select(test("_"))] | unique | map("snake_case key: " + .) ),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Strict proto3-JSON parse of an OTLP/JSON ExportLogsServiceRequest (Debian python3-protobuf):
 unknown keys and wrong value types are errors.
 usage: otlp_json_check.py PY_PROTO_DIR FILE.json"""

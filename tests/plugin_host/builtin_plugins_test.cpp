@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The file and stdout plugins, loaded through the host as a tool would.
 #include "test_support.hpp"
 

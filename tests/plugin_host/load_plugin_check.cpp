@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // load_plugin_check DIR NAME: loads libovert-NAME.so from DIR through the plugin host and
 // sends one event. Exit 0 on OK, 1 with the reason otherwise. Used by the out-of-tree test.
 #include <overt/plugins.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Discovery, trust checks and descriptor checks of the plugin host.
 #include "test_support.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginSink: event conversion, result mapping, fatal latching, host API.
 #include "plugin/plugin_host_factory.hpp"
 #include "test_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `overt plugins` run as a separate process.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The official JSON-Schema-Test-Suite (Debian json-schema-test-suite), draft7, for the
 // keywords the validator supports. A group is run when every keyword in its schema is one
 // we implement (or a pure annotation); the test asserts how many groups that is per file,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JSON Schema validator's own behaviour: paths and messages a config author reads.
 #include "schema/json_schema.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Consent: the precedence table, Go ParseBool, and the consent file (format, modes, corruption).
 #include <overt/consent.hpp>
 

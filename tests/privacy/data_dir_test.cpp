@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Data dir resolution: XDG state dir, the per-user temp fallback, refusal of unsafe dirs, 0700.
 #include <overt/data_dir.hpp>
 

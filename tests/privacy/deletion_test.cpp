@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deletion requestors (spec §6, §7 items 32-36): the mailto format and its injection safety,
 // HTTP outcomes by status, and the event requestor's single event through a sink.
 #include <overt/deletion.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A test fixture that pins the identity redaction looks for (user alice, home /home/alice),
 // so results do not depend on who runs the tests; the real identity is restored after each.
 #pragma once

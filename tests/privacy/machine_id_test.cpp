@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Machine id: the seed's test vectors (spec §4.1) through the unsalted function, and salting.
 #include <overt/machine_id.hpp>
 

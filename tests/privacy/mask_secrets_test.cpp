@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The masker of messages: what it hides (credentials, secret headers and query parameters,
 // tokens, registered ${VAR} values) and what it must leave readable (hosts, paths, versions,
 // ordinary error text).

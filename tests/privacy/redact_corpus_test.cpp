@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Redaction corpus: each secret-bearing text must lose every fragment of its secret, and each
 // look-alike (paths, versions, hashes, UUIDs, dates, ordinary flags) must come out unchanged.
 // Also: the pass is linear (a 4 MB value of token-shaped strings), separated flag values in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Redaction: the seed's exact outputs (spec §7 item 10, Appendix A), then each of overt's own
 // classes with text that must be redacted and look-alikes that must survive.
 #include <overt/redact.hpp>

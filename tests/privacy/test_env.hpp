@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test helpers: a scoped environment variable, a scoped temporary directory, a path's mode.
 #pragma once
 

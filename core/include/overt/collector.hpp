@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The collector: records events through the privacy layer into a bounded buffer, spills to
 // disk when it must, and delivers to every configured sink (fan-out) with retries, by the
 // configured delivery mode, never holding a process exit past its budget.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt.yaml: the tool author's configuration. (The user's consent lives elsewhere: see
 // consent.hpp.) Loading reports the file, line and key of anything wrong.
 #pragma once

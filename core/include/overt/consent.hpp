@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The user's consent, stored per tool, and the decision whether to collect at all.
 #pragma once
 

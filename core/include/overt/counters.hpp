@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What happened to every event a collector took custody of.
 //
 // Invariant, true at every observation of one process's Counters:

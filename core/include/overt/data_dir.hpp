@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where overt keeps its per-tool state (spill files, local logs) and the user's consent.
 #pragma once
 

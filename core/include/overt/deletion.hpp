@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Asking the telemetry receiver to delete what it holds for this machine (seed §6), with a
 // truthful outcome: "sent" only when something was actually delivered.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The telemetry event: the seed's fields and JSON names, plus event_id.
 #pragma once
 

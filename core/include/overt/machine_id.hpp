@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pseudonymous machine id: the seed's hash of machine-id, MAC, hostname and user name,
 // salted with the tool's name so two tools on one machine get unrelated ids.
 //

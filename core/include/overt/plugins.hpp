@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The plugin host: finds backend plugins (libovert-<name>.so), checks that they can be
 // trusted before loading them, and turns a configured backend into an overt::Sink.
 //

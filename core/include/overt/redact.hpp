@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Redaction of free text (event names, metadata keys and values, args, error messages) before
 // it is buffered.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the collector delivers events: a backend plugin instance (through the plugin host)
 // or an in-process sink a tool author or a test provides.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Recording: the privacy-filtered event goes into a bounded buffer under a short lock; a full
 // buffer is swapped out and spilled outside the lock. Flushing and closing are the pipeline's.
 #include "collector/collector_impl.hpp"

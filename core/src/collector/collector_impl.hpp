@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Collector internals: recording (collector.cpp) and opening from config (collector_open.cpp).
 // Delivery is the Pipeline's (delivery/pipeline.hpp); the collector owns one and hands it the
 // buffer.

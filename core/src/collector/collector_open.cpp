@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Collector::open: the normal path, wiring consent, the data dir, the machine id and the
 // backends together.
 #include "collector/collector_impl.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The per-process Origin: os and arch in Go's spelling (the seed's wire values), the compiler
 // as runtime_version, and the kernel version as the seed reads it (spec §4.2).
 #include <overt/collector.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "config/bounded_yaml.hpp"
 
 #include <overt/config.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading and parsing overt.yaml within fixed limits, so a hostile file (an alias bomb, a huge
 // or deeply nested document, NUL bytes, broken UTF-8) ends in a ConfigError, never in
 // exhausted memory or time. Shared by the loader and the validator. Internal to libovert.

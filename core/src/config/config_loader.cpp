@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt.yaml -> Config. Every problem is a ConfigError naming file, line and key.
 #include <overt/config.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `overt config validate`: the schema, the loader and the plugins' own schemas, with every
 // problem mapped back to the line of the offending key.
 #include <overt/config.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "config/env_expand.hpp"
 
 #include "support/mask_secrets.hpp"

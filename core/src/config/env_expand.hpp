@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ${VAR} and ${VAR:-default} expansion for config values. Internal to libovert.
 #pragma once
 

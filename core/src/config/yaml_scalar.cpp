@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "config/yaml_scalar.hpp"
 
 #include <algorithm>

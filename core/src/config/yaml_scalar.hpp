@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How a YAML scalar becomes a JSON value, shared by the loader (backend settings) and the
 // validator (the whole file), so both see the same types. Internal to libovert.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deletion by e-mail: a mailto link the user sends (seed §6), never reported as sent.
 #include <overt/deletion.hpp>
 

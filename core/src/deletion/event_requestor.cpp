@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deletion by a data.deletion_request event through a sink (seed §6); sent only if the sink
 // accepted it, unlike the seed which reported success over a noop backend.
 #include <overt/deletion.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deletion by HTTP POST of {"machine_id": ...} (seed §6); only a 2xx reply counts as sent.
 #include <overt/deletion.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/backend_health.hpp"
 
 #include "support/atomic_file.hpp"

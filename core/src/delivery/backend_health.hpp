@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-backend health as overt-sender's supervisor sees it, kept in <data_dir>/backend-health.json:
 // how many sender runs in a row a backend's plugin killed or hung, why the last one ended,
 // and which library file did it. A backend that did it kQuarantineAfterFailures times in a row

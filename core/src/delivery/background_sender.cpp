@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/background_sender.hpp"
 
 #include "delivery/pipeline.hpp"

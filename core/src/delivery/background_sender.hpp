@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt-sender's work: read the tool's SenderRequest from a descriptor, then, in a supervised
 // worker child (sender_supervisor.hpp), open the tool's backends from its config, take over its counters and spill files, make the exit spill
 // durable, apply the spill caps and flush with the normal retry rules before

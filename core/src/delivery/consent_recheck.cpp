@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/consent_recheck.hpp"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The consent decision, asked again by the pipeline before every send: a user who runs `mytool
 // telemetry disable` while a sender or a long-running service is delivering stops it before its
 // next request. Built on the public consent API; the file is re-read only when it changed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/counters_file.hpp"
 
 #include "support/atomic_file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // <data_dir>/counters.json: cumulative per-tool counters, merged across processes under
 // flock on <data_dir>/.counters.lock.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/deliver.hpp"
 
 #include "support/bounded_call.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Delivering one batch to one sink: retries with exponential backoff and full jitter inside
 // the deadline, honouring the receiver's retry-after, keeping track of an accepted prefix.
 #pragma once

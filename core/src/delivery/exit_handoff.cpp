@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The exit path. With exit_delivery: background (the default) close() does not send: it spills
 // what is buffered (0600, renamed into place, not yet fsynced) and hands the data dir's spill
 // files to overt-sender, which fsyncs that spill, applies the spill caps, loads the plugins and

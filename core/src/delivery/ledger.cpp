@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/ledger.hpp"
 
 #include "delivery/counters_file.hpp"

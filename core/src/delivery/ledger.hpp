@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The books of one process: what happened to every event it took custody of (Counters, see
 // overt/counters.hpp for the invariant), which spill files it holds and how many events each
 // carries, and how much of it is already in counters.json. Every change is a named move that

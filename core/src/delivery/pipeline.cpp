@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Flushing: spill files oldest first, then the buffer, fanned out to every sink, with retries
 // inside the deadline; what is still owed is re-spilled (at_least_once) or dropped and counted
 // (at_most_once).

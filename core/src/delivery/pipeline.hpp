@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The delivery pipeline of one process: built from a SinkSet, a SpillStore, a Ledger and a retry
 // policy, it owns flushing (spill files oldest first, then the buffer, fanned out to every sink
 // with retries inside the deadline), the spill caps and the exit hand-off to overt-sender.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/sender_request.hpp"
 
 #include <nlohmann/json.hpp>

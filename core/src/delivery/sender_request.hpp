@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What close() hands to the background sender program (overt-sender) over a socket: the
 // config to load the backends from, and this process's state of the spill files it wrote and
 // of its counters, so the sender carries on exactly where the tool stopped.

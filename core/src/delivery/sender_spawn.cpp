@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/sender_spawn.hpp"
 
 #include "support/libovert_dir.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Starting overt-sender, the program that delivers a tool's spill files after the tool has
 // exited (exit_delivery: background). posix_spawn (vfork + exec) of a libc-only launcher costs
 // the tool well under a millisecond, where fork() of the tool copied its page tables, made its

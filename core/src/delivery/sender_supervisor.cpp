@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/sender_supervisor.hpp"
 
 #include "delivery/backend_health.hpp"

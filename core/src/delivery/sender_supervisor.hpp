@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt-sender runs plugin code only in a worker child. The supervisor (the sender's first
 // process, which loads no plugin) forks the worker, follows which plugin call it is in over a
 // socket, kills it at its deadline, and when it ends without finishing, blames the backend

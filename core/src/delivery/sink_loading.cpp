@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/sink_loading.hpp"
 
 #include "plugin/plugin_host_factory.hpp"

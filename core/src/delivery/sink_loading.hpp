@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The backends a config asks for, as a SinkSet: loaded through the plugin host (in overt-sender,
 // or in-process when the tool asks for exit_delivery: inline), or only named (deferred) in a
 // tool's process, which never loads plugin code by default.

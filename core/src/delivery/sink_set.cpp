@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "delivery/sink_set.hpp"
 
 #include "support/bounded_call.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The backends one process delivers to, by position: the ids events are owed to (spill files
 // name them), each one's description, and whether it can be called in this process now.
 // A sink is absent when it failed to load, is quarantined, or is configured but delivered by

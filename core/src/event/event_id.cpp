@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // UUID v4 event ids from a per-thread generator seeded by the OS, so the hot path takes no lock
 // and makes no system call.
 #include <overt/event.hpp>

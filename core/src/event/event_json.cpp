@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Event serialization in the seed's byte format (Go encoding/json conventions).
 #include <overt/event.hpp>
 

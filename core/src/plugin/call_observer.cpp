@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin/call_observer.hpp"
 
 #include <atomic>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A process-wide watcher of every call into plugin code. overt-sender's worker reports each
 // call to its supervisor, so a plugin that kills the worker can be named afterwards. Unset
 // (the default) it costs one atomic load per call.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Plugin search path and discovery (overt/plugins.hpp).
 #include "plugin/plugin_library.hpp"
 #include "support/trusted_file.hpp"

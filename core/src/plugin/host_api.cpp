@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin/host_api.hpp"
 
 #include "support/logger.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The overt_host_api table handed to one plugin instance. Internal to libovert.
 #pragma once
 

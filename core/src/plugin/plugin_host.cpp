@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin/call_observer.hpp"
 #include "plugin/host_api.hpp"
 #include "plugin/plugin_host_factory.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Building a PluginHost with the host's HTTP service. Internal to libovert: the public
 // constructor has no way to name transport::HttpService.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin/plugin_library.hpp"
 
 #include "support/trusted_file.hpp"

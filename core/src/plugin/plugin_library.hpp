@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loading a plugin library once per file and checking its descriptor. Internal to libovert.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin/plugin_sink.hpp"
 
 #include "plugin/call_observer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt::Sink over one plugin instance. Internal to libovert.
 #pragma once
 

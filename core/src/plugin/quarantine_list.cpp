@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin/quarantine_list.hpp"
 
 #include <mutex>

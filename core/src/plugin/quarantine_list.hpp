@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backends this process must not load, each with the reason shown in backend_info. Set by
 // overt-sender's worker from the supervisor's health records (a plugin that keeps killing the
 // sender is quarantined); empty everywhere else.

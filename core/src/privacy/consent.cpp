@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The user's consent file and the precedence of switches that decide whether to collect.
 #include <overt/consent.hpp>
 #include <overt/data_dir.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-tool state and config directories. Unlike the seed (which fell back to a bare shared
 // temp dir, so every tool could read every other tool's spill files), each candidate here is
 // private to the user and to the tool.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "privacy/installation_secret.hpp"
 
 #include "support/atomic_file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A random secret per user installation, for machines whose id inputs anyone could guess
 // (containers and CI runners: no /etc/machine-id, no MAC, only a host and a user name).
 // Mixed into their machine id, it keeps the id stable for a tool yet unlinkable across tools

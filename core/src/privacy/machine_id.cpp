@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Go package's machine id, salted per tool; on machines whose inputs anyone could guess,
 // salted with the installation secret too.
 #include <overt/machine_id.hpp>

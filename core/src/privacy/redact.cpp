@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Redaction as a table of rules applied in one left-to-right pass.
 //
 // Each rule is a hand-written matcher tried only where it can start (a 256-entry table of first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "privacy/redact_identity.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Who "the user" is for redaction: home directories and user names, looked up once.
 // Internal to libovert.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "schema/json_schema.hpp"
 
 #include <algorithm>

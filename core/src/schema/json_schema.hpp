@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A JSON Schema (draft-07 subset) validator for plugin config blocks and overt.yaml.
 //
 // Every draft-07 validation keyword: boolean schemas, type (incl. integer and arrays of

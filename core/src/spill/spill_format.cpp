@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "spill/spill_format.hpp"
 
 #include <nlohmann/json.hpp>

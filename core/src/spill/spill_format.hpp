@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The spill file format:
 //   {"overt_spill":1,"tool":"<tool>","pending":["<sink id>",...],"events":[<event>...]}
 // where each event is what to_json() writes and `pending` lists the sinks that still owe

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "spill/spill_store.hpp"
 
 #include "support/atomic_file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Spill files in a data dir shared by every process of one tool.
 //
 // Names: telemetry-spill-<unixnano>-<pid>-<seq>-<tool key>.json (0600, dir 0700), so name order

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writing a small file so that a reader, or the next run after a crash, sees the old content
 // or the new one, never a mix: a temp file beside it, fsync, rename, fsync of the directory.
 // One writer serves the spill store, the consent file and the counters file.

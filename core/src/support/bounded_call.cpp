@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "support/bounded_call.hpp"
 
 #include <condition_variable>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A call that cannot hold its caller past a limit. Sinks and plugins are asked to honour the
 // deadline they are given, but a broken plugin (or a stuck syscall) may not: the call runs on
 // its own thread and the caller stops waiting at `give_up`. An abandoned call keeps running;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "support/libovert_dir.hpp"
 
 #include <dlfcn.h>

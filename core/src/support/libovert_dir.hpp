@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where libovert was loaded from: overt-sender, overt-detach and the transport module are found
 // in <that dir>/overt/, in a build tree as in an install.
 #pragma once

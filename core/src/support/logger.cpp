@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "support/logger.hpp"
 
 #include "support/mask_secrets.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The "overt" spdlog logger shared by the collector, spill store and delivery.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "support/mask_secrets.hpp"
 
 #include <overt/redact.hpp>

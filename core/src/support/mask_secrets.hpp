@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Masking of secrets in the messages overt writes (errors, refusals, logs, command output):
 // the values registered here (what the config's ${VAR}s expanded to) and whatever the secret
 // rules of the redaction table find (URL credentials, secret headers and query parameters,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "support/short_digest.hpp"
 
 #include <nettle/sha2.h>

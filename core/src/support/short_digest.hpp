@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A short, stable name for a string (a tool name) where it must appear in a file name.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "support/trusted_file.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Trust checks on a file overt loads or runs (a plugin, the transport module, overt-sender),
 // done before anything loads it (dlopen runs its code).
 // Internal to libovert.

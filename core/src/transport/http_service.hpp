@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The host's HTTP service: what backend plugins reach through overt_host_api.http_post.
 // Internal to libovert.
 #pragma once

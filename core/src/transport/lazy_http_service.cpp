@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // make_http_service: an HttpService that loads the transport module on its first post().
 #include "transport/http_service.hpp"
 #include "transport/transport_module.hpp"

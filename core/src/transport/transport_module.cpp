@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "transport/transport_module.hpp"
 
 #include "support/libovert_dir.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Finding, checking and loading the HTTP transport module (libovert-transport.so.N), which
 // holds libcurl and zlib so that libovert itself does not link them. Internal to libovert.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The one entry point an HTTP transport module exports, and what it returns. Shared by
 // libovert (the loader) and the module of the platform (libcurl here; WinHTTP would be another
 // module behind the same entry point). A module is only used when its version is libovert's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * overt backend plugin ABI, version 1.
  *

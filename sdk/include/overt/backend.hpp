@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt plugin SDK: header-only C++17 helper over the C ABI in backend.h.
 //
 //   class MyBackend : public overt::sdk::Backend {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs the overt conformance kit against the plugin built by this project.
 // Usage: my_backend_conformance <path to libovert-mine.so>
 // Exit status 0 when every check passed; one PASS/FAIL line per check either way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "faulty": records what it accepts into a file (like the plugin host tests'
 // recording backend) and misbehaves where its settings say, so the sender's supervision can be
 // tested against every way a plugin can take a process down:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest driver: install the SDK component, build the out-of-tree plugin against it, load it
 # through the host and send an event.
 #   -DOVERT_BUILD_DIR -DSOURCE_DIR -DWORK_DIR -DLOAD_CHECK -DGENERATOR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A minimal third-party backend: counts events and logs through the host.
 #include <overt/backend.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Test plugins written against the bare C ABI, each broken in one way chosen by a macro. */
 #include <overt/backend.h>
 

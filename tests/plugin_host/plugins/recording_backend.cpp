@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "good": records what it receives into a file and answers as configured.
 #include <overt/backend.hpp>
 

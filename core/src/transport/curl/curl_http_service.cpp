@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HttpService on libcurl (OpenSSL TLS). Easy handles are pooled and share one connection,
 // DNS and TLS-session cache, so back-to-back requests to a collector reuse the connection.
 #include <curl/curl.h>

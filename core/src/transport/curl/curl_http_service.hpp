@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The libcurl HttpService inside the transport module. libovert reaches it through the
 // module's entry point; tests of the transport itself link the module and call it directly.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "transport/curl/gzip.hpp"
 
 #include <zlib.h>

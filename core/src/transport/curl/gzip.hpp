@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gzip (RFC 1952) compression of request bodies, with zlib.
 #pragma once
 

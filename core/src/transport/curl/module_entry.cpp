@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The transport module's entry point: what libovert looks up after dlopen.
 #include "transport/curl/curl_http_service.hpp"
 #include "transport/transport_module_abi.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "transport/curl/retry_after.hpp"
 
 #include <curl/curl.h>

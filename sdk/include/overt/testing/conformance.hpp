@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt plugin SDK, testing: the conformance kit. Loads a backend plugin file the way the
 // host does and checks that it keeps the ABI contract in backend.h:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // overt plugin SDK, testing: a fake host API table for exercising a backend offline.
 //
 //   overt::testing::FakeHost host;
