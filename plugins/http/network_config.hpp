@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <regex>
 #include <string>
@@ -111,30 +112,22 @@ inline void check_endpoint(const std::string& url, const char* key) {
     authority = authority.substr(0, authority.find_first_of("/?#"));
     if (authority.empty()) fail("has no host");
     if (authority.find('@') != std::string_view::npos) fail("must not contain credentials (user@)");
-    // host, [v6 address] or either with :port, the port 1-65535
-    std::string_view port;
-    if (authority.front() == '[') {
-        const size_t close = authority.find(']');
-        if (close == std::string_view::npos || close == 1) fail("has an unclosed or empty [IPv6 address]");
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') fail("has text after its [IPv6 address]");
-            port = after.substr(1);
-            if (port.empty()) fail("has an empty port");
-        }
-    } else {
-        const size_t colon = authority.find(':');
-        if (colon == 0) fail("has no host");
-        if (colon != std::string_view::npos) {
-            port = authority.substr(colon + 1);
-            if (port.empty()) fail("has an empty port");
-        }
+    // A host or a [v6 address], then an optional ":port" from 1 to 65535.
+    const bool bracketed = authority.front() == '[';
+    size_t host_end = authority.find(bracketed ? ']' : ':');
+    if (bracketed) {
+        if (host_end == std::string_view::npos || host_end == 1) fail("has an unclosed or empty [IPv6 address]");
+        ++host_end;
+        if (host_end < authority.size() && authority[host_end] != ':') fail("has text after its [IPv6 address]");
+    } else if (host_end == 0) {
+        fail("has no host");
     }
-    if (!port.empty()) {
-        const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) {
-            return c >= '0' && c <= '9';
-        });
-        if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
+    if (host_end < authority.size()) {  // authority[host_end] is the ':'
+        const std::string_view port = authority.substr(host_end + 1);
+        if (port.empty()) fail("has an empty port");
+        int number = 0;
+        const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+        if (error != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535)
             fail("has port '" + std::string(port) + "', not a number from 1 to 65535");
     }
 }

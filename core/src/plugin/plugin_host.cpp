@@ -41,10 +41,12 @@ std::string join_path(const std::string& dir, const std::string& file) {
     return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file;
 }
 
-// What a bounded create shares with its thread, which may outlive the caller when abandoned.
-struct CreateAttempt {
+// What a bounded call into plugin code shares with its thread, which may outlive the caller
+// when abandoned: a late result (an instance) stays here, never destroyed.
+template <typename T>
+struct BoundedAttempt {
     std::atomic<plugin::PluginCall> stage{plugin::PluginCall::load};
-    std::unique_ptr<Sink> sink;  // a late instance stays here, abandoned, never destroyed
+    T result{};
     std::exception_ptr error;
 };
 
@@ -57,6 +59,29 @@ std::string overrun_text(plugin::PluginCall stage, std::chrono::milliseconds lim
     return "did not finish loading the library" + within +
            " (a library stuck in its constructors holds the dynamic loader's lock: later loads in this process "
            "wait for it)";
+}
+
+// Runs `call(stage)` on a bounded thread and returns its result; an exception it throws is
+// rethrown here. Past `limit` the call is abandoned and a PluginError names where it was.
+template <typename T, typename Call>
+T run_plugin_code(const BackendConfig& backend, const std::string& id, const std::string& path,
+                  std::chrono::milliseconds limit, Call call) {
+    auto attempt = std::make_shared<BoundedAttempt<T>>();
+    const bool returned = support::run_bounded(
+        [attempt, call = std::move(call)] {
+            try {
+                attempt->result = call(attempt->stage);
+            } catch (...) {
+                attempt->error = std::current_exception();
+            }
+        },
+        Clock::now() + limit);
+    if (!returned) {
+        support::abandon_forever(attempt);
+        throw PluginError(id, backend.plugin, path, overrun_text(attempt->stage.load(), limit));
+    }
+    if (attempt->error) std::rethrow_exception(attempt->error);
+    return std::move(attempt->result);
 }
 
 }  // namespace
@@ -95,13 +120,6 @@ namespace {
 std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const std::string& dir,
                                       const std::string& path, const std::shared_ptr<transport::HttpService>& http,
                                       std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage);
-
-// What a bounded validate shares with its thread.
-struct CheckAttempt {
-    std::atomic<plugin::PluginCall> stage{plugin::PluginCall::load};
-    SettingsCheck check;
-    std::exception_ptr error;
-};
 
 // Load, schema check and validate(), on a bounded call's thread like load_and_create.
 SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const std::string& dir,
@@ -142,44 +160,19 @@ std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend
 
     // The whole of it is bounded: the library's constructors, its entry point and create()
     // are all plugin code.
-    auto attempt = std::make_shared<CreateAttempt>();
-    const bool returned = support::run_bounded(
-        [attempt, backend, id, dir, path, http = http_, limit = call_limit_] {
-            try {
-                attempt->sink = load_and_create(backend, id, dir, path, http, limit, attempt->stage);
-            } catch (...) {
-                attempt->error = std::current_exception();
-            }
-        },
-        Clock::now() + call_limit_);
-    if (!returned) {
-        support::abandon_forever(attempt);
-        throw PluginError(id, backend.plugin, path, overrun_text(attempt->stage.load(), call_limit_));
-    }
-    if (attempt->error) std::rethrow_exception(attempt->error);
-    return std::move(attempt->sink);
+    return run_plugin_code<std::unique_ptr<Sink>>(
+        backend, id, path, call_limit_, [backend, id, dir, path, http = http_, limit = call_limit_](auto& stage) {
+            return load_and_create(backend, id, dir, path, http, limit, stage);
+        });
 }
 
 SettingsCheck PluginHost::Impl::check_settings(const BackendConfig& backend) {
     const std::string id = id_of(backend);
     const std::string path = locate(backend);
     const std::string dir = std::filesystem::path(path).parent_path().string();
-    auto attempt = std::make_shared<CheckAttempt>();
-    const bool returned = support::run_bounded(
-        [attempt, backend, id, dir, path] {
-            try {
-                attempt->check = load_and_check(backend, id, dir, path, attempt->stage);
-            } catch (...) {
-                attempt->error = std::current_exception();
-            }
-        },
-        Clock::now() + call_limit_);
-    if (!returned) {
-        support::abandon_forever(attempt);
-        throw PluginError(id, backend.plugin, path, overrun_text(attempt->stage.load(), call_limit_));
-    }
-    if (attempt->error) std::rethrow_exception(attempt->error);
-    return std::move(attempt->check);
+    return run_plugin_code<SettingsCheck>(backend, id, path, call_limit_, [backend, id, dir, path](auto& stage) {
+        return load_and_check(backend, id, dir, path, stage);
+    });
 }
 
 namespace {

@@ -267,21 +267,30 @@ inline void write_exception(overt_result* out, overt_status status, const char* 
     write_result(out, r);
 }
 
-template <class T>
-int create(const overt_host_api* host, const char* config, size_t size, void** instance,
-           overt_result* result) noexcept {
+// Runs a config-reading entry point: OK when `body` returns, INVALID_CONFIG for a
+// ConfigError, FATAL (its message after `failure`) for anything else thrown.
+template <class Body>
+int config_entry(overt_result* result, const char* failure, Body&& body) noexcept {
     try {
-        auto* b = new T(Host(host), std::string_view(config ? config : "", config ? size : 0));
-        *instance = static_cast<Backend*>(b);
+        body();
         write_result(result, Result::ok());
         return OVERT_OK;
     } catch (const ConfigError&) {
         write_exception(result, OVERT_INVALID_CONFIG, "invalid config: ");
         return OVERT_INVALID_CONFIG;
     } catch (...) {
-        write_exception(result, OVERT_FATAL, "create failed: ");
+        write_exception(result, OVERT_FATAL, failure);
         return OVERT_FATAL;
     }
+}
+
+template <class T>
+int create(const overt_host_api* host, const char* config, size_t size, void** instance,
+           overt_result* result) noexcept {
+    return config_entry(result, "create failed: ", [&] {
+        auto* b = new T(Host(host), std::string_view(config ? config : "", config ? size : 0));
+        *instance = static_cast<Backend*>(b);
+    });
 }
 
 template <class T, class = void>
@@ -292,22 +301,14 @@ struct has_validate_config<T, std::void_t<decltype(T::validate_config(std::declv
 
 template <class T>
 int validate(const overt_host_api* host, const char* config, size_t size, overt_result* result) noexcept {
-    try {
+    return config_entry(result, "validate failed: ", [&] {
         const std::string_view text(config ? config : "", config ? size : 0);
         if constexpr (has_validate_config<T>::value) {
             T::validate_config(Host(host), text);
         } else {
             const T dry_run(Host(host), text);  // constructed to be checked, then destroyed
         }
-        write_result(result, Result::ok());
-        return OVERT_OK;
-    } catch (const ConfigError&) {
-        write_exception(result, OVERT_INVALID_CONFIG, "invalid config: ");
-        return OVERT_INVALID_CONFIG;
-    } catch (...) {
-        write_exception(result, OVERT_FATAL, "validate failed: ");
-        return OVERT_FATAL;
-    }
+    });
 }
 
 inline int send(void* instance, const overt_event* events, size_t count, int64_t deadline_ns,
