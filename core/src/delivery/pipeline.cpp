@@ -62,21 +62,24 @@ void note(SinkReport& sink_report, const SinkDelivery& result, size_t total) {
 
 void log_outcome(const std::string& id, const SinkDelivery& result, size_t total, const std::string& what) {
     std::string message = result.messages.empty() ? "" : result.messages.back();
+    // One logger for every case: clang's ASan (14) reports a shared_ptr temporary made inside a
+    // switch case as used after its scope.
+    const auto log = detail::logger();
     switch (result.outcome) {
         case Outcome::delivered: break;
         case Outcome::rejected:
-            detail::logger()->warn("overt: backend {} rejected {} event(s) of {}: {}", id, total - result.accepted,
+            log->warn("overt: backend {} rejected {} event(s) of {}: {}", id, total - result.accepted,
                                    what, message);
             break;
         case Outcome::owed:
-            detail::logger()->info("overt: backend {} did not take {} event(s) of {} in time: {}", id,
+            log->info("overt: backend {} did not take {} event(s) of {} in time: {}", id,
                                    total - result.accepted, what, message);
             break;
         case Outcome::fatal:
-            detail::logger()->error("overt: backend {} failed and is skipped for this run: {}", id, message);
+            log->error("overt: backend {} failed and is skipped for this run: {}", id, message);
             break;
         case Outcome::hung:
-            detail::logger()->error(
+            log->error(
                 "overt: backend {} did not return from a send by its deadline and is abandoned for this run; {} "
                 "event(s) of {} are kept for a later run",
                 id, total - result.accepted, what);
