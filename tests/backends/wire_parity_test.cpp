@@ -92,6 +92,7 @@ using Attributes = std::map<std::string, std::string>;
 struct DecodedResource {
     Attributes attributes;
     std::vector<Attributes> records;
+    std::vector<std::string> event_names;  // LogRecord.event_name (12) / eventName, per record
 };
 
 // KeyValue: key = 1, value = 2; AnyValue: string_value = 1, int_value = 3.
@@ -122,8 +123,12 @@ std::vector<DecodedResource> decode_protobuf(std::string_view body) {
         for (std::string_view resource : submessages(resource_logs, 1))
             decoded.attributes = protobuf_attributes(submessages(resource, 1));
         for (std::string_view scope_logs : submessages(resource_logs, 2))
-            for (std::string_view record : submessages(scope_logs, 2))
+            for (std::string_view record : submessages(scope_logs, 2)) {
                 decoded.records.push_back(protobuf_attributes(submessages(record, 6)));
+                const auto names = submessages(record, 12);
+                EXPECT_LE(names.size(), 1u);
+                decoded.event_names.emplace_back(names.empty() ? std::string_view() : names.front());
+            }
         out.push_back(std::move(decoded));
     }
     return out;
@@ -147,8 +152,10 @@ std::vector<DecodedResource> decode_json(const std::string& body) {
         DecodedResource decoded;
         decoded.attributes = json_attributes(resource_logs.at("resource").at("attributes"));
         for (const auto& scope_logs : resource_logs.at("scopeLogs"))
-            for (const auto& record : scope_logs.at("logRecords"))
+            for (const auto& record : scope_logs.at("logRecords")) {
                 decoded.records.push_back(json_attributes(record.at("attributes")));
+                decoded.event_names.push_back(record.value("eventName", std::string()));
+            }
         out.push_back(std::move(decoded));
     }
     return out;
@@ -214,16 +221,39 @@ TEST_F(WireParity, OtlpResourceNamesTheSdkAndCarriesTheHostInBothEncodings) {
         EXPECT_EQ(r.at("host.arch"), "amd64");
         EXPECT_EQ(r.at("os.type"), "linux");
         EXPECT_EQ(r.at("os.version"), "6.1.0-18-amd64");
+        EXPECT_EQ(r.at("host.id"), "4a3f8c1d9e2b6f70");
+        EXPECT_EQ(r.at("process.runtime.description"), "c++20-gcc12");
         ASSERT_EQ(resource.records.size(), 2u);
         for (const Attributes& record : resource.records) {
             for (const char* key : {"host.arch", "os.type", "os.version", "telemetry.sdk.name"})
                 EXPECT_EQ(record.count(key), 0u) << key << " is repeated on a record";
-            EXPECT_EQ(record.at("event.type"), "command.invocation");
+            EXPECT_EQ(record.at("overt.event.name").rfind("cmd", 0), 0u);
+            for (const char* key : {"event.name", "machine.id", "go.version", "host.id"})
+                EXPECT_EQ(record.count(key), 0u) << key << " on a record";
         }
     }
     ASSERT_EQ(protobuf.size(), json.size());
     EXPECT_EQ(protobuf[0].attributes, json[0].attributes);
     EXPECT_EQ(protobuf[0].records, json[0].records);
+}
+
+// event_name (opentelemetry-proto 1.5, field 12) is the event's class; the command or feature
+// name is the record's overt.event.name attribute (and its body), never the deprecated event.name.
+TEST_F(WireParity, OtlpEventNameIsTheEventTypeAndTheNameHasItsOwnAttribute) {
+    std::vector<Event> events = sample_events(2);
+    events[1].type = "feature.used";
+    events[1].name = "export";
+    for (const char* protocol : {"http/protobuf", "http/json"}) {
+        const auto resources = export_through_otlp(events, protocol);
+        ASSERT_EQ(resources.size(), 1u) << protocol;
+        ASSERT_EQ(resources[0].event_names.size(), 2u) << protocol;
+        EXPECT_EQ(resources[0].event_names[0], "command.invocation") << protocol;
+        EXPECT_EQ(resources[0].event_names[1], "feature.used") << protocol;
+        EXPECT_EQ(resources[0].records[0].at("overt.event.name"), "cmd0") << protocol;
+        EXPECT_EQ(resources[0].records[1].at("overt.event.name"), "export") << protocol;
+        EXPECT_EQ(resources[0].records[1].count("event.name"), 0u) << protocol;
+        EXPECT_EQ(resources[0].records[1].count("event.type"), 0u) << protocol;
+    }
 }
 
 TEST_F(WireParity, OtlpEventsFromAnotherHostGetTheirOwnResource) {
@@ -321,6 +351,30 @@ TEST_F(WireParity, OtlpUserAgentNamesTheExporterAndItsLanguage) {
     ASSERT_EQ(requests.size(), 2u);
     EXPECT_EQ(requests[0].headers["user-agent"], "overt-otlp/" + std::string(kReleaseVersion) + " (C++)");
     EXPECT_EQ(requests[1].headers["user-agent"], "acme-cli/2");  // the configured header wins
+}
+
+// ---- every network backend: redirects ----
+
+// A 301/302/307/308 the host does not follow (another host here) and a 303 keep the events:
+// RETRY, saying the endpoint moved and where to, the Location's credentials masked.
+TEST_F(WireParity, ARedirectKeepsTheEventsAndSaysWhereTheEndpointMoved) {
+    const std::string moved_to = "https://user:hunter22@collector.example:4318/v1/logs";
+    for (const int code : {301, 302, 303, 307, 308}) {
+        for (const char* plugin : {"http", "otlp", "datadog", "posthog"}) {
+            CaptureServer server({{code, {{"Location", moved_to}}, ""}});
+            Json settings = {{"endpoint", server.url("/ingest")}};
+            if (std::string_view(plugin) == "datadog" || std::string_view(plugin) == "posthog") settings["api_key"] = "k";
+            auto sink = make_sink(host, plugin, settings.dump());
+            const SendResult result = sink->send(sample_events(2), deadline_in(5s));
+            EXPECT_EQ(result.status, SendStatus::retry) << plugin << " HTTP " << code << ": " << result.message;
+            EXPECT_EQ(result.accepted, 0u) << plugin;
+            EXPECT_NE(result.message.find("HTTP " + std::to_string(code)), std::string::npos) << result.message;
+            EXPECT_NE(result.message.find("moved to https://***@collector.example:4318/v1/logs"), std::string::npos)
+                << plugin << ": " << result.message;
+            EXPECT_EQ(result.message.find("hunter22"), std::string::npos) << result.message;
+            EXPECT_EQ(server.requests().size(), 1u) << plugin << " HTTP " << code;
+        }
+    }
 }
 
 // ---- posthog ----

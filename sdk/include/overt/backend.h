@@ -122,7 +122,21 @@ typedef struct overt_http_response {
     size_t body_size;
     const char* error_message;       /* host-owned, NUL-terminated, "" when none */
     void* host_private;              /* for http_response_free */
+
+    /* ---- appended after 1.1: the host fills it only when the struct_size the plugin set
+     * covers it, and a plugin reads it only when the struct_size the host left covers it
+     * (older hosts and plugins simply do not see it, so no ABI minor bump) ---- */
+
+    /* host-owned, NUL-terminated: for a 3xx answer the host did not follow, its Location
+     * (resolved against the request URL); "" when none. The host follows only a redirect
+     * that keeps the request on the same host (same origin, or an http->https upgrade)
+     * with a 301/302/307/308; never a 303 (it is not re-POSTed) nor another host's. */
+    const char* location;
 } overt_http_response;
+
+/* Whether `response` (as the host left it) has the appended field `member`. */
+#define OVERT_HTTP_RESPONSE_HAS(response, member) \
+    ((response)->struct_size >= offsetof(overt_http_response, member) + sizeof((response)->member))
 
 typedef struct overt_host_api {
     uint32_t struct_size;
