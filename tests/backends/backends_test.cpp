@@ -98,7 +98,10 @@ TEST_F(Backends, BadConfigIsRefusedWithTheKeyNamed) {
 TEST_F(Backends, OtlpJoinsTheLogsPathWithoutADoubleSlash) {
     CaptureServer server;
     auto sink = make_sink(host, "otlp", settings({{"endpoint", server.url("/otlp/")}}));
-    EXPECT_EQ(sink->describe(), "otlp (" + server.url("/otlp/") + ")");
+    // overt status shows where the request goes and where each setting came from.
+    EXPECT_EQ(sink->describe(), "otlp (" + server.url("/otlp/v1/logs") +
+                                    ") [endpoint from config; protocol from default; gzip from default; "
+                                    "timeout_ms from default]");
     ASSERT_EQ(sink->send(sample_events(2), deadline_in(5s)).status, SendStatus::ok);
     auto requests = server.requests();
     ASSERT_EQ(requests.size(), 1u);
