@@ -96,7 +96,8 @@ class OtlpBackend final : public sdk::Backend {
                                          std::to_string(events.size()) + " event(s) not sent");
         const std::string what = "otlp export to " + url_;
         size_t done = 0;
-        uint64_t rejected = 0;
+        uint64_t rejected = 0;  // at most what was sent
+        uint64_t claimed = 0;   // what the collector said it rejected (it may say more)
         std::string rejected_reason;
         while (done < events.size()) {
             size_t count = events.size() - done;
@@ -118,13 +119,14 @@ class OtlpBackend final : public sdk::Backend {
                 return result;
             }
             if (const auto partial = partial_rejection(response.body, count, what)) {
-                rejected += partial->first;
-                rejected_reason = partial->second;
+                rejected += partial->rejected;
+                claimed += partial->claimed;
+                rejected_reason = partial->reason;
             }
             done += count;
         }
         if (rejected == 0) return sdk::Result::ok();
-        std::string message = what + ": the collector rejected " + std::to_string(rejected) + " of " +
+        std::string message = what + ": the collector rejected " + std::to_string(claimed) + " of " +
                               std::to_string(events.size()) + " log record(s): " + rejected_reason;
         return sdk::Result::rejected(std::move(message), events.size() - rejected);
     }
@@ -158,8 +160,12 @@ class OtlpBackend final : public sdk::Backend {
     // batch: the counts are right, which records they were neither the collector nor the host
     // can tell. A message without rejections is a warning only, logged since an OK result
     // carries none.
-    std::optional<std::pair<uint64_t, std::string>> partial_rejection(std::string_view body, size_t sent,
-                                                                      const std::string& what) const {
+    struct PartialRejection {
+        uint64_t rejected;  // at most `sent`
+        uint64_t claimed;   // as the collector said
+        std::string reason;
+    };
+    std::optional<PartialRejection> partial_rejection(std::string_view body, size_t sent, const std::string& what) const {
         const auto partial = otlp::decode_partial_success(body);
         if (!partial) return std::nullopt;
         const std::string reason =
@@ -168,8 +174,8 @@ class OtlpBackend final : public sdk::Backend {
             host_.log(OVERT_LOG_WARN, what + ": the collector accepted every record but warns: " + reason);
             return std::nullopt;
         }
-        const auto rejected = std::min(static_cast<uint64_t>(partial->rejected_log_records), uint64_t{sent});
-        return std::make_pair(rejected, reason);
+        const auto claimed = static_cast<uint64_t>(partial->rejected_log_records);
+        return PartialRejection{std::min(claimed, uint64_t{sent}), claimed, reason};
     }
 
     sdk::Host host_;

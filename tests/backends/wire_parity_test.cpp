@@ -513,6 +513,21 @@ TEST_F(WireParity, OtlpSplitsABatchSoEveryRequestStaysUnderTheCap) {
     }
 }
 
+TEST_F(WireParity, OtlpPartialSuccessIsCountedOverEverySplitRequest) {
+    const auto clean = clean_otel_env();
+    CaptureServer server({{200, {{"Content-Type", "application/json"}},
+                           R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"duplicate"}})"}});
+    auto sink = make_sink(host, "otlp",
+                          Json{{"endpoint", server.url()}, {"protocol", "http/json"}, {"max_request_bytes", 4096}}.dump());
+    const SendResult result = sink->send(sample_events(20), deadline_in(10s));
+    const size_t requests = server.requests().size();
+    ASSERT_GT(requests, 1u);
+    EXPECT_EQ(result.status, SendStatus::rejected) << result.message;
+    EXPECT_EQ(result.accepted, 20 - requests);  // one rejected per request, all of them sent
+    EXPECT_NE(result.message.find("rejected " + std::to_string(requests) + " of 20"), std::string::npos) << result.message;
+    EXPECT_NE(result.message.find("duplicate"), std::string::npos) << result.message;
+}
+
 TEST_F(WireParity, OtlpAnEventOverTheCapIsRejectedAloneTheOthersKept) {
     const auto clean = clean_otel_env();
     std::vector<Event> events = sample_events(3);
