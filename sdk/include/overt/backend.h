@@ -123,9 +123,10 @@ typedef struct overt_http_response {
     const char* error_message;       /* host-owned, NUL-terminated, "" when none */
     void* host_private;              /* for http_response_free */
 
-    /* ---- appended after 1.1: the host fills it only when the struct_size the plugin set
-     * covers it, and a plugin reads it only when the struct_size the host left covers it
-     * (older hosts and plugins simply do not see it, so no ABI minor bump) ---- */
+    /* ---- appended after 1.1, no ABI minor bump: a plugin zero-initialises the struct and sets
+     * struct_size to its own sizeof; the host writes the field only when that struct_size
+     * covers it (OVERT_HTTP_RESPONSE_HAS), so a plugin built against an older header is never
+     * written past, and an older host leaves it NULL ---- */
 
     /* host-owned, NUL-terminated: for a 3xx answer the host did not follow, its Location
      * (resolved against the request URL); "" when none. The host follows only a redirect
