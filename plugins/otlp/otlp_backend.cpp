@@ -5,31 +5,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "network_config.hpp"
 #include "otlp_encoder.hpp"
+#include "otlp_env.hpp"
 #include "otlp_response.hpp"
 
 namespace {
 
 using namespace overt;
-
-// "<endpoint>/v1/logs" without a doubled slash (seed bug), keeping the endpoint's query
-// (collectors and gateways route tenants by it); a fragment is never sent.
-std::string logs_url(const std::string& endpoint) {
-    const size_t path_end = endpoint.find_first_of("?#");
-    std::string path = endpoint.substr(0, path_end);
-    std::string query;
-    if (path_end != std::string::npos && endpoint[path_end] == '?')
-        query = endpoint.substr(path_end, endpoint.find('#', path_end) - path_end);
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    constexpr std::string_view kPath = "/v1/logs";
-    const bool has_logs_path =
-        path.size() >= kPath.size() && path.compare(path.size() - kPath.size(), kPath.size(), kPath) == 0;
-    if (!has_logs_path) path += kPath;
-    return path + query;
-}
 
 // The OTLP spec retries only throttling and unavailability (429, 502, 503, 504) and lost
 // connections; any other error status (408, 500, 501...) would fail again, so it is final here
@@ -59,23 +46,33 @@ class OtlpBackend final : public sdk::Backend {
     static constexpr const char* kVersion = OVERT_PLUGIN_VERSION;
     static constexpr const char* kVendor = "overt";
     static constexpr const char* kDescription = "Exports events as OTLP/HTTP log records (protobuf or JSON)";
+    // The OTLP spec's recommended largest request (collectors refuse bigger ones by default).
+    static constexpr int64_t kMaxRequestBytes = 64 * 1024 * 1024;
     static constexpr const char* kConfigSchema =
-        R"({"type":"object","required":["endpoint"],"properties":{"plugin":{"type":"string"},)"
+        R"({"type":"object","properties":{"plugin":{"type":"string"},)"
         R"("endpoint":{"type":"string"},"protocol":{"enum":["http/protobuf","http/json"]},)"
         R"("gzip":{"type":"boolean"},"resource_attributes":{"type":"object","additionalProperties":{"type":"string"}},)"
+        R"("max_request_bytes":{"type":"integer","minimum":1024,"maximum":67108864},)"
         OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES R"(},"additionalProperties":false})";
     static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
 
     OtlpBackend(const sdk::Host& host, std::string_view config_json) : host_(host) {
-        net::Json config = net::parse_config(config_json);
-        endpoint_ = net::require_string(config, "endpoint");
-        net::check_endpoint(endpoint_, "endpoint");
-        url_ = logs_url(endpoint_);
+        // The block's keys win; OTEL_* variables fill what it leaves out (otlp_env.hpp).
+        otlp::ResolvedConfig resolved = otlp::resolve_config(net::parse_config(config_json), otlp::process_environment());
+        for (const std::string& warning : resolved.warnings) host_.log(OVERT_LOG_WARN, std::string(kName) + ": " + warning);
+        const net::Json& config = resolved.config;
+        disabled_ = resolved.disabled;
+        sources_ = resolved.describe_sources();
+        endpoint_ = net::get_string(config, "endpoint");
+        url_ = resolved.url;
         std::string protocol = net::get_string(config, "protocol", "http/protobuf");
         if (protocol == "http/json") json_ = true;
         else if (protocol != "http/protobuf")
             throw sdk::ConfigError("'protocol' must be http/protobuf or http/json, not '" + protocol + "'");
         gzip_ = net::get_bool(config, "gzip", false);
+        max_request_bytes_ = static_cast<size_t>(net::get_positive_int(config, "max_request_bytes", kMaxRequestBytes));
+        if (max_request_bytes_ > static_cast<size_t>(kMaxRequestBytes) || max_request_bytes_ < 1024)
+            throw sdk::ConfigError("'max_request_bytes' must be between 1024 and 67108864 (64 MiB)");
         transport_ = net::TransportOptions::from(config);
         // Exporters name themselves and their language; a configured User-Agent wins.
         if (!has_header(transport_.headers, "user-agent"))
@@ -86,54 +83,109 @@ class OtlpBackend final : public sdk::Backend {
         encoder_.resource_attributes = net::get_string_map(config, "resource_attributes");
         encoder_.scope_version = kVersion;
         encoder_.sdk_version = kVersion;
-        net::warn_cleartext_secrets(host_, kName, endpoint_, transport_.headers);
+        if (!url_.empty()) net::warn_cleartext_secrets(host_, kName, url_, transport_.headers);
     }
 
+    // Requests stay under max_request_bytes: a batch whose body would be larger is split in
+    // halves until each part fits, the parts sent in order. A single event larger than the cap
+    // is rejected alone (the events before it delivered, those after it retried).
     sdk::Result send(sdk::Events events, int64_t deadline_ns) override {
         if (events.empty()) return sdk::Result::ok();
-        auto observed = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count());
-        if (json_) body_ = otlp::encode_json(otlp::build_request(events, encoder_, observed), encoder_);
-        else protobuf_.encode(events, encoder_, observed, body_);  // reuses body_'s capacity
-        sdk::HttpRequest request =
-            transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body_);
-        request.gzip = gzip_;
-        request.deadline_ns = transport_.request_deadline(host_, deadline_ns);
+        if (disabled_)
+            return sdk::Result::rejected("otlp export disabled by OTEL_SDK_DISABLED=true: " +
+                                         std::to_string(events.size()) + " event(s) not sent");
         const std::string what = "otlp export to " + url_;
-        const sdk::HttpResponse response = host_.post(request);
-        sdk::Result result = export_result(response, what);
-        if (result.status == OVERT_OK) return partial_success_result(response.body, events.size(), what);
-        return result;
+        size_t done = 0;
+        uint64_t rejected = 0;  // at most what was sent
+        uint64_t claimed = 0;   // what the collector said it rejected (it may say more)
+        std::string rejected_reason;
+        while (done < events.size()) {
+            size_t count = events.size() - done;
+            encode(events.subspan(done, count));
+            while (body_.size() > max_request_bytes_ && count > 1) {
+                count = (count + 1) / 2;
+                encode(events.subspan(done, count));
+            }
+            if (body_.size() > max_request_bytes_) {
+                std::string message = what + ": an event encodes to " + std::to_string(body_.size()) +
+                                      " bytes, over max_request_bytes (" + std::to_string(max_request_bytes_) + ")";
+                if (done == 0) return sdk::Result::rejected(std::move(message));
+                return sdk::Result::retry(std::move(message), -1, done);  // the rest, that event first, later
+            }
+            const sdk::HttpResponse response = post(deadline_ns);
+            sdk::Result result = export_result(response, what);
+            if (result.status != OVERT_OK) {
+                result.accepted_count = done;
+                return result;
+            }
+            if (const auto partial = partial_rejection(response.body, count, what)) {
+                rejected += partial->rejected;
+                claimed += partial->claimed;
+                rejected_reason = partial->reason;
+            }
+            done += count;
+        }
+        if (rejected == 0) return sdk::Result::ok();
+        std::string message = what + ": the collector rejected " + std::to_string(claimed) + " of " +
+                              std::to_string(events.size()) + " log record(s): " + rejected_reason;
+        return sdk::Result::rejected(std::move(message), events.size() - rejected);
     }
 
-    std::string describe() const override { return "otlp (" + endpoint_ + ")"; }
+    // For `overt status`: where each effective setting came from (header names, never values).
+    std::string describe() const override {
+        std::string text = "otlp (" + (url_.empty() ? std::string("no endpoint") : url_) + ")";
+        if (disabled_) text += " disabled by OTEL_SDK_DISABLED";
+        if (!sources_.empty()) text += " [" + sources_ + "]";
+        return text;
+    }
 
    private:
-    // A 200 may still say the collector dropped some records. The ABI can only report a
-    // delivered prefix, so those are counted as rejected at the end of the batch: the counts
-    // are right, which records they were neither the collector nor the host can tell. A
-    // message without rejections is a warning only, logged since an OK result carries none.
-    sdk::Result partial_success_result(std::string_view body, size_t sent, const std::string& what) const {
+    void encode(sdk::Events events) {
+        const auto observed = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                        std::chrono::system_clock::now().time_since_epoch())
+                                                        .count());
+        if (json_) body_ = otlp::encode_json(otlp::build_request(events, encoder_, observed), encoder_);
+        else protobuf_.encode(events, encoder_, observed, body_);  // reuses body_'s capacity
+    }
+
+    sdk::HttpResponse post(int64_t deadline_ns) const {
+        sdk::HttpRequest request = transport_.request(url_, json_ ? "application/json" : "application/x-protobuf", body_);
+        request.gzip = gzip_;
+        request.deadline_ns = transport_.request_deadline(host_, deadline_ns);
+        return host_.post(request);
+    }
+
+    // A 200 may still say the collector dropped some records: (how many, its reason). The ABI
+    // can only report a delivered prefix, so those are counted as rejected at the end of the
+    // batch: the counts are right, which records they were neither the collector nor the host
+    // can tell. A message without rejections is a warning only, logged since an OK result
+    // carries none.
+    struct PartialRejection {
+        uint64_t rejected;  // at most `sent`
+        uint64_t claimed;   // as the collector said
+        std::string reason;
+    };
+    std::optional<PartialRejection> partial_rejection(std::string_view body, size_t sent, const std::string& what) const {
         const auto partial = otlp::decode_partial_success(body);
-        if (!partial) return sdk::Result::ok();
+        if (!partial) return std::nullopt;
         const std::string reason =
             partial->error_message.empty() ? "no reason given" : otlp::printable(partial->error_message);
         if (partial->rejected_log_records <= 0) {
             host_.log(OVERT_LOG_WARN, what + ": the collector accepted every record but warns: " + reason);
-            return sdk::Result::ok();
+            return std::nullopt;
         }
-        const auto rejected = std::min(static_cast<uint64_t>(partial->rejected_log_records), uint64_t{sent});
-        std::string message = what + ": the collector rejected " + std::to_string(partial->rejected_log_records) +
-                              " of " + std::to_string(sent) + " log record(s): " + reason;
-        return sdk::Result::rejected(std::move(message), sent - rejected);
+        const auto claimed = static_cast<uint64_t>(partial->rejected_log_records);
+        return PartialRejection{std::min(claimed, uint64_t{sent}), claimed, reason};
     }
 
     sdk::Host host_;
     std::string endpoint_;
     std::string url_;
+    std::string sources_;
+    bool disabled_ = false;
     bool json_ = false;
     bool gzip_ = false;
+    size_t max_request_bytes_ = kMaxRequestBytes;
     net::TransportOptions transport_;
     otlp::EncoderOptions encoder_;
     otlp::ProtobufEncoder protobuf_;

@@ -10,10 +10,10 @@
 namespace overt::otlp {
 namespace {
 
-constexpr std::array<std::string_view, 14> kStandardKeys = {
-    "event.name",  "event.type", "tool.name",  "tool.version",        "host.arch",         "os.type",
-    "os.version",  "go.version", "machine.id", "command.duration_ms", "command.exit_code", "command.args",
-    "command.error", "event.id"};
+constexpr std::array<std::string_view, 15> kStandardKeys = {
+    kEventNameAttribute, "event.id",   "command.duration_ms", "process.exit.code", "command.args",
+    "command.error",     "event.name", "event.type",          "tool.name",         "tool.version",
+    "host.arch",         "os.type",    "os.version",          "machine.id",        "command.exit_code"};
 
 }  // namespace
 
@@ -43,16 +43,13 @@ LogRecord to_log_record(const overt_event& e, uint64_t observed) {
     LogRecord r;
     r.time_unix_nano = static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano));
     r.observed_time_unix_nano = observed;
+    r.event_name = view(e.type);
     r.body = view(e.name);
     auto& a = r.attributes;
-    a.push_back(string_attribute("event.name", view(e.name)));
-    a.push_back(string_attribute("event.type", view(e.type)));
-    a.push_back(string_attribute("tool.name", view(e.tool_name)));
-    a.push_back(string_attribute("tool.version", view(e.version)));
-    a.push_back(string_attribute("go.version", view(e.runtime_version)));
-    a.push_back(string_attribute("machine.id", view(e.machine_id)));
+    a.push_back(string_attribute(std::string(kEventNameAttribute), view(e.name)));
+    a.push_back(string_attribute("event.id", view(e.event_id)));
     a.push_back(int_attribute("command.duration_ms", e.duration_ms));
-    a.push_back(int_attribute("command.exit_code", e.exit_code));
+    a.push_back(int_attribute("process.exit.code", e.exit_code));
     if (e.args_count > 0) {
         std::string joined;
         for (size_t i = 0; i < e.args_count; ++i) {
@@ -62,7 +59,6 @@ LogRecord to_log_record(const overt_event& e, uint64_t observed) {
         a.push_back(string_attribute("command.args", joined));
     }
     if (e.error.size > 0) a.push_back(string_attribute("command.error", view(e.error)));
-    a.push_back(string_attribute("event.id", view(e.event_id)));
     for (size_t i = 0; i < e.metadata_count; ++i) {
         std::string key(view(e.metadata[i].key));
         if (is_standard_key(key)) key = "metadata." + key;  // never shadow a standard attribute
@@ -115,12 +111,14 @@ std::string encode_json(const std::vector<ResourceLogs>& request, const EncoderO
     for (const auto& entry : request) {
         nlohmann::json records = nlohmann::json::array();
         for (const auto& record : entry.records) {
-            records.push_back({{"timeUnixNano", std::to_string(record.time_unix_nano)},
-                               {"observedTimeUnixNano", std::to_string(record.observed_time_unix_nano)},
-                               {"severityNumber", kSeverityInfo},
-                               {"severityText", kSeverityText},
-                               {"body", {{"stringValue", record.body}}},
-                               {"attributes", json_attributes(record.attributes)}});
+            nlohmann::json json_record = {{"timeUnixNano", std::to_string(record.time_unix_nano)},
+                                          {"observedTimeUnixNano", std::to_string(record.observed_time_unix_nano)},
+                                          {"severityNumber", kSeverityInfo},
+                                          {"severityText", kSeverityText},
+                                          {"body", {{"stringValue", record.body}}},
+                                          {"attributes", json_attributes(record.attributes)}};
+            if (!record.event_name.empty()) json_record["eventName"] = record.event_name;
+            records.push_back(std::move(json_record));
         }
         nlohmann::json scope = {{"name", kScopeName}};
         if (!options.scope_version.empty()) scope["version"] = options.scope_version;

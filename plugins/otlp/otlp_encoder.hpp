@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Maps overt events onto an OTLP ExportLogsServiceRequest (opentelemetry-proto v1.4.0) and
+// Maps overt events onto an OTLP ExportLogsServiceRequest (opentelemetry-proto v1.5.0: LogRecord.event_name) and
 // encodes it as protobuf or as OTLP/JSON.
 #pragma once
 
@@ -19,8 +19,15 @@ inline constexpr std::string_view kSeverityText = "INFO";
 inline constexpr std::string_view kTelemetrySdkName = "overt";
 inline constexpr std::string_view kTelemetrySdkLanguage = "cpp";
 
-// A seed attribute name (event.name, tool.name, ...): a metadata key equal to one is renamed
-// "metadata.<key>" so it never shadows it.
+// The attribute a record carries the event's name (the command or feature: "build") in; the
+// event's class ("command.invocation") is LogRecord.event_name. No semantic convention names
+// a command-line tool's subcommand, so the key is in overt's own namespace, as the
+// conventions ask of attributes they do not define.
+inline constexpr std::string_view kEventNameAttribute = "overt.event.name";
+
+// A record attribute overt sets (overt.event.name, event.id, ...) or one it used to
+// (event.name, machine.id...): a metadata key equal to one is renamed "metadata.<key>" so it
+// never shadows it.
 bool is_standard_key(std::string_view key);
 
 struct Attribute {
@@ -33,6 +40,7 @@ struct Attribute {
 struct LogRecord {
     uint64_t time_unix_nano = 0;
     uint64_t observed_time_unix_nano = 0;
+    std::string event_name;  // LogRecord.event_name (field 12): the event type
     std::string body;
     std::vector<Attribute> attributes;
 };
@@ -49,12 +57,14 @@ struct EncoderOptions {
     std::string sdk_version;  // telemetry.sdk.version
 };
 
-// Events share one Resource when they come from the same tool build on the same kind of host:
-// the host's arch and OS are resource attributes, not repeated on every record.
+// Events share one Resource when they come from the same tool build on the same host: the
+// host's id, arch and OS and the tool's toolchain are resource attributes, not repeated on
+// every record.
 inline bool same_resource(const overt_event& a, const overt_event& b) noexcept {
     using sdk::view;
     return view(a.tool_name) == view(b.tool_name) && view(a.version) == view(b.version) &&
-           view(a.arch) == view(b.arch) && view(a.os) == view(b.os) && view(a.os_version) == view(b.os_version);
+           view(a.arch) == view(b.arch) && view(a.os) == view(b.os) && view(a.os_version) == view(b.os_version) &&
+           view(a.machine_id) == view(b.machine_id) && view(a.runtime_version) == view(b.runtime_version);
 }
 
 // The Resource attributes of the events `same_resource` as `e`: service, telemetry SDK and host
@@ -71,14 +81,20 @@ void for_each_resource_attribute(const overt_event& e, const EncoderOptions& opt
     default_attribute("telemetry.sdk.name", kTelemetrySdkName);
     default_attribute("telemetry.sdk.language", kTelemetrySdkLanguage);
     default_attribute("telemetry.sdk.version", options.sdk_version);
+    // Semantic-convention names: host.id is the (salted, per-tool) machine id; the toolchain the
+    // tool was built with describes its runtime (it is no go.version).
+    default_attribute("host.id", sdk::view(e.machine_id));
     default_attribute("host.arch", sdk::view(e.arch));
     default_attribute("os.type", sdk::view(e.os));
     default_attribute("os.version", sdk::view(e.os_version));
+    if (e.runtime_version.size > 0) default_attribute("process.runtime.description", sdk::view(e.runtime_version));
     for (const auto& [key, value] : options.resource_attributes) visit(std::string_view(key), std::string_view(value));
 }
 
-// Groups `same_resource` events in first-seen order and maps each onto a log record with the
-// seed's per-event attributes plus event.id; colliding metadata keys get "metadata.".
+// Groups `same_resource` events in first-seen order and maps each onto a log record: event_name
+// the event type, body the name, attributes overt.event.name, event.id, command.duration_ms,
+// process.exit.code, command.args and command.error (with extended collection), then the
+// metadata; colliding metadata keys get "metadata.".
 std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options,
                                         uint64_t observed_time_unix_nano);
 

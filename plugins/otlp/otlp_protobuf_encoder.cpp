@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ExportLogsServiceRequest as protobuf (field numbers from opentelemetry-proto v1.4.0), encoded
+// ExportLogsServiceRequest as protobuf (field numbers from opentelemetry-proto v1.5.0), encoded
 // in two passes over the events: first every record's and message's size, then the bytes,
 // each written once at its final place. The attributes are visited from the event's views by
 // both passes, so no attribute, key or joined-args string is ever built.
@@ -34,21 +34,16 @@ struct JoinedArgs {
     }
 };
 
-// The seed's per-event attributes plus event.id and the metadata, in the order the JSON
+// The per-event attributes and the metadata, in the order the JSON
 // encoder writes them too. `visit(Key, value)` with a string_view, int64_t or JoinedArgs value.
 template <typename Visit>
 void for_each_attribute(const overt_event& e, Visit&& visit) {
-    visit(Key{{}, "event.name"}, view(e.name));
-    visit(Key{{}, "event.type"}, view(e.type));
-    visit(Key{{}, "tool.name"}, view(e.tool_name));
-    visit(Key{{}, "tool.version"}, view(e.version));
-    visit(Key{{}, "go.version"}, view(e.runtime_version));
-    visit(Key{{}, "machine.id"}, view(e.machine_id));
+    visit(Key{{}, kEventNameAttribute}, view(e.name));
+    visit(Key{{}, "event.id"}, view(e.event_id));
     visit(Key{{}, "command.duration_ms"}, int64_t{e.duration_ms});
-    visit(Key{{}, "command.exit_code"}, int64_t{e.exit_code});
+    visit(Key{{}, "process.exit.code"}, int64_t{e.exit_code});
     if (e.args_count > 0) visit(Key{{}, "command.args"}, JoinedArgs{e.args, e.args_count});
     if (e.error.size > 0) visit(Key{{}, "command.error"}, view(e.error));
-    visit(Key{{}, "event.id"}, view(e.event_id));
     for (size_t i = 0; i < e.metadata_count; ++i) {
         const std::string_view key = view(e.metadata[i].key);
         visit(Key{is_standard_key(key) ? "metadata." : "", key}, view(e.metadata[i].value));
@@ -69,11 +64,12 @@ size_t key_value_size(const Key& key, const Value& value) {
 }
 
 // LogRecord: time_unix_nano = 1, severity_number = 2, severity_text = 3, body = 5,
-// attributes = 6, observed_time_unix_nano = 11.
+// attributes = 6, observed_time_unix_nano = 11, event_name = 12 (opentelemetry-proto 1.5).
 size_t log_record_size(const overt_event& e) {
     size_t size = fixed64_field_size(1) + varint_field_size(2, kSeverityInfo) +
                   length_delimited_size(3, kSeverityText.size()) +
                   length_delimited_size(5, any_value_size(view(e.name))) + fixed64_field_size(11);
+    if (e.type.size > 0) size += length_delimited_size(12, e.type.size);
     for_each_attribute(e, [&size](const Key& key, const auto& value) {
         size += length_delimited_size(6, key_value_size(key, value));
     });
@@ -124,6 +120,7 @@ void write_log_record(ProtobufWriter& w, const overt_event& e, uint64_t observed
     write_any_value(w, view(e.name));
     for_each_attribute(e, [&w](const Key& key, const auto& value) { write_key_value(w, 6, key, value); });
     w.fixed64_field(11, observed);
+    if (e.type.size > 0) w.bytes_field(12, view(e.type));
 }
 
 }  // namespace

@@ -98,7 +98,10 @@ TEST_F(Backends, BadConfigIsRefusedWithTheKeyNamed) {
 TEST_F(Backends, OtlpJoinsTheLogsPathWithoutADoubleSlash) {
     CaptureServer server;
     auto sink = make_sink(host, "otlp", settings({{"endpoint", server.url("/otlp/")}}));
-    EXPECT_EQ(sink->describe(), "otlp (" + server.url("/otlp/") + ")");
+    // overt status shows where the request goes and where each setting came from.
+    EXPECT_EQ(sink->describe(), "otlp (" + server.url("/otlp/v1/logs") +
+                                    ") [endpoint from config; protocol from default; gzip from default; "
+                                    "timeout_ms from default]");
     ASSERT_EQ(sink->send(sample_events(2), deadline_in(5s)).status, SendStatus::ok);
     auto requests = server.requests();
     ASSERT_EQ(requests.size(), 1u);
@@ -141,15 +144,17 @@ TEST_F(Backends, OtlpJsonCarriesTheSeedAttributesAndGuardsThem) {
         EXPECT_EQ(attrs.count(a["key"]), 0u) << "duplicate attribute " << a["key"];
         attrs[a["key"]] = a["value"];
     }
-    EXPECT_EQ(attrs["event.name"]["stringValue"], "cmd0");  // metadata "event.name" did not win
-    EXPECT_EQ(attrs["metadata.event.name"]["stringValue"], "shadow");
-    EXPECT_EQ(attrs["event.type"]["stringValue"], "command.invocation");
+    EXPECT_EQ(record["eventName"], "command.invocation");  // the event's class; the name is the instance
+    EXPECT_EQ(attrs["overt.event.name"]["stringValue"], "cmd0");
+    EXPECT_EQ(attrs.count("event.name"), 0u);  // the deprecated attribute is gone...
+    EXPECT_EQ(attrs["metadata.event.name"]["stringValue"], "shadow");  // ...and metadata cannot bring it back
     EXPECT_EQ(attrs["event.id"]["stringValue"], events[0].event_id);
-    EXPECT_EQ(attrs["machine.id"]["stringValue"], "4a3f8c1d9e2b6f70");
-    EXPECT_EQ(attrs["go.version"]["stringValue"], "c++20-gcc12");
-    EXPECT_EQ(attrs.count("os.version"), 0u);
+    EXPECT_EQ(resource_attrs["host.id"]["stringValue"], "4a3f8c1d9e2b6f70");
+    EXPECT_EQ(resource_attrs["process.runtime.description"]["stringValue"], "c++20-gcc12");
+    for (const char* gone : {"machine.id", "go.version", "os.version", "event.type", "tool.name", "command.exit_code"})
+        EXPECT_EQ(attrs.count(gone), 0u) << gone;
     EXPECT_EQ(attrs["command.duration_ms"]["intValue"], "142");
-    EXPECT_EQ(attrs["command.exit_code"]["intValue"], "0");
+    EXPECT_EQ(attrs["process.exit.code"]["intValue"], "0");
     EXPECT_EQ(attrs["command.args"]["stringValue"], "--output <redacted>");
     EXPECT_EQ(attrs["env"]["stringValue"], "ci");
     EXPECT_EQ(attrs["unicode"]["stringValue"], "h\u00e9llo \u2603 <&>");

@@ -187,14 +187,45 @@ TEST_F(CurlService, FollowsSameOriginRedirectsOnly) {
     CaptureServer other;
     CaptureServer server({{307, {{"Location", "/moved"}}, ""}, {307, {{"Location", other.url("/x")}}, ""}});
     HttpResponse response = http->post(post_to(server.url("/start")));
-    // First hop (/moved) is followed; the second points at another origin and is not.
+    // First hop (/moved) is followed; the second points at another origin (another port) and
+    // is not: the 307 comes back with its Location, for the plugin to report and retry.
     EXPECT_EQ(response.status_code, 307);
-    EXPECT_NE(response.error.find("not followed"), std::string::npos) << response.error;
+    EXPECT_EQ(response.location, other.url("/x"));
+    EXPECT_NE(response.error.find("another host"), std::string::npos) << response.error;
     auto requests = server.requests();
     ASSERT_EQ(requests.size(), 2u);
     EXPECT_EQ(requests[1].target, "/moved");
     EXPECT_EQ(requests[1].body, R"({"a":1})");
     EXPECT_TRUE(other.requests().empty());
+}
+
+TEST_F(CurlService, A303IsNotRePostedAndComesBackWithItsLocation) {
+    CaptureServer server({{303, {{"Location", "/see-other"}}, ""}});
+    HttpResponse response = http->post(post_to(server.url("/start")));
+    EXPECT_EQ(response.status_code, 303);
+    EXPECT_EQ(response.location, server.url("/see-other"));
+    EXPECT_EQ(server.requests().size(), 1u);  // no second POST, no GET either
+}
+
+TEST_F(CurlService, FollowsAnUpgradeToHttpsOnTheSameHostOnly) {
+    const TestPki& pki = test_pki();
+    TlsFiles files{pki.server_chain, pki.server_key};
+    CaptureServer secure({ScriptedResponse{}}, &files);
+    CaptureServer plain({{308, {{"Location", secure.url("/up")}}, ""},
+                         {308, {{"Location", secure.url("/elsewhere", /*use_localhost_name=*/true)}}, ""}});
+    HttpRequest request = post_to(plain.url("/start"));
+    request.ca_file = pki.ca_cert;
+    request.headers = {{"X-Api-Key", "k"}};
+    HttpResponse upgraded = http->post(request);
+    EXPECT_EQ(upgraded.status_code, 200) << upgraded.error;
+    ASSERT_EQ(secure.requests().size(), 1u);
+    EXPECT_EQ(secure.requests()[0].target, "/up");
+    EXPECT_EQ(secure.requests()[0].body, R"({"a":1})");
+    // "localhost" is another host name than 127.0.0.1: the key is not sent there.
+    HttpResponse other_host = http->post(request);
+    EXPECT_EQ(other_host.status_code, 308);
+    EXPECT_EQ(other_host.location, secure.url("/elsewhere", true));
+    EXPECT_EQ(secure.requests().size(), 1u);
 }
 
 TEST_F(CurlService, TlsWithAnUntrustedCertificateFails) {

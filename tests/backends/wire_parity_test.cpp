@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -92,6 +94,7 @@ using Attributes = std::map<std::string, std::string>;
 struct DecodedResource {
     Attributes attributes;
     std::vector<Attributes> records;
+    std::vector<std::string> event_names;  // LogRecord.event_name (12) / eventName, per record
 };
 
 // KeyValue: key = 1, value = 2; AnyValue: string_value = 1, int_value = 3.
@@ -122,8 +125,12 @@ std::vector<DecodedResource> decode_protobuf(std::string_view body) {
         for (std::string_view resource : submessages(resource_logs, 1))
             decoded.attributes = protobuf_attributes(submessages(resource, 1));
         for (std::string_view scope_logs : submessages(resource_logs, 2))
-            for (std::string_view record : submessages(scope_logs, 2))
+            for (std::string_view record : submessages(scope_logs, 2)) {
                 decoded.records.push_back(protobuf_attributes(submessages(record, 6)));
+                const auto names = submessages(record, 12);
+                EXPECT_LE(names.size(), 1u);
+                decoded.event_names.emplace_back(names.empty() ? std::string_view() : names.front());
+            }
         out.push_back(std::move(decoded));
     }
     return out;
@@ -147,8 +154,10 @@ std::vector<DecodedResource> decode_json(const std::string& body) {
         DecodedResource decoded;
         decoded.attributes = json_attributes(resource_logs.at("resource").at("attributes"));
         for (const auto& scope_logs : resource_logs.at("scopeLogs"))
-            for (const auto& record : scope_logs.at("logRecords"))
+            for (const auto& record : scope_logs.at("logRecords")) {
                 decoded.records.push_back(json_attributes(record.at("attributes")));
+                decoded.event_names.push_back(record.value("eventName", std::string()));
+            }
         out.push_back(std::move(decoded));
     }
     return out;
@@ -214,16 +223,39 @@ TEST_F(WireParity, OtlpResourceNamesTheSdkAndCarriesTheHostInBothEncodings) {
         EXPECT_EQ(r.at("host.arch"), "amd64");
         EXPECT_EQ(r.at("os.type"), "linux");
         EXPECT_EQ(r.at("os.version"), "6.1.0-18-amd64");
+        EXPECT_EQ(r.at("host.id"), "4a3f8c1d9e2b6f70");
+        EXPECT_EQ(r.at("process.runtime.description"), "c++20-gcc12");
         ASSERT_EQ(resource.records.size(), 2u);
         for (const Attributes& record : resource.records) {
             for (const char* key : {"host.arch", "os.type", "os.version", "telemetry.sdk.name"})
                 EXPECT_EQ(record.count(key), 0u) << key << " is repeated on a record";
-            EXPECT_EQ(record.at("event.type"), "command.invocation");
+            EXPECT_EQ(record.at("overt.event.name").rfind("cmd", 0), 0u);
+            for (const char* key : {"event.name", "machine.id", "go.version", "host.id"})
+                EXPECT_EQ(record.count(key), 0u) << key << " on a record";
         }
     }
     ASSERT_EQ(protobuf.size(), json.size());
     EXPECT_EQ(protobuf[0].attributes, json[0].attributes);
     EXPECT_EQ(protobuf[0].records, json[0].records);
+}
+
+// event_name (opentelemetry-proto 1.5, field 12) is the event's class; the command or feature
+// name is the record's overt.event.name attribute (and its body), never the deprecated event.name.
+TEST_F(WireParity, OtlpEventNameIsTheEventTypeAndTheNameHasItsOwnAttribute) {
+    std::vector<Event> events = sample_events(2);
+    events[1].type = "feature.used";
+    events[1].name = "export";
+    for (const char* protocol : {"http/protobuf", "http/json"}) {
+        const auto resources = export_through_otlp(events, protocol);
+        ASSERT_EQ(resources.size(), 1u) << protocol;
+        ASSERT_EQ(resources[0].event_names.size(), 2u) << protocol;
+        EXPECT_EQ(resources[0].event_names[0], "command.invocation") << protocol;
+        EXPECT_EQ(resources[0].event_names[1], "feature.used") << protocol;
+        EXPECT_EQ(resources[0].records[0].at("overt.event.name"), "cmd0") << protocol;
+        EXPECT_EQ(resources[0].records[1].at("overt.event.name"), "export") << protocol;
+        EXPECT_EQ(resources[0].records[1].count("event.name"), 0u) << protocol;
+        EXPECT_EQ(resources[0].records[1].count("event.type"), 0u) << protocol;
+    }
 }
 
 TEST_F(WireParity, OtlpEventsFromAnotherHostGetTheirOwnResource) {
@@ -321,6 +353,219 @@ TEST_F(WireParity, OtlpUserAgentNamesTheExporterAndItsLanguage) {
     ASSERT_EQ(requests.size(), 2u);
     EXPECT_EQ(requests[0].headers["user-agent"], "overt-otlp/" + std::string(kReleaseVersion) + " (C++)");
     EXPECT_EQ(requests[1].headers["user-agent"], "acme-cli/2");  // the configured header wins
+}
+
+// ---- otlp: the OTEL_* environment ----
+
+// Sets (or unsets) a variable for one test, restoring what was there.
+class ScopedEnv {
+   public:
+    ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+        if (const char* old = std::getenv(name_.c_str())) old_ = old;
+        if (value) ::setenv(name_.c_str(), value, 1);
+        else ::unsetenv(name_.c_str());
+    }
+    ~ScopedEnv() {
+        if (old_) ::setenv(name_.c_str(), old_->c_str(), 1);
+        else ::unsetenv(name_.c_str());
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+   private:
+    std::string name_;
+    std::optional<std::string> old_;
+};
+
+// Every variable the otlp plugin reads, cleared so the machine's own cannot leak in.
+std::vector<std::unique_ptr<ScopedEnv>> clean_otel_env() {
+    std::vector<std::unique_ptr<ScopedEnv>> out;
+    for (const char* name :
+         {"OTEL_SDK_DISABLED", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT",
+          "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
+          "OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_PROTOCOL",
+          "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT",
+          "OTEL_EXPORTER_OTLP_CERTIFICATE", "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE"})
+        out.push_back(std::make_unique<ScopedEnv>(name, nullptr));
+    return out;
+}
+
+TEST_F(WireParity, OtlpTakesWhatTheBlockLeavesOutFromTheOtelEnvironment) {
+    const auto clean = clean_otel_env();
+    CaptureServer server;
+    ScopedEnv endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", server.url("/base/?tenant=acme").c_str());
+    ScopedEnv headers("OTEL_EXPORTER_OTLP_HEADERS", "X-Team=cli%20tools, Authorization = Bearer%20s3cr3t-token");
+    ScopedEnv compression("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip");
+    ScopedEnv protocol("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json");
+    ScopedEnv generic_protocol("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");  // the _LOGS_ one wins
+    ScopedEnv timeout("OTEL_EXPORTER_OTLP_TIMEOUT", "7000");
+    ScopedEnv service("OTEL_SERVICE_NAME", "from-env");
+    ScopedEnv attributes("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=ci%2Fnightly,service.name=loses");
+    auto sink = make_sink(host, "otlp", Json::object().dump());  // no endpoint in the block: the environment's
+    ASSERT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok);
+    auto requests = server.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].target, "/base/v1/logs?tenant=acme");  // /v1/logs appended to the generic endpoint
+    EXPECT_EQ(requests[0].headers["x-team"], "cli tools");
+    EXPECT_EQ(requests[0].headers["authorization"], "Bearer s3cr3t-token");
+    EXPECT_EQ(requests[0].headers["content-encoding"], "gzip");
+    EXPECT_EQ(requests[0].headers["content-type"], "application/json");
+    const auto resources = decode_json(requests[0].decoded_body);
+    ASSERT_EQ(resources.size(), 1u);
+    EXPECT_EQ(resources[0].attributes.at("service.name"), "from-env");  // OTEL_SERVICE_NAME wins
+    EXPECT_EQ(resources[0].attributes.at("deployment.environment"), "ci/nightly");
+    // Where every value came from; header names, never their values.
+    const std::string described = sink->describe();
+    for (const char* part : {"endpoint from OTEL_EXPORTER_OTLP_ENDPOINT", "header Authorization from OTEL_EXPORTER_OTLP_HEADERS",
+                             "protocol from OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "gzip from OTEL_EXPORTER_OTLP_COMPRESSION",
+                             "timeout_ms from OTEL_EXPORTER_OTLP_TIMEOUT", "resource service.name from OTEL_SERVICE_NAME",
+                             "resource deployment.environment from OTEL_RESOURCE_ATTRIBUTES"})
+        EXPECT_NE(described.find(part), std::string::npos) << part << " in: " << described;
+    EXPECT_EQ(described.find("s3cr3t"), std::string::npos) << described;
+    EXPECT_EQ(described.find("cli tools"), std::string::npos) << described;
+}
+
+TEST_F(WireParity, OtlpLogsEndpointIsUsedAsItIsAndItsHeadersWin) {
+    const auto clean = clean_otel_env();
+    CaptureServer server;
+    ScopedEnv logs("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", server.url("/custom/ingest").c_str());
+    ScopedEnv generic("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9/never");
+    ScopedEnv headers("OTEL_EXPORTER_OTLP_HEADERS", "x-team=generic,x-only=generic");
+    ScopedEnv logs_headers("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "X-Team=logs");
+    auto sink = make_sink(host, "otlp", Json{{"headers", {{"x-only", "block"}}}}.dump());
+    ASSERT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok);
+    auto requests = server.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].target, "/custom/ingest");  // nothing appended to the signal's own endpoint
+    EXPECT_EQ(requests[0].headers["x-team"], "logs");
+    EXPECT_EQ(requests[0].headers["x-only"], "block");  // the block's header wins
+    EXPECT_NE(sink->describe().find("endpoint from OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"), std::string::npos);
+}
+
+TEST_F(WireParity, OtlpBlockKeysWinAndEnvironmentHeadersGoOnlyToTheEnvironmentsEndpoint) {
+    const auto clean = clean_otel_env();
+    CaptureServer server;
+    ScopedEnv endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9/elsewhere");
+    ScopedEnv headers("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20for-another-collector");
+    ScopedEnv protocol("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+    auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url()}, {"protocol", "http/protobuf"}}.dump());
+    ASSERT_EQ(sink->send(sample_events(1), deadline_in(5s)).status, SendStatus::ok);
+    auto requests = server.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].target, "/v1/logs");
+    EXPECT_EQ(requests[0].headers.count("authorization"), 0u);  // never sent to the block's endpoint
+    EXPECT_EQ(requests[0].headers["content-type"], "application/x-protobuf");
+    EXPECT_NE(sink->describe().find("endpoint from config"), std::string::npos) << sink->describe();
+    EXPECT_NE(sink->describe().find("protocol from config"), std::string::npos) << sink->describe();
+}
+
+TEST_F(WireParity, OtlpSdkDisabledSendsNothingAndNeedsNoEndpoint) {
+    const auto clean = clean_otel_env();
+    {
+        try {
+            make_sink(host, "otlp", Json::object().dump());
+            ADD_FAILURE() << "an otlp backend without any endpoint was created";
+        } catch (const PluginError& e) {
+            EXPECT_NE(std::string(e.what()).find("OTEL_EXPORTER_OTLP_ENDPOINT"), std::string::npos) << e.what();
+        }
+    }
+    ScopedEnv disabled("OTEL_SDK_DISABLED", "TRUE");
+    auto sink = make_sink(host, "otlp", Json::object().dump());
+    const SendResult result = sink->send(sample_events(2), deadline_in(5s));
+    EXPECT_EQ(result.status, SendStatus::rejected);
+    EXPECT_NE(result.message.find("OTEL_SDK_DISABLED"), std::string::npos) << result.message;
+}
+
+// ---- otlp: request size ----
+
+TEST_F(WireParity, OtlpSplitsABatchSoEveryRequestStaysUnderTheCap) {
+    const auto clean = clean_otel_env();
+    const std::vector<Event> events = sample_events(40);
+    for (const char* protocol : {"http/protobuf", "http/json"}) {
+        CaptureServer server;
+        auto sink = make_sink(host, "otlp",
+                              Json{{"endpoint", server.url()}, {"protocol", protocol}, {"max_request_bytes", 4096}}.dump());
+        const SendResult result = sink->send(events, deadline_in(10s));
+        ASSERT_EQ(result.status, SendStatus::ok) << result.message;
+        auto requests = server.requests();
+        EXPECT_GT(requests.size(), 1u) << protocol;
+        size_t records = 0;
+        for (const auto& request : requests) {
+            EXPECT_LE(request.body.size(), 4096u) << protocol;
+            const auto resources = std::string(protocol) == "http/json" ? decode_json(request.body) : decode_protobuf(request.body);
+            for (const auto& resource : resources) {
+                for (const auto& record : resource.records) {
+                    ASSERT_LT(records, events.size());
+                    EXPECT_EQ(record.at("event.id"), events[records].event_id) << "order kept";
+                    ++records;
+                }
+            }
+        }
+        EXPECT_EQ(records, events.size()) << protocol;
+    }
+    for (const int64_t bad : {int64_t{67108865}, int64_t{100}}) {
+        try {
+            make_sink(host, "otlp", Json{{"endpoint", "http://127.0.0.1:9"}, {"max_request_bytes", bad}}.dump());
+            ADD_FAILURE() << bad << " was accepted";
+        } catch (const PluginError& e) {
+            EXPECT_NE(std::string(e.what()).find("max_request_bytes"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST_F(WireParity, OtlpPartialSuccessIsCountedOverEverySplitRequest) {
+    const auto clean = clean_otel_env();
+    CaptureServer server({{200, {{"Content-Type", "application/json"}},
+                           R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"duplicate"}})"}});
+    auto sink = make_sink(host, "otlp",
+                          Json{{"endpoint", server.url()}, {"protocol", "http/json"}, {"max_request_bytes", 4096}}.dump());
+    const SendResult result = sink->send(sample_events(20), deadline_in(10s));
+    const size_t requests = server.requests().size();
+    ASSERT_GT(requests, 1u);
+    EXPECT_EQ(result.status, SendStatus::rejected) << result.message;
+    EXPECT_EQ(result.accepted, 20 - requests);  // one rejected per request, all of them sent
+    EXPECT_NE(result.message.find("rejected " + std::to_string(requests) + " of 20"), std::string::npos) << result.message;
+    EXPECT_NE(result.message.find("duplicate"), std::string::npos) << result.message;
+}
+
+TEST_F(WireParity, OtlpAnEventOverTheCapIsRejectedAloneTheOthersKept) {
+    const auto clean = clean_otel_env();
+    std::vector<Event> events = sample_events(3);
+    events[1].metadata = std::make_shared<const Metadata>(Metadata{{"big", std::string(3000, 'x')}});
+    CaptureServer server;
+    auto sink = make_sink(host, "otlp", Json{{"endpoint", server.url()}, {"max_request_bytes", 2048}}.dump());
+    SendResult result = sink->send(events, deadline_in(5s));
+    EXPECT_EQ(result.status, SendStatus::retry) << result.message;  // the rest, the big one first, later
+    EXPECT_EQ(result.accepted, 1u);
+    EXPECT_NE(result.message.find("max_request_bytes"), std::string::npos) << result.message;
+    EXPECT_EQ(server.requests().size(), 1u);
+    result = sink->send(std::vector<Event>(events.begin() + 1, events.end()), deadline_in(5s));
+    EXPECT_EQ(result.status, SendStatus::rejected) << result.message;
+    EXPECT_EQ(result.accepted, 0u);
+}
+
+// ---- every network backend: redirects ----
+
+// A 301/302/307/308 the host does not follow (another host here) and a 303 keep the events:
+// RETRY, saying the endpoint moved and where to, the Location's credentials masked.
+TEST_F(WireParity, ARedirectKeepsTheEventsAndSaysWhereTheEndpointMoved) {
+    const std::string moved_to = "https://user:hunter22@collector.example:4318/v1/logs";
+    for (const int code : {301, 302, 303, 307, 308}) {
+        for (const char* plugin : {"http", "otlp", "datadog", "posthog"}) {
+            CaptureServer server({{code, {{"Location", moved_to}}, ""}});
+            Json settings = {{"endpoint", server.url("/ingest")}};
+            if (std::string_view(plugin) == "datadog" || std::string_view(plugin) == "posthog") settings["api_key"] = "k";
+            auto sink = make_sink(host, plugin, settings.dump());
+            const SendResult result = sink->send(sample_events(2), deadline_in(5s));
+            EXPECT_EQ(result.status, SendStatus::retry) << plugin << " HTTP " << code << ": " << result.message;
+            EXPECT_EQ(result.accepted, 0u) << plugin;
+            EXPECT_NE(result.message.find("HTTP " + std::to_string(code)), std::string::npos) << result.message;
+            EXPECT_NE(result.message.find("moved to https://***@collector.example:4318/v1/logs"), std::string::npos)
+                << plugin << ": " << result.message;
+            EXPECT_EQ(result.message.find("hunter22"), std::string::npos) << result.message;
+            EXPECT_EQ(server.requests().size(), 1u) << plugin << " HTTP " << code;
+        }
+    }
 }
 
 // ---- posthog ----

@@ -115,6 +115,25 @@ TEST(CliStatus, FreshSandboxSaysDisabledAndWhyWithMachineIdDataDirAndBackend) {
     EXPECT_FALSE(fs::exists(sandbox.consent_file()));
 }
 
+// issue 12: the otlp backend takes what its block leaves out from the OTEL_* environment, and
+// status says where each value came from, header names only.
+TEST(CliStatus, OtlpBackendSaysWhereEachSettingCameFromWithoutHeaderValues) {
+    Sandbox sandbox;
+    const fs::path config = sandbox.write_file(
+        "otlp.yaml", "tool:\n  name: overt-demo\nbackends:\n  - plugin: otlp\n    protocol: http/json\n");
+    const CliRun run = sandbox.overt({"--config", config.string(), "status"},
+                                     {{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9/base"},
+                                      {"OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20zq8v7x6w5u4t3s2r"},
+                                      {"OTEL_SERVICE_NAME", "demo-service"}});
+    ASSERT_EQ(run.exit_code, 0) << run.all();
+    EXPECT_THAT(run.out, HasSubstr("otlp (http://127.0.0.1:9/base/v1/logs)")) << run.out;
+    EXPECT_THAT(run.out, HasSubstr("endpoint from OTEL_EXPORTER_OTLP_ENDPOINT")) << run.out;
+    EXPECT_THAT(run.out, HasSubstr("header Authorization from OTEL_EXPORTER_OTLP_HEADERS")) << run.out;
+    EXPECT_THAT(run.out, HasSubstr("protocol from config")) << run.out;
+    EXPECT_THAT(run.out, HasSubstr("resource service.name from OTEL_SERVICE_NAME")) << run.out;
+    EXPECT_THAT(run.all(), Not(HasSubstr("zq8v7x6w5u4t3s2r")));
+}
+
 TEST(CliStatus, ShowsTheLastMessagesOfTheBackgroundSender) {
     Sandbox sandbox;
     fs::create_directories(sandbox.data_dir());

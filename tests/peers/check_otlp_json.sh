@@ -3,7 +3,7 @@
 # The otlp plugin's http/json body: strict proto3-JSON parse by Google's protobuf
 # (json_format.Parse) plus the OTLP JSON rules proto3 JSON does not enforce (jq).
 source "$(dirname "$0")/common.sh" "$@"
-need protoc; need jq; need python3; need_npm_peers; python_with google.protobuf
+need protoc; need jq; need python3; need_npm_peers; python_with google.protobuf; use_protos_with_event_name
 mkdir -p "$WORK/pyproto"
 protoc -I "$PROTO_ROOT" --python_out="$WORK/pyproto" "$PROTO_ROOT/$LOGSVC" \
   "$PROTO_ROOT"/opentelemetry/proto/{logs/v1/logs,common/v1/common,resource/v1/resource}.proto
@@ -16,6 +16,8 @@ violations=$(jq -c -f "$PEERS/otlp-json-rules.jq" "$WORK/body.json")
 [ "$(jq '[.resourceLogs[].scopeLogs[].logRecords[]] | length' "$WORK/body.json")" = 3 ] || fail "expected 3 logRecords"
 [ "$(jq -r '.resourceLogs[0].scopeLogs[0].logRecords[0].attributes[] | select(.key=="command.duration_ms") | .value.intValue' "$WORK/body.json")" = 142 ] ||
   fail "command.duration_ms is not intValue \"142\""
+[ "$(jq -r '[.resourceLogs[].scopeLogs[].logRecords[].eventName] | unique | join(",")' "$WORK/body.json")" = command.invocation ] ||
+  fail "eventName is not the event type on every record"
 # Controls: the same checks must catch an unknown key, a snake_case key and a string enum.
 jq '.resourceLogs[0].bogusField = 1' "$WORK/body.json" > "$WORK/unknown.json"
 python3 "$PEERS/otlp_json_check.py" "$WORK/pyproto" "$WORK/unknown.json" >/dev/null && fail "strict parse accepted an unknown key"

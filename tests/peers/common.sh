@@ -17,6 +17,19 @@ need_npm_peers() {
   [ -f "$PROTO_ROOT/$LOGSVC" ] && [ -x "$PEERS/node_modules/.bin/prism" ] ||
     fail "npm peers missing in $PEERS/node_modules (run tests/peers/install.sh)"
 }
+# The npm-shipped protos are opentelemetry-proto v1.4.0, which predates LogRecord.event_name
+# (field 12, added in v1.5.0). A copy in $WORK gets that one field, exactly as v1.5.0 declares
+# it, so the strict decoders know it instead of listing it as unknown. PROTO_ROOT then points at
+# the copy.
+use_protos_with_event_name() {
+  mkdir -p "$WORK/proto"
+  cp -r "$PROTO_ROOT/opentelemetry" "$WORK/proto/"
+  local logs="$WORK/proto/opentelemetry/proto/logs/v1/logs.proto"
+  chmod -R u+w "$WORK/proto"
+  sed -i 's/^\(\s*\)fixed64 observed_time_unix_nano = 11;/&\n\1string event_name = 12;/' "$logs"
+  grep -q 'string event_name = 12;' "$logs" || fail "could not add event_name to $logs"
+  PROTO_ROOT=$WORK/proto
+}
 python_with() {  # python_with MODULE: Debian's python3 must import it
   python3 -c "import $1" 2>/dev/null || fail "python3 cannot import $1 (Debian python3-${1%%.*} missing?)"
 }

@@ -5,11 +5,18 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
-if [ -x node_modules/.bin/prism ] && [ -f node_modules/@elastic/mockotlpserver/opentelemetry/proto/collector/logs/v1/logs_service.proto ]; then
+command -v npm >/dev/null || { echo "peers: npm is required (node 20 + npm)" >&2; exit 1; }
+# Present means: every dependency of package.json installed at its pinned version.
+if node -e '
+  const fs = require("fs");
+  const deps = JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies;
+  for (const [name, version] of Object.entries(deps)) {
+    const file = `node_modules/${name}/package.json`;
+    if (!fs.existsSync(file) || JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
+  }' 2>/dev/null; then
   echo "peers: npm packages present"
   exit 0
 fi
-command -v npm >/dev/null || { echo "peers: npm is required (node 20 + npm)" >&2; exit 1; }
 if [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 else

@@ -31,9 +31,13 @@ int64_t host_monotonic_ns(void*) { return monotonic_now_ns(); }
 struct ResponseStorage {
     std::string body;
     std::string error;
+    std::string location;
 };
 
+// `location` was appended to the struct: written only when the plugin's struct_size covers
+// it (a plugin built against an older header has no room for it).
 void fill(overt_http_response* out, ResponseStorage* storage, int status, bool transport_error, int64_t retry_after) {
+    if (OVERT_HTTP_RESPONSE_HAS(out, location)) out->location = storage->location.c_str();
     out->status_code = status;
     out->transport_error = transport_error ? 1 : 0;
     out->retry_after_ms = retry_after;
@@ -72,6 +76,7 @@ int host_http_post(void* ctx, const overt_http_request* request, overt_http_resp
         transport::HttpResponse resp = http->post(req);
         storage->body = std::move(resp.body);
         storage->error = std::move(resp.error);
+        storage->location = std::move(resp.location);
         fill(response, storage, resp.status_code, resp.transport_error, resp.retry_after_ms);
         return 0;
     } catch (const std::exception& e) {
@@ -93,6 +98,7 @@ void host_http_response_free(void*, overt_http_response* response) {
     response->body = nullptr;
     response->body_size = 0;
     response->error_message = nullptr;
+    if (OVERT_HTTP_RESPONSE_HAS(response, location)) response->location = nullptr;
 }
 
 }  // namespace

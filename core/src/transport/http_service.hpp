@@ -28,6 +28,7 @@ struct HttpResponse {
     int64_t retry_after_ms = -1;
     std::string body;              // at most 1 MiB kept
     std::string error;
+    std::string location;          // a 3xx answer's Location that was not followed
 };
 
 class HttpService {

@@ -122,7 +122,22 @@ typedef struct overt_http_response {
     size_t body_size;
     const char* error_message;       /* host-owned, NUL-terminated, "" when none */
     void* host_private;              /* for http_response_free */
+
+    /* ---- appended after 1.1, no ABI minor bump: a plugin zero-initialises the struct and sets
+     * struct_size to its own sizeof; the host writes the field only when that struct_size
+     * covers it (OVERT_HTTP_RESPONSE_HAS), so a plugin built against an older header is never
+     * written past, and an older host leaves it NULL ---- */
+
+    /* host-owned, NUL-terminated: for a 3xx answer the host did not follow, its Location
+     * (resolved against the request URL); "" when none. The host follows only a redirect
+     * that keeps the request on the same host (same origin, or an http->https upgrade)
+     * with a 301/302/307/308; never a 303 (it is not re-POSTed) nor another host's. */
+    const char* location;
 } overt_http_response;
+
+/* Whether `response` (as the host left it) has the appended field `member`. */
+#define OVERT_HTTP_RESPONSE_HAS(response, member) \
+    ((response)->struct_size >= offsetof(overt_http_response, member) + sizeof((response)->member))
 
 typedef struct overt_host_api {
     uint32_t struct_size;

@@ -105,13 +105,21 @@ struct HttpResponse {
     int64_t retry_after_ms = -1;
     std::string body;
     std::string error;
+    std::string location;  // a 3xx answer's Location the host did not follow ("" if none)
 };
 
+inline bool is_redirect(const HttpResponse& r) noexcept {
+    return !r.transport_error && r.status_code >= 300 && r.status_code < 400;
+}
+
 // The shared mapping of HTTP outcomes onto delivery statuses: 2xx delivered; 408, 429,
-// 5xx and anything that never got an answer are transient; any other status is permanent.
+// 5xx and anything that never got an answer are transient; a redirect the host did not
+// follow is transient too (the events are kept until the endpoint is fixed, never lost);
+// any other status is permanent.
 inline overt_status classify_http(const HttpResponse& r) noexcept {
     if (r.transport_error || r.status_code == 0) return OVERT_RETRY;
     if (r.status_code >= 200 && r.status_code < 300) return OVERT_OK;
+    if (is_redirect(r)) return OVERT_RETRY;
     if (r.status_code == 408 || r.status_code == 429 || r.status_code >= 500) return OVERT_RETRY;
     return OVERT_REJECTED;
 }
@@ -156,6 +164,14 @@ inline Result result_from_http(const HttpResponse& r, std::string_view what, uin
     std::string msg = mask_url_userinfo(what);
     if (r.transport_error || r.status_code == 0) {
         msg += ": " + (r.error.empty() ? std::string("no response") : mask_url_userinfo(r.error));
+    } else if (is_redirect(r)) {
+        // Said plainly, with where to: the operator has to update the endpoint.
+        msg += ": HTTP " + std::to_string(r.status_code) + ": the endpoint has moved";
+        msg += r.location.empty() ? std::string(" (no Location given)")
+                                  : " to " + mask_url_userinfo(message_excerpt(r.location, 300));
+        msg += "; not followed";
+        if (!r.error.empty()) msg += " (" + mask_url_userinfo(r.error) + ")";
+        msg += ", events kept for a later try: update the endpoint";
     } else {
         msg += ": HTTP " + std::to_string(r.status_code);
         if (!r.body.empty()) msg += ": " + mask_url_userinfo(message_excerpt(r.body));
@@ -219,6 +235,7 @@ class Host {
         out.retry_after_ms = resp.retry_after_ms;
         if (resp.body) out.body.assign(resp.body, resp.body_size);
         if (resp.error_message) out.error = resp.error_message;
+        if (OVERT_HTTP_RESPONSE_HAS(&resp, location) && resp.location) out.location = resp.location;
         api_->http_response_free(api_->host_ctx, &resp);
         return out;
     }

@@ -239,13 +239,26 @@ class CurlHttpService final : public HttpService {
             char* location = nullptr;
             curl_easy_getinfo(easy.get(), CURLINFO_REDIRECT_URL, &location);
             if (!location) break;
-            // Headers may carry API keys: follow only to the same origin, so never from https
-            // to http nor to another host.
+            response.location = location;  // kept for the plugin when not followed
+            // A 303 says "see another resource with GET": the body is not POSTed again. 300,
+            // 304, 305 name no new place for the POST.
+            const int code = response.status_code;
+            if (code != 301 && code != 302 && code != 307 && code != 308) {
+                response.error = "HTTP " + std::to_string(code) + " is not re-POSTed";
+                break;
+            }
+            // Headers may carry API keys: follow only on the same host, to the same origin or
+            // an upgrade from http to https; never to another host nor from https to http.
             UrlParts target;
             std::string target_error;
-            if (!check_url(location, target, target_error) || target.scheme != origin.scheme ||
-                !iequals(target.host, origin.host) || target.port != origin.port) {
-                response.error = std::string("redirect to ") + location + " not followed (other origin)";
+            if (!check_url(location, target, target_error)) {
+                response.error = "the Location is unusable: " + target_error;
+                break;
+            }
+            const bool same_origin = target.scheme == origin.scheme && target.port == origin.port;
+            const bool upgrade = origin.scheme == "http" && target.scheme == "https";
+            if (!iequals(target.host, origin.host) || !(same_origin || upgrade)) {
+                response.error = "another host or scheme: headers and keys are never sent there";
                 break;
             }
             if (hop + 1 >= kMaxRedirects) {
@@ -253,6 +266,7 @@ class CurlHttpService final : public HttpService {
                 break;
             }
             url = location;
+            origin = target;  // the next hop is judged from where this one went
         }
         release(std::move(easy));
         return response;

@@ -43,6 +43,7 @@ struct HttpReply {
     int64_t retry_after_ms = -1;
     bool transport_error = false;  // true: no HTTP answer at all (status_code is reported as 0)
     std::string error_message;
+    std::string location;  // a redirect's Location, as a host that did not follow it reports it
 };
 
 class FakeHost {
@@ -105,6 +106,7 @@ class FakeHost {
     struct ResponseStorage {
         std::string body;
         std::string error;
+        std::string location;
     };
 
     static FakeHost* self(void* ctx) noexcept { return static_cast<FakeHost*>(ctx); }
@@ -148,6 +150,8 @@ class FakeHost {
             response->body_size = storage->body.size();
             response->error_message = storage->error.c_str();
             response->host_private = storage;
+            storage->location = host->reply_.location;
+            if (OVERT_HTTP_RESPONSE_HAS(response, location)) response->location = storage->location.c_str();
             ++host->outstanding_;
             return 0;
         } catch (...) {
@@ -161,6 +165,7 @@ class FakeHost {
         response->host_private = nullptr;
         response->body = nullptr;
         response->error_message = nullptr;
+        if (OVERT_HTTP_RESPONSE_HAS(response, location)) response->location = nullptr;
         try {
             std::lock_guard<std::mutex> lock(self(ctx)->mutex_);
             --self(ctx)->outstanding_;
