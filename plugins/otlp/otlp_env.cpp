@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <variant>
 
 namespace overt::otlp {
 namespace {
@@ -202,56 +203,37 @@ ResolvedConfig resolve_config(Json config, const EnvLookup& env) {
     }
     if (!headers.empty()) config["headers"] = headers;
 
-    // Protocol, compression, timeout, certificate.
-    if (config.contains("protocol")) {
-        source("protocol", "config");
-    } else if (auto protocol = from_env(env, "PROTOCOL")) {
-        if (protocol->second == "http/protobuf" || protocol->second == "http/json") {
-            config["protocol"] = protocol->second;
-            source("protocol", protocol->first);
-        } else {
-            r.warnings.push_back(protocol->first + "='" + protocol->second +
-                                 "' is not supported (http/protobuf or http/json): http/protobuf is used");
-            source("protocol", "default");
+    // Protocol, compression, timeout, certificate: the block's key, else the variable when it
+    // reads as a value of that key (else a warning), else the default.
+    using Reading = std::variant<Json, std::string>;  // the key's value, or why the text is not one
+    auto setting = [&](const char* key, const char* suffix, bool has_default, auto read) {
+        if (config.contains(key)) return source(key, "config");
+        if (auto variable = from_env(env, suffix)) {
+            Reading reading = read(variable->second);
+            if (const Json* value = std::get_if<Json>(&reading)) {
+                config[key] = *value;
+                return source(key, variable->first);
+            }
+            r.warnings.push_back(variable->first + "='" + variable->second + "' " + std::get<std::string>(reading));
         }
-    } else {
-        source("protocol", "default");
-    }
-    if (config.contains("gzip")) {
-        source("gzip", "config");
-    } else if (auto compression = from_env(env, "COMPRESSION")) {
-        const std::string value = lower(compression->second);
-        if (value == "gzip" || value == "none") {
-            config["gzip"] = value == "gzip";
-            source("gzip", compression->first);
-        } else {
-            r.warnings.push_back(compression->first + "='" + compression->second + "' is neither gzip nor none: ignored");
-            source("gzip", "default");
-        }
-    } else {
-        source("gzip", "default");
-    }
-    if (config.contains("timeout_ms")) {
-        source("timeout_ms", "config");
-    } else if (auto timeout = from_env(env, "TIMEOUT")) {
+        if (has_default) source(key, "default");
+    };
+    setting("protocol", "PROTOCOL", true, [](const std::string& text) -> Reading {
+        if (text == "http/protobuf" || text == "http/json") return Json(text);
+        return std::string("is not supported (http/protobuf or http/json): http/protobuf is used");
+    });
+    setting("gzip", "COMPRESSION", true, [](const std::string& text) -> Reading {
+        const std::string value = lower(text);
+        if (value == "gzip" || value == "none") return Json(value == "gzip");
+        return std::string("is neither gzip nor none: ignored");
+    });
+    setting("timeout_ms", "TIMEOUT", true, [](const std::string& text) -> Reading {
         int64_t ms = 0;
-        const auto [end, ec] = std::from_chars(timeout->second.data(), timeout->second.data() + timeout->second.size(), ms);
-        if (ec == std::errc() && end == timeout->second.data() + timeout->second.size() && ms > 0) {
-            config["timeout_ms"] = ms;
-            source("timeout_ms", timeout->first);
-        } else {
-            r.warnings.push_back(timeout->first + "='" + timeout->second + "' is not a positive number of milliseconds: ignored");
-            source("timeout_ms", "default");
-        }
-    } else {
-        source("timeout_ms", "default");
-    }
-    if (config.contains("ca_file")) {
-        source("ca_file", "config");
-    } else if (auto certificate = from_env(env, "CERTIFICATE")) {
-        config["ca_file"] = certificate->second;
-        source("ca_file", certificate->first);
-    }
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+        if (ec == std::errc() && end == text.data() + text.size() && ms > 0) return Json(ms);
+        return std::string("is not a positive number of milliseconds: ignored");
+    });
+    setting("ca_file", "CERTIFICATE", false, [](const std::string& text) -> Reading { return Json(text); });
 
     // Resource: OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME over its service.name, then
     // the block's resource_attributes over both.

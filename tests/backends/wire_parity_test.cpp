@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../privacy/test_env.hpp"
 #include "capture_server.hpp"
 #include "test_support.hpp"
 
@@ -356,26 +357,6 @@ TEST_F(WireParity, OtlpUserAgentNamesTheExporterAndItsLanguage) {
 }
 
 // ---- otlp: the OTEL_* environment ----
-
-// Sets (or unsets) a variable for one test, restoring what was there.
-class ScopedEnv {
-   public:
-    ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
-        if (const char* old = std::getenv(name_.c_str())) old_ = old;
-        if (value) ::setenv(name_.c_str(), value, 1);
-        else ::unsetenv(name_.c_str());
-    }
-    ~ScopedEnv() {
-        if (old_) ::setenv(name_.c_str(), old_->c_str(), 1);
-        else ::unsetenv(name_.c_str());
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-   private:
-    std::string name_;
-    std::optional<std::string> old_;
-};
 
 // Every variable the otlp plugin reads, cleared so the machine's own cannot leak in.
 std::vector<std::unique_ptr<ScopedEnv>> clean_otel_env() {
