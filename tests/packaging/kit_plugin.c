@@ -18,6 +18,7 @@
 #define FAULT_UNTERMINATED 8     /* result message fills the buffer without a NUL */
 #define FAULT_VALIDATE_LIES 9    /* validate() accepts what create() refuses */
 #define FAULT_NONE_ABI_1_0 10    /* no fault, but built as an ABI 1.0 plugin: no validate() */
+#define FAULT_SCHEMA_REFUSES_GOOD 11 /* config_schema refuses the config create() accepts */
 
 #ifndef KIT_FAULT
 #error "KIT_FAULT must be defined"
@@ -151,6 +152,8 @@ OVERT_EXPORT const overt_backend_descriptor* overt_backend_entry_v1(void) {
         "conformance kit test plugin",
 #if KIT_FAULT == FAULT_BAD_SCHEMA
         "{\"type\": \"object\",",
+#elif KIT_FAULT == FAULT_SCHEMA_REFUSES_GOOD
+        "{\"type\":\"object\",\"properties\":{\"good\":{\"type\":\"string\"}},\"required\":[\"good\"]}",
 #else
         "{\"type\":\"object\",\"properties\":{\"good\":{\"type\":\"boolean\"}},\"required\":[\"good\"]}",
 #endif

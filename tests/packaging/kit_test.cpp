@@ -4,6 +4,7 @@
 #include "packaging_env.hpp"
 #include "process.hpp"
 
+#include <overt/plugins.hpp>
 #include <overt/testing/conformance.hpp>
 #include <overt/testing/fake_host.hpp>
 
@@ -109,13 +110,14 @@ ConformanceOptions kit_plugin_options(const std::string& name) {
     options.good_config = R"({"good":true})";
     options.bad_configs = {R"({})", R"({"good":false})"};
     options.large_batch_size = 2000;
+    options.schema_check = overt::config_schema_problems;
     return options;
 }
 
 TEST(KitSelfTest, WellBehavedPluginPassesEveryCheck) {
     const auto results = overt::testing::run_conformance(kit_plugin_options("kitgood"));
     EXPECT_TRUE(overt::testing::all_passed(results)) << overt::testing::format_report(results);
-    for (const char* expected : {"load", "descriptor.abi", "descriptor.name_matches_file", "descriptor.schema_json",
+    for (const char* expected : {"load", "descriptor.abi", "descriptor.name_matches_file", "descriptor.schema_json", "schema.good_config",
                                  "create.bad_config[0]", "create.bad_config[3]", "validate.good_config",
                                  "validate.bad_config[3]", "validate.sends_nothing", "create.good_config", "describe",
                                  "send.empty_batch", "send.large_batch", "flush", "destroy"})
@@ -129,6 +131,16 @@ TEST(KitSelfTest, AnAbi10PluginWithoutValidatePassesAndIsToldWhatItMisses) {
     ASSERT_NE(validate, nullptr);
     EXPECT_NE(validate->message.find("not offered (ABI 1.0)"), std::string::npos) << validate->message;
     EXPECT_EQ(find_check(results, "validate.good_config"), nullptr);
+}
+
+TEST(KitSelfTest, WithoutASchemaCheckTheGoodConfigIsNotCheckedAndTheReportSaysSo) {
+    auto options = kit_plugin_options("kitschemarefusesgood");
+    options.schema_check = nullptr;
+    const auto results = overt::testing::run_conformance(options);
+    const CheckResult* schema = find_check(results, "schema.good_config");
+    ASSERT_NE(schema, nullptr);
+    EXPECT_TRUE(schema->passed);
+    EXPECT_NE(schema->message.find("not checked"), std::string::npos) << schema->message;
 }
 
 TEST(KitSelfTest, MissingPluginFileFailsToLoadWithItsPath) {
@@ -165,7 +177,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         FaultCase{"kitabi", {"descriptor.abi"}, "is not compatible with this SDK's 1."},
         FaultCase{"kitnullsend", {"descriptor.functions", "lifecycle"}, "send"},
-        FaultCase{"kitbadschema", {"descriptor.schema_json"}, "not a JSON object"},
+        FaultCase{"kitbadschema", {"descriptor.schema_json", "schema.good_config"}, "not a JSON object"},
+        FaultCase{"kitschemarefusesgood", {"schema.good_config"},
+                  R"(refuses its good config {"good":true}: /good: )"},
         FaultCase{"kitacceptsall",
                   {"create.bad_config[0]", "create.bad_config[1]", "create.bad_config[2]", "create.bad_config[3]",
                    "validate.bad_config[0]", "validate.bad_config[1]", "validate.bad_config[2]",
@@ -223,6 +237,7 @@ TEST_P(InTreePluginConformance, PassesEveryCheck) {
     if (auto at = options.good_config.find("@SCRATCH@"); at != std::string::npos)
         options.good_config.replace(at, 9, scratch.path().string());
     options.bad_configs = plugin.bad;
+    options.schema_check = overt::config_schema_problems;
     for (int http_status : {200, 503}) {
         options.http_reply.status_code = http_status;
         const auto results = overt::testing::run_conformance(options);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace overt {
@@ -50,6 +51,12 @@ struct Discovery {
     std::vector<RefusedPlugin> refused;
     std::vector<ShadowedPlugin> shadowed;
 };
+
+// What is wrong with a plugin config block (JSON text) by the plugin's JSON Schema (draft-07,
+// the validator libovert loads plugins with): one "/endpoint: must be a string" line per problem,
+// empty when the block validates. Text that is not JSON, or a schema libovert cannot use, is a
+// problem of its own. For the conformance kit (ConformanceOptions::schema_check). Thread-safe.
+std::vector<std::string> config_schema_problems(std::string_view schema_json, std::string_view config_json);
 
 // The directories searched, in order: `config_dirs`, then OVERT_PLUGIN_PATH, then the default.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});

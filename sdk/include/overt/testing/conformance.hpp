@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,11 @@ struct ConformanceOptions {
     size_t large_batch_size = 10000;
     HttpReply http_reply;            // what the fake host's http_post answers (default 200)
     int64_t send_timeout_ms = 10000; // the deadline handed to send() and flush()
+    // Checks good_config against the plugin's own config_schema: returns the problems, empty when
+    // it validates. The SDK has no schema validator; libovert's is overt::config_schema_problems
+    // (<overt/plugins.hpp>), the one the host loads plugins with. Unset, the check is skipped
+    // with a note.
+    std::function<std::vector<std::string>(std::string_view schema, std::string_view config)> schema_check;
 };
 
 namespace detail {
@@ -310,6 +316,7 @@ class Runner {
         bool usable = check_descriptor(*d);
         check_file_name(*d);
         check_schema(*d);
+        check_good_config_schema(*d);
         if (!usable) {
             add("lifecycle", false, "skipped: the descriptor's required functions are missing");
             return std::move(results_);
@@ -415,6 +422,22 @@ class Runner {
         std::string error;
         bool ok = is_json_object(d.config_schema, &error);
         add("descriptor.schema_json", ok, ok ? "a JSON object" : "config_schema is not a JSON object: " + error);
+    }
+
+    // A schema that refuses the plugin's own good config makes overt refuse the block at load,
+    // whatever create() would say.
+    void check_good_config_schema(const overt_backend_descriptor& d) {
+        if (!options_.schema_check) {
+            add("schema.good_config", true, "not checked: set ConformanceOptions::schema_check (overt::config_schema_problems)");
+            return;
+        }
+        if (!d.config_schema) return;  // descriptor.schema_json says so
+        const std::vector<std::string> problems = options_.schema_check(d.config_schema, options_.good_config);
+        std::string listed;
+        for (const std::string& problem : problems) listed += (listed.empty() ? "" : "; ") + problem;
+        add("schema.good_config", problems.empty(),
+            problems.empty() ? "the plugin's schema accepts " + options_.good_config
+                             : "the plugin's schema refuses its good config " + options_.good_config + ": " + listed);
     }
 
     std::vector<std::string> bad_configs() const {
