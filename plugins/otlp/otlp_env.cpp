@@ -182,7 +182,9 @@ ResolvedConfig resolve_config(Json config, const EnvLookup& env) {
             r.warnings.push_back(var + " is not a list of name=value pairs (percent-encoded values): ignored");
             continue;
         }
-        for (auto& [name, header_value] : *parsed) {
+        for (auto& header : *parsed) {
+            const std::string& name = header.first;  // a plain name: clang 14 lambdas cannot capture bindings
+            const std::string& header_value = header.second;
             // The _LOGS_ variable (read second) replaces a generic header of the same name.
             auto same = std::find_if(env_headers.begin(), env_headers.end(),
                                      [&](const auto& h) { return iequal(h.first, name); });
