@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// overt config: checks an overt.yaml (schema, loader, plugins) and prints the config schema.
+// overt config: checks an overt.yaml (schema, loader, plugins) and prints the config schema
+// (for editors, optionally with each plugin's own schema).
 #include "commands.hpp"
+#include "masked_output.hpp"
 
 #include <overt/config.hpp>
+#include <overt/plugins.hpp>
 
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace overt::cli {
 namespace {
@@ -31,6 +35,37 @@ int validate(const ValidateOptions& options) {
     return 0;
 }
 
+struct SchemaOptions {
+    bool with_plugins = false;
+    bool expanded = false;
+};
+
+int print_schema(const SchemaOptions& options, const GlobalOptions& global) {
+    // Exactly as written: a schema holds no secrets, and the masker would take its "api_key":
+    // property names for credentials.
+    std::ostream& out = MaskedOutput::unmasked_stdout();
+    if (options.expanded) {
+        const std::string_view schema = config_schema();
+        out << schema << (schema.ends_with('\n') ? "" : "\n") << std::flush;
+        return 0;
+    }
+    std::vector<PluginInfo> plugins;
+    if (options.with_plugins) {
+        std::vector<std::string> config_dirs;
+        if (!global.config_path.empty()) {
+            try {
+                config_dirs = load_config(global.config_path).plugin_dirs;
+            } catch (const ConfigError& e) {
+                std::cerr << "overt config schema: " << e.what() << "\n";
+                return kInvalid;
+            }
+        }
+        plugins = discover_plugins(plugin_search_path(config_dirs)).plugins;
+    }
+    out << editor_config_schema(plugins) << std::flush;
+    return 0;
+}
+
 const CommandRegistration config_command{
     "config", [](CLI::App& app, GlobalOptions& global, std::function<int()>& run) {
         app.description("Check an overt.yaml, or print its JSON Schema");
@@ -44,14 +79,18 @@ const CommandRegistration config_command{
         validate_command->add_option("file", options->file, "the overt.yaml (default: --config)");
         validate_command->add_flag("--no-plugins", options->skip_plugins, "Do not look up the backend plugins");
 
-        CLI::App* schema_command = app.add_subcommand("schema", "Print the JSON Schema (draft-07) of overt.yaml");
+        CLI::App* schema_command = app.add_subcommand(
+            "schema", "Print the JSON Schema (draft-07) of overt.yaml for editors: numbers, booleans and enums may "
+                      "be ${VAR} references");
+        auto schema_options = std::make_shared<SchemaOptions>();
+        schema_command->add_flag("--with-plugins", schema_options->with_plugins,
+                                 "Check each backend block against its plugin's own schema (the plugins found "
+                                 "through plugin_dirs of --config, OVERT_PLUGIN_PATH and the install)");
+        schema_command->add_flag("--expanded", schema_options->expanded,
+                                 "The schema overt checks values against after expanding ${VAR}");
 
-        run = [options, validate_command, schema_command, &global]() -> int {
-            if (schema_command->parsed()) {
-                const std::string_view schema = config_schema();
-                std::cout << schema << (schema.ends_with('\n') ? "" : "\n");
-                return 0;
-            }
+        run = [options, schema_options, validate_command, schema_command, &global]() -> int {
+            if (schema_command->parsed()) return print_schema(*schema_options, global);
             if (validate_command->parsed()) {
                 if (options->file.empty()) options->file = global.config_path;
                 if (options->file.empty()) {

@@ -156,6 +156,25 @@ TEST_F(ConfigCommand, SchemaCommandPrintsTheSchema) {
     const auto schema = nlohmann::json::parse(result.output, nullptr, false);
     ASSERT_FALSE(schema.is_discarded()) << result.output;
     EXPECT_EQ(schema["title"], "overt.yaml");
+    EXPECT_TRUE(schema["definitions"].contains("env_reference")) << "the editor form";
+
+    const auto expanded = run_overt("config schema --expanded");
+    EXPECT_EQ(expanded.exit_code, 0);
+    EXPECT_EQ(nlohmann::json::parse(expanded.output), nlohmann::json::parse(overt::config_schema()));
+}
+
+TEST_F(ConfigCommand, SchemaWithPluginsChecksEachBackendBlockByItsPlugin) {
+    const auto result = run_overt("config schema --with-plugins");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    const auto schema = nlohmann::json::parse(result.output, nullptr, false);
+    ASSERT_FALSE(schema.is_discarded()) << result.output;
+    for (const char* plugin : {"plugin_file", "plugin_otlp", "plugin_datadog", "plugin_posthog", "plugin_http"})
+        EXPECT_TRUE(schema["definitions"].contains(plugin)) << plugin;
+
+    const auto broken = run_overt("--config " + write("tool: {name: t}\nexit_budget_ms: soon\n") +
+                                  " config schema --with-plugins");
+    EXPECT_EQ(broken.exit_code, 2) << broken.output;
+    EXPECT_THAT(broken.output, HasSubstr("exit_budget_ms"));
 }
 
 }  // namespace

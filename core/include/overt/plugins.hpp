@@ -58,6 +58,12 @@ struct Discovery {
 // problem of its own. For the conformance kit (ConformanceOptions::schema_check). Thread-safe.
 std::vector<std::string> config_schema_problems(std::string_view schema_json, std::string_view config_json);
 
+// overt.yaml's JSON Schema for editors (yaml-language-server and the like): every number,
+// boolean or enum may also be a ${VAR} reference, as overt expands those before it checks; with
+// `plugins` (from discover_plugins), a backend block naming one of them is checked against that
+// plugin's own schema, so a misspelt key is shown. Plugins without a schema keep the open block.
+std::string editor_config_schema(const std::vector<PluginInfo>& plugins = {});
+
 // The directories searched, in order: `config_dirs`, then OVERT_PLUGIN_PATH, then the default.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});
 
