@@ -4,6 +4,7 @@
 
 #include "delivery/sink_loading.hpp"
 #include "plugin/plugin_host_factory.hpp"
+#include "support/logger.hpp"
 #include "transport/http_service.hpp"
 
 #include <overt/collector.hpp>
@@ -24,8 +25,12 @@ Config effective_config(const Config& config, const ConsentDecision& decision) {
 
 std::string command_data_dir(const Config& config) {
     ConsentStore store(config.tool_name);
-    const bool collecting = decide_consent(config, store).collect;
-    return collecting ? resolve_data_dir(config) : existing_data_dir(config);
+    const ConsentDecision decision = decide_consent(config, store);
+    detail::logger()->debug("overt: {}: telemetry {} ({}); consent file {}", config.tool_name,
+                            decision.collect ? "on" : "off", decision.reason, store.path());
+    const std::string dir = decision.collect ? resolve_data_dir(config) : existing_data_dir(config);
+    detail::logger()->debug("overt: {}: data dir {}", config.tool_name, dir.empty() ? "(none)" : dir);
+    return dir;
 }
 
 std::string config_origin(const Config& config) {
@@ -36,11 +41,15 @@ std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::s
                                               std::vector<std::string>& problems) {
     // Sinks keep pointers into their plugin host's registry, so the host lives as long as the
     // last sink: each sink's deleter holds a reference to it.
-    auto host = std::make_shared<PluginHost>(
-        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_http_service()));
+    const std::vector<std::string> dirs = plugin_search_path(config.plugin_dirs);
+    std::string searched;
+    for (const auto& dir : dirs) searched += (searched.empty() ? "" : ":") + dir;
+    detail::logger()->debug("overt: plugin search path: {}", searched);
+    auto host = std::make_shared<PluginHost>(plugin::make_plugin_host(dirs, transport::make_http_service()));
     std::vector<std::shared_ptr<Sink>> sinks;
     for (const auto& backend : delivery::configured_backends(config, data_dir)) {
         try {
+            detail::logger()->debug("overt: loading backend {} (plugin {})", backend.id, backend.plugin);
             Sink* sink = host->create_sink(backend).release();
             sinks.emplace_back(sink, [host](Sink* owned) { delete owned; });
         } catch (const std::exception& e) {

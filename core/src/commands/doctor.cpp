@@ -87,7 +87,7 @@ void check_connectivity(Checks& checks, const BackendConfig& backend, transport:
         checks.line("pass", check, endpoint + " reachable (HTTP " + std::to_string(response.status_code) + ")");
     else
         checks.line("warn", check,
-                    endpoint + " unreachable" + (response.error.empty() ? "" : ": " + response.error));
+                    endpoint + " unreachable" + (response.error.empty() ? "" : " (" + response.error + ")"));
 }
 
 int doctor(const Config& config, std::ostream& out) {

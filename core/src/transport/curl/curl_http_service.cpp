@@ -303,7 +303,7 @@ class CurlHttpService final : public HttpService {
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
         if (rc != CURLE_OK) {
             response.transport_error = true;
-            response.error = "POST " + url + ": " + (curl_error[0] ? curl_error : curl_easy_strerror(rc));
+            response.error = (request.head_only ? "HEAD " : "POST ") + url + ": " + (curl_error[0] ? curl_error : curl_easy_strerror(rc));
             if (rc == CURLE_OPERATION_TIMEDOUT) response.error += " (deadline)";
             return response;
         }
