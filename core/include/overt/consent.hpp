@@ -56,8 +56,9 @@ using GetEnv = std::function<const char*(const char*)>;
 // stored consent granted -> on (local-only if the consent file says so), denied/unset -> off.
 ConsentDecision decide_consent(const Config& config, Consent stored,
                                const GetEnv& getenv = [](const char* name) { return std::getenv(name); });
-ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only,
-                               const GetEnv& getenv = [](const char* name) { return std::getenv(name); });
+// The same with the consent file's local_only (getenv has no default here, so a lambda passed
+// as the third argument above never converts to this bool).
+ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only, const GetEnv& getenv);
 // Loads `store` and decides (its local_only included).
 ConsentDecision decide_consent(const Config& config, ConsentStore& store);
 

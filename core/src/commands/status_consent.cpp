@@ -11,6 +11,7 @@
 #include <overt/machine_id.hpp>
 #include <overt/telemetry_commands.hpp>
 
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -147,7 +148,8 @@ int enable(const Config& config, std::ostream& out, bool local_only, const Telem
     out << "No personally identifiable information is collected.\n"
         << "Consent saved in " << store.path() << "\n"
         << "Change it at any time with `" << command_name(config, options.command) << " disable`.\n";
-    const ConsentDecision decision = decide_consent(config, Consent::granted, local_only);
+    const ConsentDecision decision =
+        decide_consent(config, Consent::granted, local_only, [](const char* name) { return std::getenv(name); });
     if (!decision.collect)
         out << "Note: telemetry stays off for now: " << decision.reason << "\n";
     else

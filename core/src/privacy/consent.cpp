@@ -121,7 +121,7 @@ ConsentDecision decide_consent(const Config& config, Consent stored, const GetEn
 
 ConsentDecision decide_consent(const Config& config, ConsentStore& store) {
     const Consent stored = store.load();
-    return decide_consent(config, stored, store.local_only());
+    return decide_consent(config, stored, store.local_only(), [](const char* name) { return std::getenv(name); });
 }
 
 ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only, const GetEnv& getenv) {
