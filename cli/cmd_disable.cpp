@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// overt disable: the user withdraws consent; persisted, and the tool's pending local data
-// (buffered events on disk, spill files, corrupt/) is erased at once.
+// overt disable: the shared `telemetry disable` for --tool: withdraws consent and erases the
+// tool's pending local data at once.
 #include "cmd_support.hpp"
 
-#include <overt/consent.hpp>
+#include <overt/telemetry_commands.hpp>
 
 #include <iostream>
 #include <memory>
@@ -13,16 +13,7 @@ namespace {
 
 int run_disable(const GlobalOptions& global, const ToolOptions& tool) {
     const Config config = load_command_config(global, tool);
-    if (config.force_enabled) {
-        std::cout << "Telemetry of " << config.tool_name << " is enforced by its configuration (force_enabled in "
-                  << config_origin(config) << ") and cannot be disabled. Nothing was changed.\n";
-        return kExitFailed;
-    }
-    ConsentStore store(config.tool_name);
-    store.save(Consent::denied);
-    std::cout << "Telemetry disabled for " << config.tool_name << ".\n"
-              << "Consent saved in " << store.path() << "\n";
-    return erase_local_data(config, command_data_dir(config)) ? kExitOk : kExitFailed;
+    return telemetry_disable(config, std::cout, command_options(config));
 }
 
 const CommandRegistration disable_command{

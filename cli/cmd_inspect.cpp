@@ -33,7 +33,7 @@ int run_inspect(const GlobalOptions& global, const ToolOptions& tool) {
     MaskedOutput::unmasked_stdout() << out << std::flush;
 
     ConsentStore store(config.tool_name);
-    const ConsentDecision decision = decide_consent(config, store.load());
+    const ConsentDecision decision = decide_consent(config, store);
     std::cerr << events.size() << " event(s) in " << files << " spill file(s) in "
               << (data_dir.empty() ? std::string("(no usable data dir)") : data_dir) << " wait to be sent for "
               << config.tool_name << "; nothing was sent.\n";

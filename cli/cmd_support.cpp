@@ -5,15 +5,14 @@
 #include "support/mask_secrets.hpp"
 
 // The CLI ships with libovert of the same version, so it may use libovert's internal
-// transport to give network backends an HTTP service (the public PluginHost has none).
-#include "delivery/sink_loading.hpp"
-#include "plugin/plugin_host_factory.hpp"
-#include "transport/http_service.hpp"
+// command support (plugin host with the HTTP transport, data dir, erasure).
+#include "commands/command_support.hpp"
 
 #include <overt/collector.hpp>
 #include <overt/consent.hpp>
 #include <overt/data_dir.hpp>
 #include <overt/plugins.hpp>
+#include <overt/telemetry_commands.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -23,23 +22,45 @@ namespace overt::cli {
 
 void add_tool_option(CLI::App& app, ToolOptions& options) {
     app.add_option("-t,--tool", options.tool,
-                   std::string("Tool whose telemetry to manage when no overt.yaml names it (default ") +
-                       kDefaultToolName + ")");
+                   "Tool whose telemetry to manage (required when no overt.yaml names one; default: $OVERT_TOOL)");
 }
+
+namespace {
+
+// A tool that never used overt on this machine: no consent file, no data dir. A typo in
+// --tool would otherwise quietly act on a tool that does not exist.
+void warn_if_unknown(const Config& config) {
+    if (!config.source_path.empty()) return;
+    ConsentStore store(config.tool_name);
+    std::error_code ec;
+    if (std::filesystem::exists(store.path(), ec) || !existing_data_dir(config).empty()) return;
+    std::cerr << "overt: warning: no tool named \"" << config.tool_name
+              << "\" has used overt on this machine (no consent file, no data dir); check the name.\n";
+}
+
+}  // namespace
 
 Config load_command_config(const GlobalOptions& global, const ToolOptions& tool) {
     std::string path = global.config_path;
     if (path.empty() && std::filesystem::is_regular_file("overt.yaml")) path = "overt.yaml";
+    std::string tool_name = tool.tool;
+    // $OVERT_TOOL only stands in for --tool where no overt.yaml names the tool.
+    if (tool_name.empty() && path.empty())
+        if (const char* env = std::getenv("OVERT_TOOL")) tool_name = env;
     if (path.empty()) {
+        if (tool_name.empty())
+            throw UsageError("no tool given: use --tool NAME (or set OVERT_TOOL), or -c FILE with an overt.yaml "
+                             "naming the tool");
         Config defaults;
-        defaults.tool_name = tool.tool.empty() ? kDefaultToolName : tool.tool;
+        defaults.tool_name = tool_name;
+        warn_if_unknown(defaults);
         return defaults;
     }
     if (!std::filesystem::exists(path)) throw ConfigError(path, 0, "--config", "file not found");
     Config config = load_config(path);
-    if (!tool.tool.empty() && tool.tool != config.tool_name)
+    if (!tool_name.empty() && tool_name != config.tool_name)
         throw ConfigError(path, 0, "tool.name",
-                          "is \"" + config.tool_name + "\" but --tool says \"" + tool.tool + "\"");
+                          "is \"" + config.tool_name + "\" but --tool says \"" + tool_name + "\"");
     return config;
 }
 
@@ -67,53 +88,24 @@ int run_command(const GlobalOptions& global, const std::function<int()>& body) {
     }
 }
 
-std::string command_data_dir(const Config& config) {
-    // Nothing is written for a tool without consent: its data dir is looked at, never made.
-    const bool collecting = decide_consent(config, ConsentStore(config.tool_name).load()).collect;
-    return collecting ? resolve_data_dir(config) : existing_data_dir(config);
-}
+std::string command_data_dir(const Config& config) { return commands::command_data_dir(config); }
 
-std::string config_origin(const Config& config) {
-    return config.source_path.empty() ? "defaults for tool " + config.tool_name : config.source_path;
-}
-
+std::string config_origin(const Config& config) { return commands::config_origin(config); }
 
 std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::string& data_dir,
                                               std::vector<std::string>& problems) {
-    // Sinks keep pointers into their plugin host's registry, so the host lives as long as the
-    // last sink: each sink's deleter holds a reference to it.
-    auto host = std::make_shared<PluginHost>(
-        plugin::make_plugin_host(plugin_search_path(config.plugin_dirs), transport::make_http_service()));
-    std::vector<std::shared_ptr<Sink>> sinks;
-    for (const auto& backend : delivery::configured_backends(config, data_dir)) {
-        try {
-            Sink* sink = host->create_sink(backend).release();
-            sinks.emplace_back(sink, [host](Sink* owned) { delete owned; });
-        } catch (const std::exception& e) {
-            problems.push_back(e.what());
-        }
-    }
-    return sinks;
+    return commands::load_sinks(config, data_dir, problems);
 }
 
 bool erase_local_data(const Config& config, const std::string& data_dir) {
-    if (data_dir.empty()) {
-        std::cout << "No local data dir is usable, so there is no local data to erase.\n";
-        return true;
-    }
-    CollectorOptions local;
-    local.data_dir = data_dir;
-    Collector collector(config, {}, local);
-    const size_t files = collector.spill_files_waiting();
-    const size_t events = files ? collector.pending_events().size() : 0;
-    collector.drop();
-    if (const size_t left = collector.spill_files_waiting()) {
-        std::cout << "Could not erase " << left << " spill file(s) in " << data_dir << "; remove them by hand.\n";
-        return false;
-    }
-    std::cout << "Local data erased: " << events << " unsent event(s) in " << files << " spill file(s) removed from "
-              << data_dir << "\n";
-    return true;
+    return commands::erase_local_data(config, data_dir, std::cout);
+}
+
+TelemetryCommandOptions command_options(const Config& config) {
+    TelemetryCommandOptions options;
+    options.command = "overt --tool " + config.tool_name;
+    options.errors = &std::cerr;
+    return options;
 }
 
 }  // namespace overt::cli

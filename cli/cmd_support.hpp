@@ -7,6 +7,7 @@
 
 #include <overt/config.hpp>
 #include <overt/sink.hpp>
+#include <overt/telemetry_commands.hpp>
 
 #include <functional>
 #include <memory>
@@ -19,8 +20,6 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 
-inline constexpr const char* kDefaultToolName = "overt-demo";
-
 // Options of every telemetry command besides the global ones.
 struct ToolOptions {
     std::string tool;  // --tool NAME
@@ -29,9 +28,10 @@ struct ToolOptions {
 // Adds --tool to a subcommand.
 void add_tool_option(CLI::App& app, ToolOptions& options);
 
-// --config FILE if given, else ./overt.yaml if it exists, else defaults for --tool (default
-// overt-demo). Throws ConfigError for an unusable file, and for a --tool that contradicts the
-// file's tool.name.
+// --config FILE if given, else ./overt.yaml if it exists, else defaults for --tool (or
+// $OVERT_TOOL; UsageError when neither names one; a warning on stderr for a tool that never
+// used overt here). Throws ConfigError for an unusable file, and for a --tool that contradicts
+// the file's tool.name.
 Config load_command_config(const GlobalOptions& global, const ToolOptions& tool);
 
 // The same, for a command whose job is to deliver and report what happened (flush, track):
@@ -65,5 +65,8 @@ std::string config_origin(const Config& config);
 // backends can send). A backend that fails to load is reported in `problems`, never thrown.
 std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::string& data_dir,
                                               std::vector<std::string>& problems);
+
+// The options of the shared telemetry commands as the overt command runs them ("overt --tool X").
+TelemetryCommandOptions command_options(const Config& config);
 
 }  // namespace overt::cli

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     GlobalOptions options;
     app.add_option("-c,--config", options.config_path, "overt.yaml to use (default: ./overt.yaml if present)");
-    app.add_flag("-v,--verbose", options.verbose, "Log what overt does to stderr");
+    app.add_flag("-v,--verbose", options.verbose, "Log what overt does to stderr (as OVERT_LOG_LEVEL=debug)");
+    app.set_version_flag("--version", std::string("overt ") + OVERT_VERSION);
 
     std::vector<std::pair<CLI::App*, std::function<int()>>> runs;
     runs.reserve(command_table().size());

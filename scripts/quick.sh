@@ -22,11 +22,12 @@ labels_for() {
     core/src/plugin/*) echo "plugin_host|backends|collector" ;;
     core/src/transport/*) echo "backends" ;;
     core/src/config/*) echo "config|cli" ;;
+    core/src/commands/* | core/include/overt/telemetry_commands.hpp | core/include/overt/cli/*) echo "commands|cli" ;;
     core/src/schema/*) echo "plugin_host|config|fuzz" ;;
     core/* | sdk/*) echo "unit|collector|plugin_host|backends|cli" ;;
     plugins/file/* | plugins/stdout/*) echo "plugin_host|cli|collector" ;;
     plugins/*) echo "backends|peers|plugin_host" ;;
-    cli/* | examples/*) echo "cli|config|plugin_host" ;;
+    cli/* | examples/*) echo "cli|config|plugin_host|commands" ;;
     packaging/* | cmake/* | CMakeLists.txt) echo "packaging" ;;
     *) ;;
   esac

@@ -5,30 +5,31 @@
 //
 // Config: ./overt.yaml if present (or OVERT_DEMO_CONFIG), else defaults: tool "overt-demo",
 // the file backend writing <data dir>/telemetry.ndjson. Nothing is recorded until the user
-// runs `overt enable --tool overt-demo`.
+// runs `overt-demo telemetry enable` (or answers yes to the first-run prompt on a terminal).
+// `overt-demo telemetry status|enable [--local-only]|disable|reset|doctor` is overt's command
+// group, mounted in one call.
+#include <overt/cli/telemetry_commands.hpp>
 #include <overt/collector.hpp>
-#include <overt/config.hpp>
+#include <overt/telemetry_commands.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <functional>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 
 namespace {
 
-overt::Config demo_config() {
+std::unique_ptr<overt::Collector> open_telemetry() {
     const char* explicit_path = std::getenv("OVERT_DEMO_CONFIG");
-    if (explicit_path && *explicit_path) return overt::load_config(explicit_path);
-    if (std::filesystem::is_regular_file("overt.yaml")) return overt::load_config("overt.yaml");
-    overt::Config config;
-    config.tool_name = "overt-demo";
-    config.tool_version = "1.0.0";
-    return config;
+    const std::string path = explicit_path && *explicit_path ? explicit_path : "overt.yaml";
+    // Never throws: a bad overt.yaml gives a disabled collector and says why.
+    auto telemetry = overt::Collector::open_or_disabled(path, "overt-demo");
+    if (!telemetry->problem().empty()) std::cerr << "overt-demo: telemetry off: " << telemetry->problem() << "\n";
+    return telemetry;
 }
 
 void pretend_work(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
@@ -55,33 +56,37 @@ int deploy(overt::Collector&) {
     return 1;
 }
 
-int usage() {
-    std::cerr << "usage: overt-demo build|test|deploy\n";
-    return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::map<std::string, std::function<int(overt::Collector&)>> commands{
-        {"build", build}, {"test", test}, {"deploy", deploy}};
-    if (argc != 2 || !commands.count(argv[1])) return usage();
-
+    CLI::App app{"overt-demo: a tiny tool embedding overt"};
+    app.require_subcommand(1);
+    int exit_code = 0;
+    std::string ran;
     std::unique_ptr<overt::Collector> telemetry;
+    auto pretend = [&](const char* name, int (*command)(overt::Collector&)) {
+        app.add_subcommand(name, std::string("Pretend to ") + name)->callback([&, name, command] {
+            // Asked once, on a terminal only (never in CI or when anything already decides).
+            if (telemetry->problem().empty() && !telemetry->enabled() &&
+                overt::ask_consent_once(telemetry->config()).outcome == overt::PromptOutcome::granted)
+                telemetry = overt::Collector::open_or_disabled(telemetry->config());
+            overt::CommandScope scope(*telemetry, name);
+            exit_code = scope.exit(command(*telemetry));
+        });
+    };
+    telemetry = open_telemetry();
+    pretend("build", build);
+    pretend("test", test);
+    pretend("deploy", deploy);
+    overt::cli::add_telemetry_commands(app, *telemetry, {}, &exit_code);
     try {
-        telemetry = overt::Collector::open(demo_config());
-    } catch (const overt::ConfigError& e) {
-        std::cerr << "overt-demo: " << e.what() << "\n";
-        return 2;
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help exits 0; a telemetry command's failure keeps its code; other usage errors exit 2.
+        const int code = app.exit(e);
+        return code == 0 || e.get_name() == "RuntimeError" ? code : 2;
     }
-
-    const std::string name = argv[1];
-    const auto started = std::chrono::steady_clock::now();
-    const int exit_code = commands.at(name)(*telemetry);
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    telemetry->track_command(name, elapsed.count(), exit_code);
-    // Delivers within exit_budget_ms; anything left is spilled for the next run.
+    // Spills what is left and hands it to overt-sender; never holds the exit past its budget.
     telemetry->close();
     return exit_code;
 }

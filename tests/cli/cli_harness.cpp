@@ -70,6 +70,8 @@ CliRun Sandbox::run(const std::string& program, const std::vector<std::string>& 
     vars["XDG_CONFIG_HOME"] = (root_ / "config").string();
     vars["XDG_STATE_HOME"] = (root_ / "state").string();
     vars["TMPDIR"] = (root_ / "tmp").string();
+    // The overt command needs a tool name; these tests act on the demo's unless they say otherwise.
+    vars["OVERT_TOOL"] = "overt-demo";
     for (const auto& [name, value] : env) {
         if (value) vars[name] = *value;
         else vars.erase(name);

@@ -105,7 +105,8 @@ TEST(CliStatus, FreshSandboxSaysDisabledAndWhyWithMachineIdDataDirAndBackend) {
     const CliRun run = sandbox.overt({"status"});
     ASSERT_EQ(run.exit_code, 0) << run.all();
     EXPECT_THAT(run.out, HasSubstr("Tool:       overt-demo\n"));
-    EXPECT_THAT(run.out, HasSubstr("Telemetry:  disabled (telemetry is off until you enable it)"));
+    EXPECT_THAT(run.out, HasSubstr("Telemetry: disabled\n"));
+    EXPECT_THAT(run.out, HasSubstr("Why:        telemetry is off until you enable it"));
     EXPECT_THAT(run.out, HasSubstr("Consent:    unset (" + sandbox.consent_file().string() + ")"));
     EXPECT_THAT(machine_id_in(run.out), testing::MatchesRegex("[0-9a-f]{16}")) << run.out;
     // Nothing is made before consent: the data dir does not exist yet, and status says so.
@@ -207,13 +208,15 @@ TEST(CliConsent, EnableAndDisablePersistTheConsentFile) {
     EXPECT_THAT(enable.out, HasSubstr(sandbox.consent_file().string()));
     ASSERT_TRUE(fs::exists(sandbox.consent_file()));
     EXPECT_THAT(read_file(sandbox.consent_file()), HasSubstr("enabled: true"));
-    EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Telemetry:  enabled (you enabled telemetry)"));
+    EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Telemetry: enabled\n"));
+    EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Why:        you enabled telemetry"));
 
     const CliRun disable = sandbox.overt({"disable"});
     ASSERT_EQ(disable.exit_code, 0) << disable.all();
     EXPECT_THAT(disable.out, HasSubstr("Telemetry disabled for overt-demo"));
     EXPECT_THAT(read_file(sandbox.consent_file()), HasSubstr("enabled: false"));
-    EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Telemetry:  disabled (you disabled telemetry)"));
+    EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Telemetry: disabled\n"));
+    EXPECT_THAT(sandbox.overt({"status"}).out, HasSubstr("Why:        you disabled telemetry"));
 }
 
 TEST(CliConsent, UnwritableConsentFileIsExitOneNamingIt) {
@@ -329,7 +332,8 @@ TEST(CliTrack, DoNotTrackRecordsNothingAndStatusSaysWhy) {
     EXPECT_TRUE(spill_files(sandbox.data_dir()).empty());
 
     const CliRun status = sandbox.overt({"status"}, {{"DO_NOT_TRACK", "1"}});
-    EXPECT_THAT(status.out, HasSubstr("Telemetry:  disabled (DO_NOT_TRACK is set)"));
+    EXPECT_THAT(status.out, HasSubstr("Telemetry: disabled\n"));
+    EXPECT_THAT(status.out, HasSubstr("Why:        DO_NOT_TRACK is set"));
     EXPECT_THAT(status.out, HasSubstr("Consent:    granted"));
 }
 
@@ -546,4 +550,68 @@ TEST(CliDemo, OvertDemoRecordsOnlyAfterEnable) {
 }
 
 }  // namespace
+TEST(CliTool, RequiredWhenNoConfigNamesOne) {
+    Sandbox sandbox;
+    const CliRun run = sandbox.overt({"status"}, {{"OVERT_TOOL", std::nullopt}});
+    EXPECT_EQ(run.exit_code, 2) << run.all();
+    EXPECT_THAT(run.err, HasSubstr("no tool given: use --tool NAME (or set OVERT_TOOL)"));
+    const CliRun empty = sandbox.overt({"enable", "--tool", ""}, {{"OVERT_TOOL", std::nullopt}});
+    EXPECT_EQ(empty.exit_code, 2) << empty.all();
+    EXPECT_FALSE(fs::exists(sandbox.consent_file())) << "an empty --tool must not fall back to overt-demo";
+    const CliRun named = sandbox.overt({"status", "--tool", "overt-demo"}, {{"OVERT_TOOL", std::nullopt}});
+    EXPECT_EQ(named.exit_code, 0) << named.all();
+}
+
+TEST(CliTool, UnknownToolWarnsAndCreatesNothing) {
+    Sandbox sandbox;
+    const CliRun run = sandbox.overt({"status", "--tool", "typo-tool"});
+    EXPECT_EQ(run.exit_code, 0) << run.all();
+    EXPECT_THAT(run.err, HasSubstr("warning: no tool named \"typo-tool\" has used overt on this machine"));
+    EXPECT_FALSE(fs::exists(sandbox.root() / "config" / "overt" / "typo-tool"));
+    EXPECT_FALSE(fs::exists(sandbox.root() / "state" / "overt" / "typo-tool"));
+}
+
+TEST(CliTool, VersionAndVerbose) {
+    Sandbox sandbox;
+    const CliRun version = sandbox.overt({"--version"});
+    EXPECT_EQ(version.exit_code, 0) << version.all();
+    EXPECT_THAT(version.out, testing::MatchesRegex("overt [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+    ASSERT_EQ(sandbox.overt({"enable"}).exit_code, 0);
+    const CliRun verbose = sandbox.overt({"-v", "track", "build"});
+    EXPECT_EQ(verbose.exit_code, 0) << verbose.all();
+    EXPECT_THAT(verbose.err, HasSubstr("[debug]")) << verbose.all();
+}
+
+TEST(CliDemo, TelemetryGroupIsMounted) {
+    Sandbox sandbox;
+    const CliRun help = sandbox.run(OVERT_DEMO_PATH, {"telemetry", "--help"});
+    EXPECT_EQ(help.exit_code, 0) << help.all();
+    for (const char* command : {"status", "enable", "disable", "reset", "doctor"})
+        EXPECT_THAT(help.out, HasSubstr(command)) << help.out;
+    auto status = [&](const std::map<std::string, std::optional<std::string>>& env = {}) {
+        return sandbox.run(OVERT_DEMO_PATH, {"telemetry", "status"}, env).out;
+    };
+    EXPECT_THAT(status(), HasSubstr("Telemetry: disabled\n"));
+    EXPECT_THAT(status({{"OVERT_DEMO_TELEMETRY", "local"}}), HasSubstr("Telemetry: enabled (local-only)\n"));
+    EXPECT_EQ(sandbox.run(OVERT_DEMO_PATH, {"telemetry", "enable"}).exit_code, 0);
+    EXPECT_THAT(status(), HasSubstr("Telemetry: enabled\n"));
+    EXPECT_EQ(sandbox.run(OVERT_DEMO_PATH, {"telemetry", "enable", "--local-only"}).exit_code, 0);
+    EXPECT_THAT(status(), HasSubstr("Telemetry: enabled (local-only)\n"));
+    // Local-only records into the data dir's file and sends nothing.
+    EXPECT_EQ(sandbox.run(OVERT_DEMO_PATH, {"build"}).exit_code, 0);
+    EXPECT_EQ(sandbox.run(OVERT_DEMO_PATH, {"telemetry", "disable"}).exit_code, 0);
+    EXPECT_THAT(status(), HasSubstr("Telemetry: disabled\n"));
+    const CliRun doctor = sandbox.run(OVERT_DEMO_PATH, {"telemetry", "doctor"});
+    EXPECT_EQ(doctor.exit_code, 0) << doctor.all();
+    EXPECT_THAT(doctor.out, HasSubstr("pass  telemetry: disabled"));
+}
+
+TEST(CliDemo, BadConfigNeverTakesTheToolDown) {
+    Sandbox sandbox;
+    sandbox.write_file("overt.yaml", "tool:\n  name: overt-demo\nenabled: maybe\n");
+    const CliRun run = sandbox.run(OVERT_DEMO_PATH, {"build"});
+    EXPECT_EQ(run.exit_code, 0) << run.all();
+    EXPECT_THAT(run.err, HasSubstr("telemetry off: "));
+}
+
 }  // namespace overt::cli_test

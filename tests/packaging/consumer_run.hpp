@@ -23,17 +23,23 @@ namespace overt::packaging_test {
 // HOME/XDG tree, and returns the events it delivered (parsed NDJSON lines).
 class ConsumerRun {
    public:
-    ConsumerRun(const std::string& executable, const std::filesystem::path& plugin_dir, const std::string& extra_env) {
+    // An empty `plugin_dir` leaves OVERT_PLUGIN_PATH unset: the tool finds the plugins itself.
+    // Without `with_config` the tool is given the path of an overt.yaml that does not exist.
+    ConsumerRun(const std::string& executable, const std::filesystem::path& plugin_dir, const std::string& extra_env,
+                bool with_config = true) {
         // The file plugin takes its path as given (relative to the working directory): absolute.
         std::ofstream(scratch_.path() / "overt.yaml") << "tool: {name: consumer, version: 1.0.0}\n"
                                                          "backends:\n"
                                                          "  - plugin: file\n"
                                                          "    path: " << (scratch_ / "events.ndjson") << "\n";
-        const std::string env = "cd " + shell_quote(scratch_.path().string()) + " && env -u DO_NOT_TRACK -u CONSUMER_TELEMETRY HOME=" + shell_quote(scratch_ / "home") +
+        const std::string env = "cd " + shell_quote(scratch_.path().string()) + " && env -u DO_NOT_TRACK -u CONSUMER_TELEMETRY" +
+                                (plugin_dir.empty() ? std::string(" -u OVERT_PLUGIN_PATH") : std::string()) + " HOME=" + shell_quote(scratch_ / "home") +
                                 " XDG_STATE_HOME=" + shell_quote(scratch_ / "state") +
                                 " XDG_CONFIG_HOME=" + shell_quote(scratch_ / "config") +
-                                " OVERT_PLUGIN_PATH=" + shell_quote(plugin_dir.string()) + " " + extra_env + " ";
-        result = run(env + shell_quote(executable) + " " + shell_quote(scratch_ / "overt.yaml"));
+                                (plugin_dir.empty() ? std::string()
+                                                    : " OVERT_PLUGIN_PATH=" + shell_quote(plugin_dir.string())) +
+                                " " + extra_env + " ";
+        result = run(env + shell_quote(executable) + " " + shell_quote(scratch_ / (with_config ? "overt.yaml" : "none.yaml")));
         wait_for_sender(scratch_.path() / "state" / "overt" / "consumer");
         std::ifstream in(scratch_.path() / "events.ndjson");
         for (std::string line; std::getline(in, line);) events.push_back(nlohmann::json::parse(line, nullptr, false));

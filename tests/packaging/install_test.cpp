@@ -143,6 +143,19 @@ TEST_F(InstallTest, ConsumerBuildsWithFindPackageAndDeliversOnlyWithConsent) {
     EXPECT_TRUE(without_consent.events.empty()) << without_consent.dump();
 }
 
+// A tool built in a directory of its own against the installed tree, run with no
+// OVERT_PLUGIN_PATH: the plugins are found beside the libovert it loaded, and without any
+// overt.yaml it still exits 0.
+TEST_F(InstallTest, ConsumerBuiltOutsideThePrefixFindsPluginsAndNeedsNoConfig) {
+    const std::string binary = (work_dir() / "consumer-elsewhere").string();
+    CommandResult build = cmake_build(std::string(kSourceDir) + "/examples/consumer", binary);
+    ASSERT_EQ(build.exit_code, 0) << build.output;
+    expect_consumer_events(ConsumerRun(binary + "/consumer", {}, "CONSUMER_TELEMETRY=1"));
+    const ConsumerRun no_config(binary + "/consumer", {}, "CONSUMER_TELEMETRY=1", false);
+    EXPECT_EQ(no_config.result.exit_code, 0) << no_config.dump();
+    EXPECT_EQ(no_config.result.output.find("terminate"), std::string::npos) << no_config.dump();
+}
+
 TEST_F(InstallTest, ConsumerBuildsWithPkgConfigAndDelivers) {
     const std::string out = (work_dir() / "consumer-make").string();
     fs::create_directories(out);

@@ -185,4 +185,23 @@ TEST(ConsentStore, DefaultPathIsInTheUserConfigDir) {
     EXPECT_EQ(overt::ConsentStore("my tool").path(), "/cfg/overt/my_tool-ba077b42/consent.yaml");
 }
 
+TEST(DecideConsent, LocalOnlyFromTheEnvironmentOrTheConsentFile) {
+    FakeEnv local{{{"MY_TOOL_TELEMETRY", "local"}}};
+    const auto from_env = overt::decide_consent(tool_config(), Consent::unset, local.getenv());
+    EXPECT_TRUE(from_env.collect);
+    EXPECT_TRUE(from_env.local_only);
+    FakeEnv none{{}};
+    const auto stored = overt::decide_consent(tool_config(), Consent::granted, true, none.getenv());
+    EXPECT_TRUE(stored.collect);
+    EXPECT_TRUE(stored.local_only);
+    EXPECT_FALSE(overt::decide_consent(tool_config(), Consent::granted, none.getenv()).local_only);
+    // A plain lambda as the environment still picks the three-argument form.
+    EXPECT_FALSE(overt::decide_consent(tool_config(), Consent::granted, [](const char*) -> const char* {
+                     return nullptr;
+                 }).local_only);
+    // DO_NOT_TRACK wins over local.
+    FakeEnv both{{{"DO_NOT_TRACK", "1"}, {"MY_TOOL_TELEMETRY", "local"}}};
+    EXPECT_FALSE(overt::decide_consent(tool_config(), Consent::granted, both.getenv()).collect);
+}
+
 }  // namespace

@@ -9,7 +9,9 @@
 #include <overt/event.hpp>
 #include <overt/sink.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -69,18 +71,46 @@ class Collector {
     // ConfigError only for an unusable config.
     static std::unique_ptr<Collector> open(Config config);
 
+    // The path for tools that must never be taken down by their telemetry: never throws.
+    // Reads `config_path` if it exists; without one (missing file or empty path) uses the
+    // defaults for `tool_name` (the file backend into the data dir, consent as usual). A bad
+    // file, a missing file with no `tool_name`, or any other failure gives a disabled
+    // collector that records nothing, with problem() saying why (the tool may log it).
+    static std::unique_ptr<Collector> open_or_disabled(const std::string& config_path,
+                                                       std::string_view tool_name = {}) noexcept;
+    static std::unique_ptr<Collector> open_or_disabled(Config config) noexcept;
+
     Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, CollectorOptions options);
     ~Collector();  // close()s if not closed
     Collector(const Collector&) = delete;
     Collector& operator=(const Collector&) = delete;
 
     bool enabled() const noexcept;
+    // Enabled, local-only: events go to the file backend into the data dir, nothing is sent.
+    bool local_only() const noexcept;
+    // Why open_or_disabled() gave a disabled collector ("FILE:LINE: KEY: problem", ...); "" if
+    // it opened normally (a collector off for want of consent has no problem: see consent_reason()).
+    const std::string& problem() const noexcept;
 
-    void track(std::string_view type, std::string_view name, const Metadata& extra = {});
-    void track_command(std::string_view name, int64_t duration_ms, int32_t exit_code, const Metadata& extra = {});
+    // Never throw: an event that cannot be recorded is counted as dropped (record_failed).
+    void track(std::string_view type, std::string_view name, const Metadata& extra = {}) noexcept;
+    void track_command(std::string_view name, int64_t duration_ms, int32_t exit_code,
+                       const Metadata& extra = {}) noexcept;
+    template <class Rep, class Period>
+    void track_command(std::string_view name, std::chrono::duration<Rep, Period> duration, int32_t exit_code,
+                       const Metadata& extra = {}) noexcept {
+        track_command(name, std::chrono::duration_cast<std::chrono::milliseconds>(duration).count(), exit_code, extra);
+    }
     // args and error are recorded (redacted) only with extended_collection.
     void track_command_extended(std::string_view name, std::span<const std::string> args, int64_t duration_ms,
-                                int32_t exit_code, std::string_view error, const Metadata& extra = {});
+                                int32_t exit_code, std::string_view error, const Metadata& extra = {}) noexcept;
+    template <class Rep, class Period>
+    void track_command_extended(std::string_view name, std::span<const std::string> args,
+                                std::chrono::duration<Rep, Period> duration, int32_t exit_code, std::string_view error,
+                                const Metadata& extra = {}) noexcept {
+        track_command_extended(name, args, std::chrono::duration_cast<std::chrono::milliseconds>(duration).count(),
+                               exit_code, error, extra);
+    }
 
     // Spill files oldest first, then the buffer, to every sink (with a data dir the buffer is
     // spilled first, so a sink crashing the process loses nothing). Backends delivered by
@@ -93,6 +123,8 @@ class Collector {
     // Erases the buffer, spill files, corrupt/ and queued retries at once; every other process
     // of the tool sharing the data dir stops before its next request and writes nothing back.
     void drop();
+    // drop(), and record nothing more in this process (the user ran `telemetry disable`).
+    void disable() noexcept;
 
     std::string backend_info() const;
     Counters counters() const;
@@ -112,6 +144,41 @@ class Collector {
    private:
     friend struct detail::CollectorAccess;  // libovert's own code (the background sender)
     std::unique_ptr<Impl> impl_;
+};
+
+// Tracks one command: started at construction, recorded with track_command (its duration and
+// exit code) when destroyed or at finish(), whichever comes first. Left by an exception, it
+// records exit code 1 unless set_exit_code() said otherwise. A null collector records nothing.
+//
+//     overt::CommandScope scope(*telemetry, "build");
+//     ...
+//     return scope.exit(run_build());   // records exit code and returns it
+class CommandScope {
+   public:
+    CommandScope(Collector& collector, std::string name, Metadata extra = {}) noexcept;
+    CommandScope(Collector* collector, std::string name, Metadata extra = {}) noexcept;
+    ~CommandScope();
+    CommandScope(const CommandScope&) = delete;
+    CommandScope& operator=(const CommandScope&) = delete;
+
+    void set_exit_code(int32_t exit_code) noexcept;
+    // With extended_collection only: the error text recorded (redacted) with the command.
+    void set_error(std::string_view error) noexcept;
+    // Records now (once) and returns `exit_code`.
+    int32_t exit(int32_t exit_code) noexcept;
+    void finish() noexcept;
+    std::chrono::steady_clock::duration elapsed() const noexcept;
+
+   private:
+    Collector* collector_;
+    std::string name_;
+    Metadata extra_;
+    std::string error_;
+    std::chrono::steady_clock::time_point start_;
+    int32_t exit_code_ = 0;
+    bool exit_code_set_ = false;
+    bool done_ = false;
+    int uncaught_at_start_ = 0;
 };
 
 // The Origin of events recorded by this process (os, arch, compiler, kernel version).

@@ -45,16 +45,22 @@ class ConsentStore {
 
 struct ConsentDecision {
     bool collect = false;
-    std::string reason;  // user-facing, e.g. "DO_NOT_TRACK is set"
+    std::string reason;       // user-facing, e.g. "DO_NOT_TRACK is set"
+    bool local_only = false;  // collect into the local file backend only; nothing is sent
 };
 
 using GetEnv = std::function<const char*(const char*)>;
 
 // config.enabled false -> off; force_enabled -> on; DO_NOT_TRACK (non-empty, not 0/false) ->
-// off; <TOOL>_TELEMETRY (Go ParseBool; invalid -> off) -> that; stored consent granted -> on,
-// denied/unset -> off.
+// off; <TOOL>_TELEMETRY: `local` -> on, local-only; else Go ParseBool (invalid -> off) -> that;
+// stored consent granted -> on (local-only if the consent file says so), denied/unset -> off.
 ConsentDecision decide_consent(const Config& config, Consent stored,
                                const GetEnv& getenv = [](const char* name) { return std::getenv(name); });
+// The same with the consent file's local_only (getenv has no default here, so a lambda passed
+// as the third argument above never converts to this bool).
+ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only, const GetEnv& getenv);
+// Loads `store` and decides (its local_only included).
+ConsentDecision decide_consent(const Config& config, ConsentStore& store);
 
 // "my-tool" -> "MY_TOOL_TELEMETRY".
 std::string telemetry_env_var(std::string_view tool_name);

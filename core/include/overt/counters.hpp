@@ -32,6 +32,7 @@ inline constexpr std::string_view no_data_dir_overflow = "no_data_dir_overflow";
 inline constexpr std::string_view spill_write_failed = "spill_write_failed";  // disk full, permissions...
 inline constexpr std::string_view undeliverable_at_exit = "undeliverable_at_exit";  // close() with no data dir
 inline constexpr std::string_view consent_withdrawn = "consent_withdrawn";  // drop(): disable, delete-my-data
+inline constexpr std::string_view record_failed = "record_failed";  // track*() could not record it (out of memory...)
 }  // namespace drop_reason
 
 struct Counters {

@@ -3,8 +3,8 @@
 // trusted before loading them, and turns a configured backend into an overt::Sink.
 //
 // Search order: config `plugin_dirs`, then OVERT_PLUGIN_PATH (colon-separated), then the
-// install's plugin dir (found relative to the running executable, else the configured
-// prefix). The first directory that has a plugin name wins; later copies are "shadowed".
+// install's plugin dir (found beside the loaded libovert, else relative to the running
+// executable, else the configured prefix). The first directory that has a plugin name wins; later copies are "shadowed".
 // Libraries are loaded once per file with RTLD_NOW|RTLD_LOCAL and never unloaded.
 #pragma once
 
@@ -67,8 +67,9 @@ std::string editor_config_schema(const std::vector<PluginInfo>& plugins = {});
 // The directories searched, in order: `config_dirs`, then OVERT_PLUGIN_PATH, then the default.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});
 
-// The install's plugin dir: <exe dir>/OVERT_PLUGIN_DIR_FROM_BIN if it exists, else
-// OVERT_DEFAULT_PLUGIN_DIR.
+// The install's plugin dir: overt/plugins beside the loaded libovert (found with dladdr) if it
+// exists, else <exe dir>/OVERT_PLUGIN_DIR_FROM_BIN if it exists, else OVERT_DEFAULT_PLUGIN_DIR
+// (the compiled-in prefix).
 std::string default_plugin_dir();
 
 // Lists every libovert-*.so in `dirs`. Loads the ones that pass the trust checks (which runs

@@ -85,7 +85,7 @@ Collector::~Collector() {
     }
 }
 
-bool Collector::enabled() const noexcept { return impl_->enabled; }
+bool Collector::enabled() const noexcept { return impl_->enabled.load(); }
 
 std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& extra) const {
     if (extra.empty()) return base_metadata;  // shared, no per-event copy
@@ -130,31 +130,47 @@ void Collector::Impl::record(Event&& event) {
     if (!full.empty()) pipeline->spill(std::move(full), drop_reason::spill_write_failed);
 }
 
-void Collector::track(std::string_view type, std::string_view name, const Metadata& extra) {
+void Collector::track(std::string_view type, std::string_view name, const Metadata& extra) noexcept {
     if (!impl_->enabled) return;
-    impl_->record(impl_->make_event(type, name, extra));
+    try {
+        impl_->record(impl_->make_event(type, name, extra));
+    } catch (...) {
+        impl_->ledger.record_failed();
+    }
 }
 
-void Collector::track_command(std::string_view name, int64_t duration_ms, int32_t exit_code, const Metadata& extra) {
+void Collector::track_command(std::string_view name, int64_t duration_ms, int32_t exit_code,
+                              const Metadata& extra) noexcept {
     if (!impl_->enabled) return;
-    Event event = impl_->make_event(event_type::command_invocation, name, extra);
-    event.duration_ms = duration_ms;
-    event.exit_code = exit_code;
-    impl_->record(std::move(event));
+    try {
+        Event event = impl_->make_event(event_type::command_invocation, name, extra);
+        event.duration_ms = duration_ms;
+        event.exit_code = exit_code;
+        impl_->record(std::move(event));
+    } catch (...) {
+        impl_->ledger.record_failed();
+    }
 }
 
 void Collector::track_command_extended(std::string_view name, std::span<const std::string> args, int64_t duration_ms,
-                                       int32_t exit_code, std::string_view error, const Metadata& extra) {
+                                       int32_t exit_code, std::string_view error, const Metadata& extra) noexcept {
     if (!impl_->enabled) return;
-    Event event = impl_->make_event(event_type::command_invocation, name, extra);
-    event.duration_ms = duration_ms;
-    event.exit_code = exit_code;
-    if (impl_->config.extended_collection) {
-        event.args = redact_args(args);  // also the value after a separated "--password"
-        event.error = redact(error);
+    try {
+        Event event = impl_->make_event(event_type::command_invocation, name, extra);
+        event.duration_ms = duration_ms;
+        event.exit_code = exit_code;
+        if (impl_->config.extended_collection) {
+            event.args = redact_args(args);  // also the value after a separated "--password"
+            event.error = redact(error);
+        }
+        impl_->record(std::move(event));
+    } catch (...) {
+        impl_->ledger.record_failed();
     }
-    impl_->record(std::move(event));
 }
+
+bool Collector::local_only() const noexcept { return impl_->enabled && impl_->local_only; }
+const std::string& Collector::problem() const noexcept { return impl_->problem; }
 
 void Collector::Impl::start_pipeline(delivery::Pipeline::ConsentCheck consent_check) {
     pipeline = std::make_unique<delivery::Pipeline>(config, sinks, store.get(), ledger, delivery::RetryPolicy{},
@@ -178,6 +194,16 @@ void Collector::Impl::drop() {
 }
 
 void Collector::drop() { impl_->drop(); }
+
+void Collector::disable() noexcept {
+    impl_->enabled = false;
+    try {
+        impl_->drop();
+    } catch (const std::exception& e) {
+        detail::logger()->warn("overt: erasing local data failed: {}", e.what());
+    } catch (...) {
+    }
+}
 
 std::string Collector::backend_info() const {
     return impl_->enabled ? impl_->sinks.describe() : "noop (disabled)";
@@ -233,6 +259,7 @@ FlushReport Collector::flush(Deadline deadline) {
 FlushReport Collector::close() {
     Impl& impl = *impl_;
     if (impl.closed.exchange(true)) return {};
+    if (!impl.enabled) return {};  // disable()d: nothing left to deliver
     return impl.pipeline->close([&impl] { return impl.take_buffer(); });
 }
 

@@ -21,10 +21,12 @@ namespace overt {
 
 struct Collector::Impl {
     Config config;
-    bool enabled = false;
+    std::atomic<bool> enabled{false};  // false after disable(): nothing more is recorded
     std::string data_dir;
     std::string machine_id;
     std::string consent_reason;
+    std::string problem;      // why open_or_disabled() gave a disabled collector; "" if none
+    bool local_only = false;  // the file backend into the data dir only
     std::shared_ptr<const Origin> origin;
     std::shared_ptr<const Metadata> base_metadata;  // redacted once
 

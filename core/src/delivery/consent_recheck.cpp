@@ -18,7 +18,7 @@ ConsentDecision ConsentWatch::decision(std::string* warning) {
     // Stat before reading: a change after the stat is seen as a change at the next call.
     const FileState now = state_now();
     if (!known_ || !(now == last_)) {
-        decision_ = decide_consent(config_, store_.load());
+        decision_ = decide_consent(config_, store_);
         last_ = now;
         known_ = true;
     }

@@ -17,6 +17,16 @@ void Ledger::overwritten_in_ring() {
     ++ring_overwrites_;
 }
 
+void Ledger::record_failed() noexcept {
+    try {
+        std::lock_guard lock(mutex_);
+        ++counters_.tracked;
+        ++counters_.dropped[std::string(drop_reason::record_failed)];
+    } catch (...) {
+        // Out of memory for the map node itself: nothing more can be counted.
+    }
+}
+
 void Ledger::dropped_from_buffer(std::string_view reason, uint64_t count) {
     if (!count) return;
     std::lock_guard lock(mutex_);

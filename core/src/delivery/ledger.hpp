@@ -33,6 +33,8 @@ class Ledger {
     void tracked();
     // An event recorded into a full ring (no data dir): the oldest buffered one is overwritten.
     void overwritten_in_ring();
+    // A track*() call that failed before its event was buffered: tracked and dropped at once.
+    void record_failed() noexcept;
     // Buffered events given up.
     void dropped_from_buffer(std::string_view reason, uint64_t count);
     // A batch of buffered events delivered: `sent` accepted by every sink owing them,

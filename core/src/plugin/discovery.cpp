@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Plugin search path and discovery (overt/plugins.hpp).
 #include "plugin/plugin_library.hpp"
+#include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
 
 #include <overt/plugins.hpp>
@@ -33,15 +34,21 @@ std::string join(const std::string& dir, const std::string& file) {
 
 std::string default_plugin_dir() {
     std::error_code ec;
+    auto usable = [&ec](std::filesystem::path dir, std::string& out) {
+        dir = dir.lexically_normal();
+        if (!std::filesystem::is_directory(dir, ec)) return false;
+        out = dir.string();
+        if (out.size() > 1 && out.back() == '/') out.pop_back();
+        return true;
+    };
+    std::string found;
+    // Beside the libovert this process loaded (<libdir>/overt/plugins, in a build tree as in an
+    // install): a tool built anywhere finds the plugins of the overt it runs with.
+    if (const std::string lib = support::libovert_dir(); !lib.empty() && usable(std::filesystem::path(lib) / "overt" / "plugins", found))
+        return found;
+    // Relative to the program (the overt command of an install whose libovert is elsewhere).
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const auto beside = (exe.parent_path() / OVERT_PLUGIN_DIR_FROM_BIN).lexically_normal();
-        if (std::filesystem::is_directory(beside, ec)) {
-            std::string text = beside.string();
-            if (text.size() > 1 && text.back() == '/') text.pop_back();
-            return text;
-        }
-    }
+    if (!ec && usable(exe.parent_path() / OVERT_PLUGIN_DIR_FROM_BIN, found)) return found;
     return OVERT_DEFAULT_PLUGIN_DIR;
 }
 

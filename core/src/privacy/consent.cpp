@@ -116,25 +116,40 @@ std::string telemetry_env_var(std::string_view tool_name) {
 }
 
 ConsentDecision decide_consent(const Config& config, Consent stored, const GetEnv& getenv) {
-    if (!config.enabled) return {false, "telemetry is disabled by the tool author"};
-    if (config.force_enabled) return {true, "telemetry is enforced by the tool author"};
+    return decide_consent(config, stored, false, getenv);
+}
+
+ConsentDecision decide_consent(const Config& config, ConsentStore& store) {
+    const Consent stored = store.load();
+    return decide_consent(config, stored, store.local_only(), [](const char* name) { return std::getenv(name); });
+}
+
+ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only, const GetEnv& getenv) {
+    auto off = [](std::string reason) { return ConsentDecision{false, std::move(reason), false}; };
+    auto on = [](std::string reason, bool local_only) { return ConsentDecision{true, std::move(reason), local_only}; };
+    if (!config.enabled) return off("telemetry is disabled by the tool author");
+    if (config.force_enabled) return on("telemetry is enforced by the tool author", false);
     if (const char* dnt = getenv("DO_NOT_TRACK"); dnt && *dnt) {
         std::string_view value(dnt);
-        if (value != "0" && value != "false") return {false, "DO_NOT_TRACK is set"};
+        if (value != "0" && value != "false") return off("DO_NOT_TRACK is set");
     }
     const std::string variable = telemetry_env_var(config.tool_name);
     if (const char* override_value = getenv(variable.c_str())) {
-        bool on = false;
-        if (!parse_go_bool(override_value, on))
-            return {false, variable + "='" + override_value + "' is not a boolean; telemetry stays off"};
-        return {on, variable + (on ? " turns telemetry on" : " turns telemetry off")};
+        if (std::string_view(override_value) == "local")
+            return on(variable + "=local turns telemetry on, local-only: nothing is sent", true);
+        bool value = false;
+        if (!parse_go_bool(override_value, value))
+            return off(variable + "='" + override_value + "' is not a boolean or 'local'; telemetry stays off");
+        return value ? on(variable + " turns telemetry on", false) : off(variable + " turns telemetry off");
     }
     switch (stored) {
-        case Consent::granted: return {true, "you enabled telemetry"};
-        case Consent::denied: return {false, "you disabled telemetry"};
+        case Consent::granted:
+            return stored_local_only ? on("you enabled telemetry, local-only: nothing is sent", true)
+                                     : on("you enabled telemetry", false);
+        case Consent::denied: return off("you disabled telemetry");
         case Consent::unset: break;
     }
-    return {false, "telemetry is off until you enable it"};
+    return off("telemetry is off until you enable it");
 }
 
 }  // namespace overt

@@ -20,6 +20,7 @@ struct HttpRequest {
     int64_t deadline_ns = 0;  // absolute, steady_clock nanoseconds since its epoch; 0 = default
     std::string ca_file;
     bool insecure = false;
+    bool head_only = false;  // a HEAD request (no body): `telemetry doctor`'s connectivity check
 };
 
 struct HttpResponse {

@@ -285,9 +285,13 @@ class CurlHttpService final : public HttpService {
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.data());
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+        if (request.head_only) {
+            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);  // HEAD: a connectivity check, nothing sent
+        } else {
+            curl_easy_setopt(easy, CURLOPT_POST, 1L);
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.data());
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+        }
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining_ms));
@@ -313,7 +317,7 @@ class CurlHttpService final : public HttpService {
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
         if (rc != CURLE_OK) {
             response.transport_error = true;
-            response.error = "POST " + url + ": " + (curl_error[0] ? curl_error : curl_easy_strerror(rc));
+            response.error = (request.head_only ? "HEAD " : "POST ") + url + ": " + (curl_error[0] ? curl_error : curl_easy_strerror(rc));
             if (rc == CURLE_OPERATION_TIMEDOUT) response.error += " (deadline)";
             return response;
         }
