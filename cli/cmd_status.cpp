@@ -10,9 +10,10 @@
 namespace overt::cli {
 namespace {
 
-int run_status(const GlobalOptions& global, const ToolOptions& tool) {
+int run_status(const GlobalOptions& global, const ToolOptions& tool, bool json) {
     const Config config = load_command_config(global, tool);
-    return telemetry_status(config, std::cout, command_options(config));
+    return json ? telemetry_status_json(config, std::cout, command_options(config))
+                : telemetry_status(config, std::cout, command_options(config));
 }
 
 const CommandRegistration status_command{
@@ -21,7 +22,11 @@ const CommandRegistration status_command{
         app.description("Show whether telemetry is on for a tool and why, its machine ID, data dir, backends and "
                         "counters (sends nothing)");
         add_tool_option(app, *tool);
-        run = [&global, tool] { return run_command(global, [&] { return run_status(global, *tool); }); };
+        auto json = std::make_shared<bool>(false);
+        app.add_flag("--json", *json, "As a JSON object with stable keys (docs/status-json.md), for scripts");
+        run = [&global, tool, json] {
+            return run_command(global, [&] { return run_status(global, *tool, *json); });
+        };
     }};
 
 }  // namespace

@@ -135,6 +135,39 @@ TEST(CliStatus, OtlpBackendSaysWhereEachSettingCameFromWithoutHeaderValues) {
     EXPECT_THAT(run.all(), Not(HasSubstr("zq8v7x6w5u4t3s2r")));
 }
 
+TEST(CliStatus, JsonHasTheStableKeysAndMasksSecrets) {
+    Sandbox sandbox;
+    const fs::path config = sandbox.write_file(
+        "http.yaml", "tool:\n  name: overt-demo\nbackends:\n  - plugin: http\n"
+                     "    endpoint: http://user:zq8v7x6w5u4t3s2r@127.0.0.1:9/ingest\n");
+    const CliRun before = sandbox.overt({"--config", config.string(), "status", "--json"});
+    ASSERT_EQ(before.exit_code, 0) << before.all();
+    const nlohmann::json off = nlohmann::json::parse(before.out);
+    EXPECT_EQ(off["format"], 1);
+    EXPECT_EQ(off["telemetry"], "disabled");
+    EXPECT_EQ(off["enabled"], false);
+    EXPECT_EQ(off["tool"], "overt-demo");
+    EXPECT_EQ(off["consent"]["stored"], "unset");
+
+    ASSERT_EQ(sandbox.overt({"--config", config.string(), "enable"}).exit_code, 0);
+    leave_spilled_events(sandbox, {"a", "b"});
+    const CliRun after = sandbox.overt({"--config", config.string(), "status", "--json"});
+    ASSERT_EQ(after.exit_code, 0) << after.all();
+    const nlohmann::json on = nlohmann::json::parse(after.out);
+    EXPECT_EQ(on["telemetry"], "enabled");
+    EXPECT_EQ(on["consent"]["stored"], "granted");
+    EXPECT_EQ(on["data_dir"], sandbox.data_dir().string());
+    EXPECT_EQ(on["waiting"]["events"], 2);
+    // The plugin refuses credentials in the endpoint: the block is unavailable, its text masked.
+    EXPECT_TRUE(on["backends"].empty()) << on.dump();
+    ASSERT_EQ(on["unavailable"].size(), 1u) << on.dump();
+    EXPECT_THAT(on["unavailable"][0].get<std::string>(), HasSubstr("http://***@127.0.0.1:9/ingest"));
+    EXPECT_EQ(on["counters"]["tracked"], 2);
+    for (const char* key : {"machine_id", "reason", "config", "counters", "backend_health", "sender_log", "unavailable"})
+        EXPECT_TRUE(on.contains(key)) << key;
+    EXPECT_THAT(after.all(), Not(HasSubstr("zq8v7x6w5u4t3s2r")));
+}
+
 TEST(CliStatus, ShowsTheLastMessagesOfTheBackgroundSender) {
     Sandbox sandbox;
     fs::create_directories(sandbox.data_dir());

@@ -121,7 +121,7 @@ TEST(TelemetryCommands, UsageErrors) {
     EXPECT_EQ(code, 2);
     EXPECT_THAT(run(FreshHome::config(), {"enable", "--everything"}, &code), HasSubstr("unknown argument"));
     EXPECT_EQ(code, 2);
-    EXPECT_THAT(run(FreshHome::config(), {}), HasSubstr("status | enable [--local-only] | disable | reset | doctor"));
+    EXPECT_THAT(run(FreshHome::config(), {}), HasSubstr("status [--json] | enable [--local-only] | disable | reset | doctor"));
 }
 
 // A listening socket that answers every connection with one HTTP status line, counting requests.

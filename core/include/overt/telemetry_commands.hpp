@@ -34,6 +34,8 @@ struct TelemetryCommandOptions {
 // status: `Telemetry: disabled | enabled | enabled (local-only)`, `Machine ID: ...`,
 // `Backend: ...`, then why, the consent file, data dir, backends, counters. Sends nothing.
 int telemetry_status(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+// The same as a JSON object for scripts (stable keys: docs/status-json.md); secrets masked.
+int telemetry_status_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 // Grants consent (local-only: events are kept in the data dir's telemetry.ndjson, nothing is sent).
 int telemetry_enable(const Config& config, std::ostream& out, bool local_only = false,
                      const TelemetryCommandOptions& options = {});

@@ -11,10 +11,16 @@
 #include <overt/machine_id.hpp>
 #include <overt/telemetry_commands.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace overt {
 namespace {
@@ -36,14 +42,81 @@ int guarded(const Config& config, std::ostream& out, const TelemetryCommandOptio
     return kTelemetryExitFailed;
 }
 
-void print_counters(const std::string& data_dir, std::ostream& out) {
-    PersistedCounters totals;
+// Everything `status` shows, gathered once for the text and the JSON form.
+struct StatusReport {
+    ConsentDecision decision;
+    Consent stored = Consent::unset;
+    bool stored_local_only = false;
+    std::string consent_path, consent_warning;
+    std::string machine_id, config_origin, data_dir;
+    std::vector<std::pair<std::string, std::string>> backends;  // (id, description), masked
+    std::vector<std::string> unavailable;                       // masked
+    bool file_backend_later = false;  // no data dir yet: the default file backend once enabled
+    size_t waiting_events = 0, waiting_files = 0;
+    std::optional<PersistedCounters> counters;
+    std::string counters_error;
+    delivery::HealthRecords health;
+    std::string health_warning;
+    std::vector<std::string> sender_log;  // the last lines of <data_dir>/sender.log, masked
+
+    const char* telemetry() const {
+        return !decision.collect ? "disabled" : decision.local_only ? "enabled (local-only)" : "enabled";
+    }
+};
+
+// exit_delivery: background sends from overt-sender, whose stderr is <data_dir>/sender.log:
+// a backend that fails there is only seen here.
+std::vector<std::string> last_sender_lines(const std::string& data_dir) {
+    std::ifstream in(data_dir + "/" + delivery::kSenderLogName);
+    std::deque<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        last.push_back(support::mask_secrets(line));  // an older sender's, or other ${VAR} values'
+        if (last.size() > 5) last.pop_front();
+    }
+    return {last.begin(), last.end()};
+}
+
+StatusReport gather_status(const Config& config) {
+    StatusReport r;
+    ConsentStore store(config.tool_name);
+    r.decision = decide_consent(config, store);
+    r.stored = store.load();
+    r.stored_local_only = store.local_only();
+    r.consent_path = store.path();
+    r.consent_warning = store.warning();
+    r.machine_id = hashed_machine_id(config.tool_name);
+    r.config_origin = commands::config_origin(config);
+    r.data_dir = commands::command_data_dir(config);
+    const Config effective = commands::effective_config(config, r.decision);
+    std::vector<std::string> problems;
+    for (const auto& sink : commands::load_sinks(effective, r.data_dir, problems))
+        r.backends.emplace_back(sink->id(), support::mask_secrets(sink->describe()));
+    for (const auto& problem : problems) r.unavailable.push_back(support::mask_secrets(problem));
+    r.file_backend_later = r.data_dir.empty() && !r.decision.collect && config.backends.empty();
+    if (r.data_dir.empty()) return r;
+
+    CollectorOptions reader;
+    reader.data_dir = r.data_dir;
+    const Collector pending(config, {}, reader);
+    r.waiting_files = pending.spill_files_waiting();
+    r.waiting_events = r.waiting_files ? pending.pending_events().size() : 0;
     try {
-        totals = read_persisted_counters(data_dir);
+        r.counters = read_persisted_counters(r.data_dir);
     } catch (const std::exception& e) {
-        out << "Counters:   unreadable: " << e.what() << "\n";
+        r.counters_error = e.what();
+    }
+    r.health = delivery::read_backend_health(r.data_dir, r.health_warning);
+    r.sender_log = last_sender_lines(r.data_dir);
+    return r;
+}
+
+void print_counters(const StatusReport& r, std::ostream& out) {
+    if (!r.counters) {
+        out << "Counters:   unreadable: " << r.counters_error << "\n";
         return;
     }
+    const PersistedCounters& totals = *r.counters;
     uint64_t dropped = 0;
     for (const auto& [reason, count] : totals.dropped) dropped += count;
     out << "Counters (all runs): tracked " << totals.tracked << ", sent " << totals.sent << ", dropped " << dropped;
@@ -54,29 +127,11 @@ void print_counters(const std::string& data_dir, std::ostream& out) {
     for (const auto& [reason, count] : totals.dropped) out << "  dropped (" << reason << "): " << count << "\n";
 }
 
-// exit_delivery: background sends from overt-sender, whose stderr is <data_dir>/sender.log:
-// a backend that fails there is only seen here.
-void print_sender_log(const std::string& data_dir, std::ostream& out) {
-    const std::string path = data_dir + "/" + delivery::kSenderLogName;
-    std::ifstream in(path);
-    std::deque<std::string> last;
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty()) continue;
-        last.push_back(std::move(line));
-        if (last.size() > 5) last.pop_front();
-    }
-    if (last.empty()) return;
-    out << "Background sender (" << path << "), last messages:\n";
-    for (const auto& line : last) out << "  " << support::mask_secrets(line) << "\n";
-}
-
-void print_backend_health(const std::string& data_dir, std::ostream& out) {
-    std::string warning;
-    const delivery::HealthRecords records = delivery::read_backend_health(data_dir, warning);
-    if (!warning.empty()) out << "Backend health: " << warning << "\n";
-    if (records.backends.empty() && records.quarantines_total == 0) return;
-    out << "Backend health (background sender; quarantines so far: " << records.quarantines_total << "):\n";
-    for (const auto& [id, health] : records.backends) {
+void print_backend_health(const StatusReport& r, std::ostream& out) {
+    if (!r.health_warning.empty()) out << "Backend health: " << r.health_warning << "\n";
+    if (r.health.backends.empty() && r.health.quarantines_total == 0) return;
+    out << "Backend health (background sender; quarantines so far: " << r.health.quarantines_total << "):\n";
+    for (const auto& [id, health] : r.health.backends) {
         if (health.quarantined())
             out << "  " << id << ": " << delivery::quarantine_text(health) << "\n";
         else
@@ -86,52 +141,90 @@ void print_backend_health(const std::string& data_dir, std::ostream& out) {
 }
 
 int status(const Config& config, std::ostream& out) {
-    ConsentStore store(config.tool_name);
-    const ConsentDecision decision = decide_consent(config, store);
-    const Consent stored = store.load();
-    const Config effective = commands::effective_config(config, decision);
-    const std::string data_dir = commands::command_data_dir(config);
-
-    std::vector<std::string> problems;
-    const auto sinks = commands::load_sinks(effective, data_dir, problems);
-    const bool file_backend_later = data_dir.empty() && !decision.collect && config.backends.empty();
+    const StatusReport r = gather_status(config);
     std::string backend_line;
-    for (const auto& sink : sinks) backend_line += (backend_line.empty() ? "" : ", ") + sink->describe();
-    if (!problems.empty()) backend_line += (backend_line.empty() ? "" : ", ") + std::string("unavailable");
+    for (const auto& [id, description] : r.backends) backend_line += (backend_line.empty() ? "" : ", ") + description;
+    if (!r.unavailable.empty()) backend_line += (backend_line.empty() ? "" : ", ") + std::string("unavailable");
     if (backend_line.empty())
-        backend_line = file_backend_later ? "file (into the data dir, once telemetry is enabled)" : "none";
+        backend_line = r.file_backend_later ? "file (into the data dir, once telemetry is enabled)" : "none";
 
-    out << "Telemetry: "
-        << (!decision.collect ? "disabled" : decision.local_only ? "enabled (local-only)" : "enabled") << "\n"
-        << "Machine ID: " << hashed_machine_id(config.tool_name) << "\n"
-        << "Backend: " << support::mask_secrets(backend_line) << "\n"
-        << "Why:        " << decision.reason << "\n"
+    out << "Telemetry: " << r.telemetry() << "\n"
+        << "Machine ID: " << r.machine_id << "\n"
+        << "Backend: " << backend_line << "\n"
+        << "Why:        " << r.decision.reason << "\n"
         << "Tool:       " << config.tool_name << "\n"
-        << "Config:     " << commands::config_origin(config) << "\n"
-        << "Consent:    " << to_string(stored) << (store.local_only() ? " (local-only)" : "") << " (" << store.path()
-        << ")\n";
-    if (!store.warning().empty()) out << "            warning: " << store.warning() << "\n";
+        << "Config:     " << r.config_origin << "\n"
+        << "Consent:    " << to_string(r.stored) << (r.stored_local_only ? " (local-only)" : "") << " ("
+        << r.consent_path << ")\n";
+    if (!r.consent_warning.empty()) out << "            warning: " << r.consent_warning << "\n";
     out << "Data dir:   "
-        << (!data_dir.empty()    ? data_dir
-            : decision.collect ? std::string("none usable (events cannot be kept on disk)")
-                               : std::string("none yet (made once telemetry is enabled)"))
+        << (!r.data_dir.empty()    ? r.data_dir
+            : r.decision.collect ? std::string("none usable (events cannot be kept on disk)")
+                                 : std::string("none yet (made once telemetry is enabled)"))
         << "\n";
-    out << "Backends:" << (sinks.empty() && problems.empty() && !file_backend_later ? "   none" : "") << "\n";
-    if (file_backend_later) out << "  file: the file backend into the data dir, once telemetry is enabled\n";
-    for (const auto& sink : sinks) out << "  " << sink->id() << ": " << support::mask_secrets(sink->describe()) << "\n";
-    for (const auto& problem : problems) out << "  unavailable: " << support::mask_secrets(problem) << "\n";
-    if (decision.local_only) out << "  (local-only: nothing is sent; the events stay in the data dir)\n";
+    out << "Backends:" << (r.backends.empty() && r.unavailable.empty() && !r.file_backend_later ? "   none" : "")
+        << "\n";
+    if (r.file_backend_later) out << "  file: the file backend into the data dir, once telemetry is enabled\n";
+    for (const auto& [id, description] : r.backends) out << "  " << id << ": " << description << "\n";
+    for (const auto& problem : r.unavailable) out << "  unavailable: " << problem << "\n";
+    if (r.decision.local_only) out << "  (local-only: nothing is sent; the events stay in the data dir)\n";
 
-    if (data_dir.empty()) return kTelemetryExitOk;
-    CollectorOptions reader;
-    reader.data_dir = data_dir;
-    const Collector pending(config, {}, reader);
-    const size_t files = pending.spill_files_waiting();
-    const size_t events = files ? pending.pending_events().size() : 0;
-    out << "Waiting:    " << events << " event(s) in " << files << " spill file(s)\n";
-    print_counters(data_dir, out);
-    print_backend_health(data_dir, out);
-    print_sender_log(data_dir, out);
+    if (r.data_dir.empty()) return kTelemetryExitOk;
+    out << "Waiting:    " << r.waiting_events << " event(s) in " << r.waiting_files << " spill file(s)\n";
+    print_counters(r, out);
+    print_backend_health(r, out);
+    if (!r.sender_log.empty()) {
+        out << "Background sender (" << r.data_dir << "/" << delivery::kSenderLogName << "), last messages:\n";
+        for (const auto& line : r.sender_log) out << "  " << line << "\n";
+    }
+    return kTelemetryExitOk;
+}
+
+// The same report for scripts: stable keys, documented in docs/status-json.md.
+int status_json(const Config& config, std::ostream& out) {
+    const StatusReport r = gather_status(config);
+    using Json = nlohmann::json;
+    Json backends = Json::array();
+    for (const auto& [id, description] : r.backends) backends.push_back({{"id", id}, {"description", description}});
+    Json report = {
+        {"format", 1},
+        {"tool", config.tool_name},
+        {"telemetry", r.telemetry()},
+        {"enabled", r.decision.collect},
+        {"local_only", r.decision.local_only},
+        {"reason", r.decision.reason},
+        {"machine_id", r.machine_id},
+        {"config", r.config_origin},
+        {"consent", {{"stored", std::string(to_string(r.stored))}, {"local_only", r.stored_local_only},
+                     {"path", r.consent_path}, {"warning", r.consent_warning}}},
+        {"data_dir", r.data_dir.empty() ? Json(nullptr) : Json(r.data_dir)},
+        {"backends", backends},
+        {"unavailable", r.unavailable},
+        {"default_file_backend_once_enabled", r.file_backend_later},
+    };
+    if (!r.data_dir.empty()) {
+        report["waiting"] = {{"events", r.waiting_events}, {"spill_files", r.waiting_files}};
+        if (r.counters) {
+            Json dropped = Json::object();
+            for (const auto& [reason, count] : r.counters->dropped) dropped[reason] = count;
+            report["counters"] = {{"tracked", r.counters->tracked},
+                                  {"sent", r.counters->sent},
+                                  {"recovered", r.counters->recovered},
+                                  {"handed_off", r.counters->handed_off},
+                                  {"corrupt_files", r.counters->corrupt_files},
+                                  {"dropped", dropped}};
+        } else {
+            report["counters"] = {{"error", r.counters_error}};
+        }
+        Json health = Json::object();
+        for (const auto& [id, one] : r.health.backends)
+            health[id] = {{"quarantined", one.quarantined()},
+                          {"consecutive_failures", one.consecutive_failures},
+                          {"last_reason", one.last_reason}};
+        report["backend_health"] = {{"quarantines_total", r.health.quarantines_total}, {"backends", health}};
+        report["sender_log"] = r.sender_log;
+    }
+    out << report.dump(2) << "\n";
     return kTelemetryExitOk;
 }
 
@@ -177,7 +270,7 @@ int disable(const Config& config, std::ostream& out, const TelemetryCommandOptio
 void usage(const Config& config, std::ostream& out, const TelemetryCommandOptions& options) {
     const std::string name = command_name(config, options.command);
     out << "Manage anonymous usage telemetry\n"
-        << "usage: " << name << " status | enable [--local-only] | disable | reset | doctor\n"
+        << "usage: " << name << " status [--json] | enable [--local-only] | disable | reset | doctor\n"
         << "  status                show whether telemetry is on, the machine ID and the backend\n"
         << "  enable [--local-only] allow anonymous usage telemetry (--local-only: keep it on this machine)\n"
         << "  disable               stop telemetry and discard pending events\n"
@@ -189,6 +282,10 @@ void usage(const Config& config, std::ostream& out, const TelemetryCommandOption
 
 int telemetry_status(const Config& config, std::ostream& out, const TelemetryCommandOptions& options) {
     return guarded(config, out, options, "status", [&] { return status(config, out); });
+}
+
+int telemetry_status_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options) {
+    return guarded(config, out, options, "status", [&] { return status_json(config, out); });
 }
 
 int telemetry_enable(const Config& config, std::ostream& out, bool local_only, const TelemetryCommandOptions& options) {
@@ -218,6 +315,7 @@ int run_telemetry_command(const Config& config, std::span<const std::string> arg
         }
         return telemetry_enable(config, out, local_only, options);
     }
+    if (command == "status" && rest.size() == 1 && rest[0] == "--json") return telemetry_status_json(config, out, options);
     if (!rest.empty()) {
         err << command_name(config, options.command) << " " << command << ": takes no arguments\n";
         return kTelemetryExitUsage;

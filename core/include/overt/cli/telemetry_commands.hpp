@@ -40,8 +40,13 @@ inline CLI::App* add_telemetry_commands(CLI::App& app, std::function<Config()> c
         command->callback([get_config, run, finish] { finish(run((*get_config)())); });
         return command;
     };
-    add("status", "Show whether telemetry is on, the machine ID and the backend",
-        [shared](const Config& c) { return telemetry_status(c, std::cout, *shared); });
+    auto json = std::make_shared<bool>(false);
+    CLI::App* status = add("status", "Show whether telemetry is on, the machine ID and the backend",
+                           [shared, json](const Config& c) {
+                               return *json ? telemetry_status_json(c, std::cout, *shared)
+                                            : telemetry_status(c, std::cout, *shared);
+                           });
+    status->add_flag("--json", *json, "As a JSON object with stable keys, for scripts");
     auto local_only = std::make_shared<bool>(false);
     CLI::App* enable = add("enable", "Allow anonymous usage telemetry", [shared, local_only](const Config& c) {
         return telemetry_enable(c, std::cout, *local_only, *shared);
