@@ -21,6 +21,16 @@ namespace {
 
 using Json = nlohmann::json;
 
+std::string run(const std::string& command, int* status) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return out;
+    std::array<char, 4096> buffer{};
+    for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) out.append(buffer.data(), n);
+    *status = ::pclose(pipe);
+    return out;
+}
+
 // A fresh user (config and state dirs) and a config delivering inline into a file backend.
 class CApi : public ::testing::Test {
    protected:
@@ -60,19 +70,25 @@ class CApi : public ::testing::Test {
         ASSERT_EQ(overt_collector_close(collector), OVERT_C_OK) << overt_last_error();
     }
 
+    // Runs an example tool on the config (it prints its status JSON, then closes): with consent
+    // both its events, a feature and its run, reach the file backend.
+    void expect_example_records_its_run(const std::string& command, const std::string& run_name) {
+        grant();
+        int status = -1;
+        const std::string out = run(command + " '" + write_config() + "'", &status);
+        ASSERT_EQ(status, 0) << out;
+        const Json state = Json::parse(out);
+        EXPECT_EQ(state["enabled"], true);
+        EXPECT_EQ(state["counters"]["tracked"], 2);
+        const std::vector<Json> events = recorded_events();
+        ASSERT_EQ(events.size(), 2u);
+        EXPECT_NE(events[1].dump().find(run_name), std::string::npos) << events[1].dump();
+    }
+
     TempDir home_;
     ScopedEnv config_home_, state_home_, do_not_track_, tool_switch_, plugin_path_;
 };
 
-std::string run(const std::string& command, int* status) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return out;
-    std::array<char, 4096> buffer{};
-    for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) out.append(buffer.data(), n);
-    *status = ::pclose(pipe);
-    return out;
-}
 
 TEST_F(CApi, OpenRefusesMissingOrShortOptionsAndSaysWhy) {
     EXPECT_EQ(overt_collector_open(nullptr), nullptr);
@@ -201,17 +217,7 @@ TEST_F(CApi, WithdrawingConsentErasesWhatIsBufferedAndIsStored) {
 }
 
 TEST_F(CApi, TheCExampleToolRecordsItsRun) {
-    grant();
-    const std::string config = write_config();
-    int status = -1;
-    const std::string out = run(std::string(OVERT_C_TOOL) + " '" + config + "'", &status);
-    ASSERT_EQ(status, 0) << out;
-    const Json state = Json::parse(out);
-    EXPECT_EQ(state["enabled"], true);
-    EXPECT_EQ(state["counters"]["tracked"], 2);
-    const std::vector<Json> events = recorded_events();
-    ASSERT_EQ(events.size(), 2u);
-    EXPECT_NE(events[1].dump().find("c-tool run"), std::string::npos) << events[1].dump();
+    expect_example_records_its_run(OVERT_C_TOOL, "c-tool run");
 }
 
 TEST_F(CApi, TheCExampleToolRunsOnWhenItsConfigIsBroken) {
@@ -223,19 +229,9 @@ TEST_F(CApi, TheCExampleToolRunsOnWhenItsConfigIsBroken) {
 
 TEST_F(CApi, ThePythonExampleRecordsItsRunThroughCtypes) {
     if (std::string(OVERT_PYTHON).empty()) GTEST_SKIP() << "a sanitized libovert does not load into python3";
-    grant();
-    const std::string config = write_config();
-    int status = -1;
-    const std::string out = run("OVERT_LIBRARY='" + std::string(OVERT_LIBRARY_FILE) + "' '" + OVERT_PYTHON + "' '" +
-                                    OVERT_PYTHON_EXAMPLE + "' '" + config + "'",
-                                &status);
-    ASSERT_EQ(status, 0) << out;
-    const Json state = Json::parse(out);
-    EXPECT_EQ(state["enabled"], true);
-    EXPECT_EQ(state["counters"]["tracked"], 2);
-    const std::vector<Json> events = recorded_events();
-    ASSERT_EQ(events.size(), 2u);
-    EXPECT_NE(events[1].dump().find("python-tool run"), std::string::npos) << events[1].dump();
+    expect_example_records_its_run("OVERT_LIBRARY='" + std::string(OVERT_LIBRARY_FILE) + "' '" + OVERT_PYTHON +
+                                       "' '" + OVERT_PYTHON_EXAMPLE + "'",
+                                   "python-tool run");
 }
 
 }  // namespace
