@@ -10,9 +10,10 @@
 namespace overt::cli {
 namespace {
 
-int run_doctor(const GlobalOptions& global, const ToolOptions& tool) {
+int run_doctor(const GlobalOptions& global, const ToolOptions& tool, bool json) {
     const Config config = load_command_config(global, tool);
-    return telemetry_doctor(config, std::cout, command_options(config));
+    return json ? telemetry_doctor_json(config, std::cout, command_options(config))
+                : telemetry_doctor(config, std::cout, command_options(config));
 }
 
 const CommandRegistration doctor_command{
@@ -20,7 +21,11 @@ const CommandRegistration doctor_command{
         auto tool = std::make_shared<ToolOptions>();
         app.description("Check telemetry state, data dir, backend plugins and endpoint connectivity (sends no event)");
         add_tool_option(app, *tool);
-        run = [&global, tool] { return run_command(global, [&] { return run_doctor(global, *tool); }); };
+        auto json = std::make_shared<bool>(false);
+        app.add_flag("--json", *json, "As a JSON object (docs/status-json.md), for scripts");
+        run = [&global, tool, json] {
+            return run_command(global, [&] { return run_doctor(global, *tool, *json); });
+        };
     }};
 
 }  // namespace

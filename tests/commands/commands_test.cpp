@@ -9,6 +9,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <sstream>
@@ -205,6 +206,37 @@ TEST(TelemetryDoctor, MisconfiguredAndMissingPluginFail) {
     EXPECT_EQ(telemetry_doctor(config, out), 1);
     EXPECT_THAT(out.str(), HasSubstr("fail  backend: "));
     EXPECT_THAT(out.str(), HasSubstr("Some checks failed."));
+}
+
+TEST(TelemetryDoctor, JsonListsTheSameChecksAndTheVerdict) {
+    FreshHome home;
+    Config config = FreshHome::config();
+    BackendConfig missing;
+    missing.plugin = "nosuch";
+    missing.id = "nosuch";
+    missing.settings_json = "{}";
+    config.backends = {missing};
+    ASSERT_EQ(telemetry_enable(config, std::cout), 0);
+    std::ostringstream text, json;
+    EXPECT_EQ(telemetry_doctor(config, text), 1);
+    EXPECT_EQ(telemetry_doctor_json(config, json), 1);
+    const nlohmann::json report = nlohmann::json::parse(json.str());
+    EXPECT_EQ(report["format"], 1);
+    EXPECT_EQ(report["ok"], false);
+    ASSERT_FALSE(report["checks"].empty());
+    size_t failed = 0;
+    for (const auto& check : report["checks"]) {
+        const std::string line = check["verdict"].get<std::string>() + "  " + check["check"].get<std::string>() +
+                                 ": " + check["detail"].get<std::string>();
+        EXPECT_THAT(text.str(), HasSubstr(line));  // one JSON entry per text line
+        failed += check["verdict"] == "fail";
+    }
+    EXPECT_GE(failed, 1u);
+
+    std::ostringstream via_words, err;
+    const std::vector<std::string> words = {"doctor", "--json"};
+    EXPECT_EQ(run_telemetry_command(config, words, via_words, err), 1) << err.str();
+    EXPECT_EQ(nlohmann::json::parse(via_words.str())["ok"], false);
 }
 
 TEST(TelemetryDoctor, DisabledChecksNoConnectivity) {

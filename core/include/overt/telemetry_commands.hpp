@@ -48,6 +48,8 @@ int telemetry_reset(const Config& config, std::ostream& out, const TelemetryComm
 // each network backend's endpoint (a HEAD request within 5 s; no event is ever sent). Exit 1 if
 // any check failed.
 int telemetry_doctor(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+// The same checks as one JSON object: {"format": 1, "ok": bool, "checks": [{verdict, check, detail}]}.
+int telemetry_doctor_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 
 // For tools with their own parser: `args` are the words after `telemetry` ("status",
 // "enable --local-only", ...). Usage errors print to `err` and return 2; "help" or no args

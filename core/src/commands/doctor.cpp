@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,12 +26,21 @@ namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(5);  // the seed's
 
+struct CheckResult {
+    std::string verdict;  // pass, warn, fail
+    std::string check;
+    std::string detail;   // masked
+};
+
+// Collects each check; the text form prints it at once (the endpoint checks take seconds).
 struct Checks {
-    std::ostream& out;
+    std::ostream* text = nullptr;
     int failed = 0;
-    void line(std::string_view verdict, std::string_view check, const std::string& text) {
+    std::vector<CheckResult> results;
+    void line(std::string_view verdict, std::string_view check, const std::string& detail) {
         if (verdict == "fail") ++failed;
-        out << verdict << "  " << check << ": " << support::mask_secrets(text) << "\n";
+        results.push_back({std::string(verdict), std::string(check), support::mask_secrets(detail)});
+        if (text) *text << verdict << "  " << check << ": " << results.back().detail << "\n";
     }
 };
 
@@ -90,8 +101,7 @@ void check_connectivity(Checks& checks, const BackendConfig& backend, transport:
                     endpoint + " unreachable" + (response.error.empty() ? "" : " (" + response.error + ")"));
 }
 
-int doctor(const Config& config, std::ostream& out) {
-    Checks checks{out};
+void run_checks(const Config& config, Checks& checks) {
     ConsentStore store(config.tool_name);
     const ConsentDecision decision = decide_consent(config, store);
     const std::string state =
@@ -131,20 +141,49 @@ int doctor(const Config& config, std::ostream& out) {
         auto http = transport::make_http_service();
         for (const auto& backend : backends) check_connectivity(checks, backend, *http);
     }
+}
+
+int doctor(const Config& config, std::ostream& out) {
+    Checks checks;
+    checks.text = &out;
+    run_checks(config, checks);
     out << (checks.failed ? "Some checks failed.\n" : "No problems found.\n");
     return checks.failed ? kTelemetryExitFailed : kTelemetryExitOk;
+}
+
+// {"format": 1, "ok": bool, "checks": [{"verdict", "check", "detail"}]}: docs/status-json.md.
+int doctor_json(const Config& config, std::ostream& out) {
+    Checks checks;
+    run_checks(config, checks);
+    nlohmann::json listed = nlohmann::json::array();
+    for (const auto& result : checks.results)
+        listed.push_back({{"verdict", result.verdict}, {"check", result.check}, {"detail", result.detail}});
+    out << nlohmann::json{{"format", 1}, {"ok", checks.failed == 0}, {"checks", listed}}.dump(2) << "\n";
+    return checks.failed ? kTelemetryExitFailed : kTelemetryExitOk;
+}
+
+int guarded_doctor(const Config& config, std::ostream& out, const TelemetryCommandOptions& options,
+                   int (*body)(const Config&, std::ostream&)) noexcept {
+    try {
+        return body(config, out);
+    } catch (const std::exception& e) {
+        try {
+            (options.errors ? *options.errors : out) << "fail  doctor: " << support::mask_secrets(e.what()) << "\n";
+        } catch (...) {
+        }
+    } catch (...) {
+    }
+    return kTelemetryExitFailed;
 }
 
 }  // namespace
 
 int telemetry_doctor(const Config& config, std::ostream& out, const TelemetryCommandOptions& options) {
-    try {
-        return doctor(config, out);
-    } catch (const std::exception& e) {
-        (options.errors ? *options.errors : out) << "fail  doctor: " << support::mask_secrets(e.what()) << "\n";
-    } catch (...) {
-    }
-    return kTelemetryExitFailed;
+    return guarded_doctor(config, out, options, doctor);
+}
+
+int telemetry_doctor_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options) {
+    return guarded_doctor(config, out, options, doctor_json);
 }
 
 }  // namespace overt

@@ -270,7 +270,7 @@ int disable(const Config& config, std::ostream& out, const TelemetryCommandOptio
 void usage(const Config& config, std::ostream& out, const TelemetryCommandOptions& options) {
     const std::string name = command_name(config, options.command);
     out << "Manage anonymous usage telemetry\n"
-        << "usage: " << name << " status [--json] | enable [--local-only] | disable | reset | doctor\n"
+        << "usage: " << name << " status [--json] | enable [--local-only] | disable | reset | doctor [--json]\n"
         << "  status                show whether telemetry is on, the machine ID and the backend\n"
         << "  enable [--local-only] allow anonymous usage telemetry (--local-only: keep it on this machine)\n"
         << "  disable               stop telemetry and discard pending events\n"
@@ -315,7 +315,10 @@ int run_telemetry_command(const Config& config, std::span<const std::string> arg
         }
         return telemetry_enable(config, out, local_only, options);
     }
-    if (command == "status" && rest.size() == 1 && rest[0] == "--json") return telemetry_status_json(config, out, options);
+    if (rest.size() == 1 && rest[0] == "--json") {
+        if (command == "status") return telemetry_status_json(config, out, options);
+        if (command == "doctor") return telemetry_doctor_json(config, out, options);
+    }
     if (!rest.empty()) {
         err << command_name(config, options.command) << " " << command << ": takes no arguments\n";
         return kTelemetryExitUsage;

@@ -56,8 +56,13 @@ inline CLI::App* add_telemetry_commands(CLI::App& app, std::function<Config()> c
         [shared](const Config& c) { return telemetry_disable(c, std::cout, *shared); });
     add("reset", "Erase local telemetry data, ask for deletion of what was sent, and disable",
         [shared](const Config& c) { return telemetry_reset(c, std::cout, *shared); });
-    add("doctor", "Check telemetry state, data dir, backends and endpoint connectivity (sends no event)",
-        [shared](const Config& c) { return telemetry_doctor(c, std::cout, *shared); });
+    auto doctor_json = std::make_shared<bool>(false);
+    CLI::App* doctor = add("doctor", "Check telemetry state, data dir, backends and endpoint connectivity (sends no event)",
+                           [shared, doctor_json](const Config& c) {
+                               return *doctor_json ? telemetry_doctor_json(c, std::cout, *shared)
+                                                   : telemetry_doctor(c, std::cout, *shared);
+                           });
+    doctor->add_flag("--json", *doctor_json, "As a JSON object, for scripts");
     return group;
 }
 
