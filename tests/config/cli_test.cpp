@@ -9,7 +9,9 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/wait.h>
@@ -148,6 +150,25 @@ TEST_F(ConfigCommand, HostileFilesExitTwoWithTheLimit) {
         EXPECT_EQ(status.exit_code, 2) << status.output;
         EXPECT_THAT(status.output, HasSubstr("overt: config error: " + path + hostile.problem));
     }
+}
+
+TEST_F(ConfigCommand, ValidateJsonListsEachProblemWithItsLineAndKey) {
+    const std::string path = write("tool: {name: t}\nexit_budget_ms: soon\nbuffer:\n  max_events: 0\n");
+    const auto bad = run_overt("config validate --no-plugins --json " + path);
+    EXPECT_EQ(bad.exit_code, 2) << bad.output;
+    const auto report = nlohmann::json::parse(bad.output);
+    EXPECT_EQ(report["format"], 1);
+    EXPECT_EQ(report["ok"], false);
+    EXPECT_EQ(report["file"], path);
+    ASSERT_GE(report["problems"].size(), 2u) << report.dump();
+    std::set<std::pair<int, std::string>> where;
+    for (const auto& problem : report["problems"]) where.emplace(problem["line"].get<int>(), problem["key"].get<std::string>());
+    EXPECT_TRUE(where.count({2, "exit_budget_ms"})) << report.dump();
+    EXPECT_TRUE(where.count({4, "buffer.max_events"})) << report.dump();
+
+    const auto good = run_overt("config validate --no-plugins --json " + write("tool: {name: t}\n"));
+    EXPECT_EQ(good.exit_code, 0) << good.output;
+    EXPECT_EQ(nlohmann::json::parse(good.output)["ok"], true);
 }
 
 TEST_F(ConfigCommand, SchemaCommandPrintsTheSchema) {
