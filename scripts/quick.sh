@@ -23,6 +23,7 @@ labels_for() {
     core/src/transport/*) echo "backends" ;;
     core/src/config/*) echo "config|cli" ;;
     core/src/commands/* | core/include/overt/telemetry_commands.hpp | core/include/overt/cli/*) echo "commands|cli" ;;
+    core/src/c_api/* | core/include/overt/overt.h | examples/c/* | examples/python/*) echo "c_api|packaging" ;;
     core/src/schema/*) echo "plugin_host|config|fuzz" ;;
     core/* | sdk/*) echo "unit|collector|plugin_host|backends|cli" ;;
     plugins/file/* | plugins/stdout/*) echo "plugin_host|cli|collector" ;;
