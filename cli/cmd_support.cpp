@@ -108,4 +108,18 @@ TelemetryCommandOptions command_options(const Config& config) {
     return options;
 }
 
+void mount_read_only_command(CLI::App& app, GlobalOptions& global, std::function<int()>& run, SharedCommand text_form,
+                             SharedCommand json_form) {
+    auto tool = std::make_shared<ToolOptions>();
+    add_tool_option(app, *tool);
+    auto json = std::make_shared<bool>(false);
+    app.add_flag("--json", *json, "As a JSON object with stable keys (docs/status-json.md), for scripts");
+    run = [&global, tool, json, text_form, json_form] {
+        return run_command(global, [&] {
+            const Config config = load_command_config(global, *tool);
+            return (*json ? json_form : text_form)(config, std::cout, command_options(config));
+        });
+    };
+}
+
 }  // namespace overt::cli

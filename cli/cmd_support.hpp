@@ -69,4 +69,10 @@ std::vector<std::shared_ptr<Sink>> load_sinks(const Config& config, const std::s
 // The options of the shared telemetry commands as the overt command runs them ("overt --tool X").
 TelemetryCommandOptions command_options(const Config& config);
 
+// A read-only shared telemetry command (status, doctor) as `overt <command> --tool T [--json]`:
+// adds --tool and --json to `app` and sets `run` to print the text or the JSON form.
+using SharedCommand = int (*)(const Config&, std::ostream&, const TelemetryCommandOptions&);
+void mount_read_only_command(CLI::App& app, GlobalOptions& global, std::function<int()>& run, SharedCommand text_form,
+                             SharedCommand json_form);
+
 }  // namespace overt::cli

@@ -67,15 +67,23 @@ std::optional<std::pair<std::string, std::string>> from_env(const EnvLookup& env
     return first_set(env, {logs.c_str(), all.c_str()});
 }
 
+constexpr std::string_view kLogsPath = "/v1/logs";
+
+// A URL as its path (no trailing '/') and its "?query" ("" when none); a #fragment is dropped.
+std::pair<std::string, std::string> split_query(const std::string& url) {
+    const size_t path_end = url.find_first_of("?#");
+    std::string path = url.substr(0, path_end);
+    std::string query;
+    if (path_end != std::string::npos && url[path_end] == '?')
+        query = url.substr(path_end, url.find('#', path_end) - path_end);
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    return {std::move(path), std::move(query)};
+}
+
 // "<base>/v1/logs" with the base's query kept (the spec appends to the path).
 std::string append_signal_path(const std::string& base) {
-    const size_t path_end = base.find_first_of("?#");
-    std::string path = base.substr(0, path_end);
-    std::string query;
-    if (path_end != std::string::npos && base[path_end] == '?')
-        query = base.substr(path_end, base.find('#', path_end) - path_end);
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    return path + "/v1/logs" + query;
+    auto [path, query] = split_query(base);
+    return path + std::string(kLogsPath) + query;
 }
 
 }  // namespace
@@ -89,16 +97,8 @@ EnvLookup process_environment() {
 }
 
 std::string logs_url(const std::string& endpoint) {
-    const size_t path_end = endpoint.find_first_of("?#");
-    std::string path = endpoint.substr(0, path_end);
-    std::string query;
-    if (path_end != std::string::npos && endpoint[path_end] == '?')
-        query = endpoint.substr(path_end, endpoint.find('#', path_end) - path_end);
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    constexpr std::string_view kPath = "/v1/logs";
-    const bool has_logs_path =
-        path.size() >= kPath.size() && path.compare(path.size() - kPath.size(), kPath.size(), kPath) == 0;
-    if (!has_logs_path) path += kPath;
+    auto [path, query] = split_query(endpoint);
+    if (!path.ends_with(kLogsPath)) path += kLogsPath;
     return path + query;
 }
 

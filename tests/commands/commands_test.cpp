@@ -193,15 +193,21 @@ TEST(TelemetryDoctor, PassWarnFailLinesAndNoEvent) {
     EXPECT_THAT(server.request(), Not(HasSubstr("event_id")));
 }
 
-TEST(TelemetryDoctor, MisconfiguredAndMissingPluginFail) {
-    FreshHome home;
+// Telemetry enabled for a config whose one backend names a plugin that does not exist.
+Config enabled_with_missing_plugin() {
     Config config = FreshHome::config();
     BackendConfig missing;
     missing.plugin = "nosuch";
     missing.id = "nosuch";
     missing.settings_json = "{}";
     config.backends = {missing};
-    ASSERT_EQ(telemetry_enable(config, std::cout), 0);
+    EXPECT_EQ(telemetry_enable(config, std::cout), 0);
+    return config;
+}
+
+TEST(TelemetryDoctor, MisconfiguredAndMissingPluginFail) {
+    FreshHome home;
+    const Config config = enabled_with_missing_plugin();
     std::ostringstream out;
     EXPECT_EQ(telemetry_doctor(config, out), 1);
     EXPECT_THAT(out.str(), HasSubstr("fail  backend: "));
@@ -210,13 +216,7 @@ TEST(TelemetryDoctor, MisconfiguredAndMissingPluginFail) {
 
 TEST(TelemetryDoctor, JsonListsTheSameChecksAndTheVerdict) {
     FreshHome home;
-    Config config = FreshHome::config();
-    BackendConfig missing;
-    missing.plugin = "nosuch";
-    missing.id = "nosuch";
-    missing.settings_json = "{}";
-    config.backends = {missing};
-    ASSERT_EQ(telemetry_enable(config, std::cout), 0);
+    const Config config = enabled_with_missing_plugin();
     std::ostringstream text, json;
     EXPECT_EQ(telemetry_doctor(config, text), 1);
     EXPECT_EQ(telemetry_doctor_json(config, json), 1);

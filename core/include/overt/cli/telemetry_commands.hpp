@@ -40,13 +40,18 @@ inline CLI::App* add_telemetry_commands(CLI::App& app, std::function<Config()> c
         command->callback([get_config, run, finish] { finish(run((*get_config)())); });
         return command;
     };
-    auto json = std::make_shared<bool>(false);
-    CLI::App* status = add("status", "Show whether telemetry is on, the machine ID and the backend",
-                           [shared, json](const Config& c) {
-                               return *json ? telemetry_status_json(c, std::cout, *shared)
-                                            : telemetry_status(c, std::cout, *shared);
-                           });
-    status->add_flag("--json", *json, "As a JSON object with stable keys, for scripts");
+    // A read-only command with a --json form for scripts.
+    auto add_with_json = [&](const char* name, const char* help, const char* json_help,
+                             int (*text_form)(const Config&, std::ostream&, const TelemetryCommandOptions&),
+                             int (*json_form)(const Config&, std::ostream&, const TelemetryCommandOptions&)) {
+        auto json = std::make_shared<bool>(false);
+        CLI::App* command = add(name, help, [shared, json, text_form, json_form](const Config& c) {
+            return (*json ? json_form : text_form)(c, std::cout, *shared);
+        });
+        command->add_flag("--json", *json, json_help);
+    };
+    add_with_json("status", "Show whether telemetry is on, the machine ID and the backend",
+                  "As a JSON object with stable keys, for scripts", telemetry_status, telemetry_status_json);
     auto local_only = std::make_shared<bool>(false);
     CLI::App* enable = add("enable", "Allow anonymous usage telemetry", [shared, local_only](const Config& c) {
         return telemetry_enable(c, std::cout, *local_only, *shared);
@@ -56,13 +61,8 @@ inline CLI::App* add_telemetry_commands(CLI::App& app, std::function<Config()> c
         [shared](const Config& c) { return telemetry_disable(c, std::cout, *shared); });
     add("reset", "Erase local telemetry data, ask for deletion of what was sent, and disable",
         [shared](const Config& c) { return telemetry_reset(c, std::cout, *shared); });
-    auto doctor_json = std::make_shared<bool>(false);
-    CLI::App* doctor = add("doctor", "Check telemetry state, data dir, backends and endpoint connectivity (sends no event)",
-                           [shared, doctor_json](const Config& c) {
-                               return *doctor_json ? telemetry_doctor_json(c, std::cout, *shared)
-                                                   : telemetry_doctor(c, std::cout, *shared);
-                           });
-    doctor->add_flag("--json", *doctor_json, "As a JSON object, for scripts");
+    add_with_json("doctor", "Check telemetry state, data dir, backends and endpoint connectivity (sends no event)",
+                  "As a JSON object, for scripts", telemetry_doctor, telemetry_doctor_json);
     return group;
 }
 
