@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     using namespace overt::cli;
     // Static, so what is pending is written out on exit() too.
     static MaskedOutput masked_output;
-    CLI::App app{"overt: opt-in, privacy-first telemetry for command-line tools"};
+    // Named, so help and the man page made from it say "overt" however it was started.
+    CLI::App app{"overt: opt-in, privacy-first telemetry for command-line tools", "overt"};
     app.require_subcommand(1);
     GlobalOptions options;
     app.add_option("-c,--config", options.config_path, "overt.yaml to use (default: ./overt.yaml if present)");

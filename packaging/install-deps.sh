@@ -16,6 +16,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes
   fiu-utils libfiu-dev       # fault injection
   nginx-light openssl curl jq file dpkg-dev ccache
+  lintian help2man           # the .debs are checked by lintian; the man page is made from --help
   nodejs                     # runs the npm peers of tests/peers (Prism, OTLP protos)
 )
 

@@ -20,8 +20,13 @@ TEST(DebBuild, CPackMakesOnePackagePerComponent) {
     ASSERT_EQ(cpack.exit_code, 0) << cpack.output;
 
     size_t debs = 0;
-    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR))
+    size_t debug_packages = 0;
+    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
         if (entry.path().extension() == ".deb") ++debs;
-    // overt, overt-dev and one per plugin.
-    EXPECT_EQ(debs, 2 + split_words(kPlugins).size()) << cpack.output;
+        if (entry.path().extension() == ".ddeb") ++debug_packages;
+    }
+    // libovert0, libovert-dev, overt and one per plugin; the debug symbols of each but
+    // libovert-dev (headers only) in a -dbgsym .ddeb.
+    EXPECT_EQ(debs, 3 + split_words(kPlugins).size()) << cpack.output;
+    EXPECT_EQ(debug_packages, debs - 1) << cpack.output;
 }

@@ -62,32 +62,74 @@ class Deb {
 
 const std::string kLib = kInstallFullLibdir;
 const std::string kPrefix = kInstallPrefix;
-const std::string kExactCore = std::string("overt (= ") + kVersion + ")";
+const std::string kExactRuntime = std::string("libovert0 (= ") + kVersion + ")";
 
-TEST(DebPackages, CorePackageHasRuntimeLibraryCommandAndNoDevFiles) {
-    Deb deb("overt");
-    ASSERT_TRUE(deb.found()) << "no overt_*.deb in " << OVERT_DEB_DIR;
-    EXPECT_EQ(deb.field("Package"), "overt");
+std::vector<std::string> all_packages() {
+    std::vector<std::string> packages = {"libovert0", "libovert-dev", "overt"};
+    for (const std::string& name : split_words(kPlugins)) packages.push_back("overt-plugin-" + name);
+    return packages;
+}
+
+// A control-archive member (triggers, postinst, ...) of a .deb; "" when it has none.
+std::string control_member(const std::string& package, const std::string& member) {
+    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
+        const std::string file = entry.path().filename().string();
+        if (entry.path().extension() == ".deb" && file.rfind(package + "_", 0) == 0) {
+            CommandResult shown = run("dpkg-deb -I " + shell_quote(entry.path().string()) + " " + member + " 2>/dev/null");
+            return shown.exit_code == 0 ? shown.output : std::string();
+        }
+    }
+    return {};
+}
+
+TEST(DebPackages, LibraryPackageHoldsTheLibraryUnderItsSonameAndWhatItRuns) {
+    Deb deb("libovert0");
+    ASSERT_TRUE(deb.found()) << "no libovert0_*.deb in " << OVERT_DEB_DIR;
+    EXPECT_EQ(deb.field("Package"), "libovert0");
     EXPECT_EQ(deb.field("Version"), kVersion);
+    EXPECT_EQ(deb.field("Section"), "libs");
     EXPECT_FALSE(deb.field("Maintainer").empty());
-    EXPECT_FALSE(deb.field("Description").empty());
     EXPECT_TRUE(deb.has(kLib + "/libovert.so.0")) << deb.listing();
     EXPECT_TRUE(deb.has(kLib + "/libovert.so." + kVersion)) << deb.listing();
-    EXPECT_TRUE(deb.has(kPrefix + "/bin/overt")) << deb.listing();
-    EXPECT_TRUE(deb.has(kLib + "/overt/overt-sender")) << "exit_delivery: background needs it\n" << deb.listing();
-    EXPECT_TRUE(deb.has(kLib + "/overt/libovert-transport.so.0")) << "libovert's HTTP transport\n" << deb.listing();
-    EXPECT_FALSE(deb.has(kLib + "/libovert.so")) << "the namelink belongs in overt-dev";
+    // libovert spawns these from beside itself on a tool's exit: they ship with it.
+    EXPECT_TRUE(deb.has(kLib + "/overt/overt-sender")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/overt/overt-detach")) << deb.listing();
+    EXPECT_TRUE(deb.has(kLib + "/overt/libovert-transport.so.0")) << deb.listing();
+    EXPECT_FALSE(deb.has(kLib + "/libovert.so")) << "the namelink belongs in libovert-dev";
+    EXPECT_FALSE(deb.has(kPrefix + "/bin/overt")) << "the command belongs in overt";
     for (const auto& file : deb.files()) {
         EXPECT_EQ(file.find("/include/"), std::string::npos) << file;
         EXPECT_EQ(file.find("/overt/plugins/"), std::string::npos) << file << ": plugins have their own packages";
     }
+    // ldconfig through dpkg's trigger, no maintainer script; the shlibs file names the package.
+    EXPECT_NE(control_member("libovert0", "triggers").find("activate-noawait ldconfig"), std::string::npos);
+    EXPECT_EQ(control_member("libovert0", "postinst"), "");
+    EXPECT_NE(control_member("libovert0", "shlibs").find("libovert 0 libovert0"), std::string::npos)
+        << control_member("libovert0", "shlibs");
 }
 
-TEST(DebPackages, DevPackageHasHeadersCMakePackageAndPkgConfig) {
-    Deb deb("overt-dev");
-    ASSERT_TRUE(deb.found()) << "no overt-dev_*.deb in " << OVERT_DEB_DIR;
-    EXPECT_NE(deb.field("Depends").find(kExactCore), std::string::npos) << deb.field("Depends");
-    for (const char* header : {"backend.h", "backend.hpp", "event.hpp", "config.hpp", "testing/conformance.hpp",
+TEST(DebPackages, CommandPackageHasTheCommandAndItsManPage) {
+    Deb deb("overt");
+    ASSERT_TRUE(deb.found()) << "no overt_*.deb in " << OVERT_DEB_DIR;
+    EXPECT_EQ(deb.field("Section"), "utils");
+    EXPECT_NE(deb.field("Depends").find(kExactRuntime), std::string::npos) << deb.field("Depends");
+    EXPECT_TRUE(deb.has(kPrefix + "/bin/overt")) << deb.listing();
+    const std::string man_page = kPrefix + "/share/man/man1/overt.1.gz";
+    ASSERT_TRUE(deb.has(man_page)) << deb.listing();
+    CommandResult man = run("zcat " + shell_quote((deb.root() / man_page.substr(1)).string()));
+    EXPECT_NE(man.output.find(".SH ENVIRONMENT"), std::string::npos) << man.output;
+    EXPECT_NE(man.output.find("DO_NOT_TRACK"), std::string::npos) << man.output;
+    EXPECT_NE(man.output.find("enable"), std::string::npos) << "the subcommands: " << man.output;
+    EXPECT_EQ(man.output.find("/bin/overt"), std::string::npos) << "usage names the build path: " << man.output;
+    EXPECT_TRUE(deb.has(kPrefix + "/share/overt/overt.yaml")) << deb.listing();
+}
+
+TEST(DebPackages, DevPackageHasHeadersCMakePackagePkgConfigAndTemplate) {
+    Deb deb("libovert-dev");
+    ASSERT_TRUE(deb.found()) << "no libovert-dev_*.deb in " << OVERT_DEB_DIR;
+    EXPECT_EQ(deb.field("Section"), "libdevel");
+    EXPECT_NE(deb.field("Depends").find(kExactRuntime), std::string::npos) << deb.field("Depends");
+    for (const char* header : {"backend.h", "backend.hpp", "event.hpp", "config.hpp", "overt.h", "testing/conformance.hpp",
                                "testing/fake_host.hpp"})
         EXPECT_TRUE(deb.has(kPrefix + "/include/overt/" + header)) << header << "\n" << deb.listing();
     EXPECT_TRUE(deb.has(kLib + "/libovert.so")) << deb.listing();
@@ -97,7 +139,43 @@ TEST(DebPackages, DevPackageHasHeadersCMakePackageAndPkgConfig) {
     EXPECT_TRUE(deb.has(kLib + "/pkgconfig/overt.pc")) << deb.listing();
     EXPECT_TRUE(deb.has(kLib + "/pkgconfig/overt-sdk.pc")) << deb.listing();
     for (const char* file : {"CMakeLists.txt", "my_backend.cpp", "tests/conformance_test.cpp"})
-        EXPECT_TRUE(deb.has(kPrefix + "/share/overt/plugin-template/" + file)) << file << "\n" << deb.listing();
+        EXPECT_TRUE(deb.has(kPrefix + "/share/overt/sdk-template/" + file)) << file << "\n" << deb.listing();
+}
+
+// What lintian, Debian's package checker, says of every package and debug package: no error.
+// (A Release build's debug packages hold symbol tables only: lintian warns that they lack
+// debug info, which a RelWithDebInfo build gives them.)
+TEST(DebPackages, LintianFindsNoErrorInAnyPackage) {
+    CommandResult lintian = run("cd " + shell_quote(OVERT_DEB_DIR) +
+                                " && lintian --fail-on error --tag-display-limit 0 --suppress-tags "
+                                "debug-file-with-no-debug-symbols *.deb *.ddeb 2>&1");
+    EXPECT_EQ(lintian.exit_code, 0) << lintian.output;
+    EXPECT_EQ(lintian.output.find("E: "), std::string::npos) << lintian.output;
+}
+
+TEST(DebPackages, PackagedProgramsAreStrippedWithTheirSymbolsInDebugPackages) {
+    for (const char* package : {"libovert0", "overt"}) {
+        SCOPED_TRACE(package);
+        Deb deb(package);
+        ASSERT_TRUE(deb.found());
+        for (const std::string& file : deb.files()) {
+            const fs::path path = deb.root() / file.substr(1);
+            if (fs::is_symlink(path) || (file.find("/bin/") == std::string::npos && file.find(".so") == std::string::npos &&
+                                         file.find("/overt/overt-") == std::string::npos))
+                continue;
+            CommandResult described = run("file -b " + shell_quote(path.string()));
+            EXPECT_NE(described.output.find(", stripped"), std::string::npos) << file << ": " << described.output;
+        }
+    }
+    bool found_debug_package = false;
+    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
+        if (entry.path().filename().string().rfind("libovert0-dbgsym_", 0) != 0) continue;
+        found_debug_package = true;
+        CommandResult listing = run("dpkg-deb -c " + shell_quote(entry.path().string()));
+        EXPECT_NE(listing.output.find("/usr/lib/debug/.build-id/"), std::string::npos) << listing.output;
+        EXPECT_NE(listing.output.find("usr/share/doc/libovert0-dbgsym -> libovert0"), std::string::npos) << listing.output;
+    }
+    EXPECT_TRUE(found_debug_package) << "no libovert0-dbgsym_*.ddeb in " << OVERT_DEB_DIR;
 }
 
 TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
@@ -109,10 +187,11 @@ TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
         ASSERT_TRUE(deb.found()) << "no overt-plugin-" << name << "_*.deb in " << OVERT_DEB_DIR;
         EXPECT_EQ(deb.field("Package"), "overt-plugin-" + name);
         EXPECT_EQ(deb.field("Version"), kVersion);
-        EXPECT_NE(deb.field("Depends").find(kExactCore), std::string::npos) << deb.field("Depends");
+        EXPECT_NE(deb.field("Depends").find(kExactRuntime), std::string::npos) << deb.field("Depends");
         const std::string plugin_file = kLib + "/overt/plugins/libovert-" + name + ".so";
-        const std::string copyright = kPrefix + "/share/doc/overt-plugin-" + name + "/copyright";
-        EXPECT_EQ(deb.files(), (std::set<std::string>{plugin_file, copyright})) << deb.listing();
+        const std::string doc_dir = kPrefix + "/share/doc/overt-plugin-" + name;
+        EXPECT_EQ(deb.files(), (std::set<std::string>{plugin_file, doc_dir + "/copyright", doc_dir + "/changelog.gz"}))
+            << deb.listing();
 
         // What the package installs is a plugin the kit can load under that name.
         const auto results = overt::testing::run_conformance([&] {
@@ -129,11 +208,10 @@ TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
     }
 }
 
-// Nobody may redistribute what carries no licence: each package has its copyright file.
-TEST(DebPackages, EveryPackageCarriesTheMitCopyrightFile) {
-    std::vector<std::string> packages = {"overt", "overt-dev"};
-    for (const std::string& name : split_words(kPlugins)) packages.push_back("overt-plugin-" + name);
-    for (const std::string& package : packages) {
+// Nobody may redistribute what carries no licence: each package has its copyright file, and
+// the changelog Debian asks for.
+TEST(DebPackages, EveryPackageCarriesTheMitCopyrightFileAndTheChangelog) {
+    for (const std::string& package : all_packages()) {
         Deb deb(package);
         ASSERT_TRUE(deb.found()) << package;
         const std::string copyright = kPrefix + "/share/doc/" + package + "/copyright";
@@ -141,14 +219,16 @@ TEST(DebPackages, EveryPackageCarriesTheMitCopyrightFile) {
         const std::string text = read_file(deb.root() / copyright.substr(1));
         EXPECT_EQ(text.rfind("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/", 0), 0u);
         EXPECT_NE(text.find("License: MIT\n Permission is hereby granted"), std::string::npos) << package;
+        const std::string changelog = kPrefix + "/share/doc/" + package + "/changelog.gz";
+        ASSERT_TRUE(deb.has(changelog)) << package << "\n" << deb.listing();
+        CommandResult head = run("zcat " + shell_quote((deb.root() / changelog.substr(1)).string()) + " | head -n 1");
+        EXPECT_EQ(head.output, std::string("overt (") + kVersion + ") unstable; urgency=medium\n") << package;
     }
 }
 
 TEST(DebPackages, NoFileIsInTwoPackages) {
     std::map<std::string, std::string> owner;
-    std::vector<std::string> packages = {"overt", "overt-dev"};
-    for (const std::string& name : split_words(kPlugins)) packages.push_back("overt-plugin-" + name);
-    for (const std::string& package : packages) {
+    for (const std::string& package : all_packages()) {
         Deb deb(package);
         ASSERT_TRUE(deb.found()) << package;
         for (const std::string& file : deb.files()) {
@@ -158,12 +238,12 @@ TEST(DebPackages, NoFileIsInTwoPackages) {
     }
 }
 
-// The packages as a user installs them: overt, overt-dev and overt-plugin-file unpacked into
+// The packages as a user installs them: libovert0, libovert-dev and overt-plugin-file unpacked into
 // one root, examples/consumer built against it with find_package and with pkg-config, and run
 // with the packaged file plugin.
 TEST(DebPackages, ConsumerBuildsAgainstTheUnpackedPackagesBothWays) {
     ScratchDir root;
-    for (const char* package : {"overt", "overt-dev", "overt-plugin-file"}) {
+    for (const char* package : {"libovert0", "libovert-dev", "overt-plugin-file"}) {
         fs::path deb;
         for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR))
             if (entry.path().extension() == ".deb" && entry.path().filename().string().rfind(std::string(package) + "_", 0) == 0)
