@@ -60,6 +60,9 @@ struct FlushReport {
     std::string summary() const;  // a few lines for humans
 };
 
+// Thread safety: every member may be called from several threads at once (the event buffer
+// and the delivery pipeline have locks of their own), except that close() and the destructor
+// must be the last calls on a collector.
 class Collector {
    public:
     // The normal path: decides consent, resolves the data dir, computes the salted machine id,
@@ -139,9 +142,8 @@ class Collector {
     std::vector<Event> pending_events() const;
     size_t spill_files_waiting() const;
 
-    struct Impl;
-
    private:
+    struct Impl;
     friend struct detail::CollectorAccess;  // libovert's own code (the background sender)
     std::unique_ptr<Impl> impl_;
 };
@@ -149,6 +151,7 @@ class Collector {
 // Tracks one command: started at construction, recorded with track_command (its duration and
 // exit code) when destroyed or at finish(), whichever comes first. Left by an exception, it
 // records exit code 1 unless set_exit_code() said otherwise. A null collector records nothing.
+// A scope belongs to the thread running its command; scopes on other threads are independent.
 //
 //     overt::CommandScope scope(*telemetry, "build");
 //     ...

@@ -16,7 +16,8 @@ enum class Consent { unset, granted, denied };
 std::string_view to_string(Consent consent);
 
 // <user_config_dir(tool)>/consent.yaml:  telemetry: {enabled: true|false, local_only: bool}
-// Written 0600 in a 0700 dir through a temp file, fsync and rename.
+// Written 0600 in a 0700 dir through a temp file, fsync and rename, so other processes see
+// the old file or the new one, never a part. One ConsentStore is for one thread at a time.
 class ConsentStore {
    public:
     explicit ConsentStore(std::string_view tool_name);

@@ -104,6 +104,12 @@ struct SettingsCheck {
     std::vector<std::string> warnings;  // what the plugin logged at WARN or above meanwhile
 };
 
+namespace detail {
+struct PluginHostAccess;
+}
+
+// Thread safety: create_sink() and check_settings() may be called from several threads at
+// once (a plugin file is loaded once per process, under a lock); moving a host is not.
 class PluginHost {
    public:
     // A host without an HTTP service: plugins that call http_post get a transport error.
@@ -124,10 +130,10 @@ class PluginHost {
     // cannot be found or loaded, or does not answer in time.
     SettingsCheck check_settings(const BackendConfig& backend);
 
+   private:
     class Impl;
     explicit PluginHost(std::unique_ptr<Impl> impl);
-
-   private:
+    friend struct detail::PluginHostAccess;  // libovert's own code (a host with its HTTP service)
     std::unique_ptr<Impl> impl_;
 };
 

@@ -304,11 +304,20 @@ const std::vector<std::string>& PluginHost::search_dirs() const noexcept { retur
 std::unique_ptr<Sink> PluginHost::create_sink(const BackendConfig& backend) { return impl_->create_sink(backend); }
 SettingsCheck PluginHost::check_settings(const BackendConfig& backend) { return impl_->check_settings(backend); }
 
+namespace detail {
+struct PluginHostAccess {
+    static PluginHost make(std::vector<std::string> search_dirs, std::shared_ptr<transport::HttpService> http,
+                           std::chrono::milliseconds call_limit) {
+        return PluginHost(std::make_unique<PluginHost::Impl>(std::move(search_dirs), std::move(http), call_limit));
+    }
+};
+}  // namespace detail
+
 namespace plugin {
 
 PluginHost make_plugin_host(std::vector<std::string> search_dirs, std::shared_ptr<transport::HttpService> http,
                             std::chrono::milliseconds call_limit) {
-    return PluginHost(std::make_unique<PluginHost::Impl>(std::move(search_dirs), std::move(http), call_limit));
+    return detail::PluginHostAccess::make(std::move(search_dirs), std::move(http), call_limit);
 }
 
 }  // namespace plugin
