@@ -206,6 +206,9 @@ TEST_F(TemplateTest, TemplatePluginPassesTheConformanceKit) {
     EXPECT_EQ(kit.exit_code, 0) << kit.output;
     EXPECT_NE(kit.output.find("conformance: all checks passed"), std::string::npos) << kit.output;
     EXPECT_EQ(kit.output.find("FAIL "), std::string::npos) << kit.output;
+    // Checked with libovert's validator, not skipped.
+    EXPECT_NE(kit.output.find("PASS schema.good_config"), std::string::npos) << kit.output;
+    EXPECT_EQ(kit.output.find("not checked"), std::string::npos) << kit.output;
 }
 
 TEST_F(TemplateTest, TemplatePluginIsListedByOvertPlugins) {

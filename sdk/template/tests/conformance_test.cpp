@@ -2,6 +2,7 @@
 // Runs the overt conformance kit against the plugin built by this project.
 // Usage: my_backend_conformance <path to libovert-mine.so>
 // Exit status 0 when every check passed; one PASS/FAIL line per check either way.
+#include <overt/plugins.hpp>  // overt::config_schema_problems: libovert's schema validator
 #include <overt/testing/conformance.hpp>
 
 #include <iostream>
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
         options.good_config = R"({"endpoint":"http://127.0.0.1:9/ingest"})";
         options.bad_configs = {R"({})", R"({"endpoint":42})", R"({"endpoint":"ftp://example.com"})"};
         options.http_reply.status_code = http_status;
+        // The good config must validate against the plugin's own schema, as overt checks it.
+        options.schema_check = overt::config_schema_problems;
         auto results = overt::testing::run_conformance(options);
         std::cout << "== receiver answers HTTP " << http_status << "\n" << overt::testing::format_report(results);
         ok = overt::testing::all_passed(results) && ok;
