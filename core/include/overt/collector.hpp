@@ -4,6 +4,8 @@
 // configured delivery mode, never holding a process exit past its budget.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <overt/config.hpp>
 #include <overt/counters.hpp>
 #include <overt/event.hpp>
@@ -46,7 +48,7 @@ struct SinkReport {
     std::vector<std::string> messages;
 };
 
-struct FlushReport {
+struct OVERT_API FlushReport {
     std::vector<SinkReport> sinks;
     uint64_t events_sent = 0;     // finished: every sink owing them accepted
     uint64_t events_spilled = 0;  // still owed, written to disk for a later run
@@ -63,7 +65,7 @@ struct FlushReport {
 // Thread safety: every member may be called from several threads at once (the event buffer
 // and the delivery pipeline have locks of their own), except that close() and the destructor
 // must be the last calls on a collector.
-class Collector {
+class OVERT_API Collector {
    public:
     // The normal path: decides consent, resolves the data dir, computes the salted machine id,
     // names one backend per config entry (the file backend into the data dir when none is
@@ -156,7 +158,7 @@ class Collector {
 //     overt::CommandScope scope(*telemetry, "build");
 //     ...
 //     return scope.exit(run_build());   // records exit code and returns it
-class CommandScope {
+class OVERT_API CommandScope {
    public:
     CommandScope(Collector& collector, std::string name, Metadata extra = {}) noexcept;
     CommandScope(Collector* collector, std::string name, Metadata extra = {}) noexcept;
@@ -185,6 +187,6 @@ class CommandScope {
 };
 
 // The Origin of events recorded by this process (os, arch, compiler, kernel version).
-Origin make_origin(std::string machine_id, std::string tool_name, std::string tool_version);
+OVERT_API Origin make_origin(std::string machine_id, std::string tool_name, std::string tool_version);
 
 }  // namespace overt

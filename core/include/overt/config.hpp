@@ -3,6 +3,8 @@
 // consent.hpp.) Loading reports the file, line and key of anything wrong.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <overt/event.hpp>
 
 #include <cstdint>
@@ -52,7 +54,7 @@ struct Config {
 };
 
 // Raised for a config that cannot be used. what() reads "FILE:LINE: KEY: problem".
-class ConfigError : public std::runtime_error {
+class OVERT_API ConfigError : public std::runtime_error {
    public:
     ConfigError(std::string file, int line, std::string key, const std::string& problem);
     const std::string& file() const noexcept { return file_; }
@@ -66,17 +68,17 @@ class ConfigError : public std::runtime_error {
 };
 
 // Reads and checks an overt.yaml; ${VAR} and ${VAR:-default} are expanded from the environment.
-Config load_config(const std::string& path);
-Config parse_config(const std::string& yaml_text, const std::string& source_name);
+OVERT_API Config load_config(const std::string& path);
+OVERT_API Config parse_config(const std::string& yaml_text, const std::string& source_name);
 
 // Strings for the delivery mode, as in the seed ("at_least_once", "at_most_once").
-std::string_view to_string(DeliveryMode mode);
+OVERT_API std::string_view to_string(DeliveryMode mode);
 
 // --- Validation (`overt config validate`) ---
 
 // One problem in a config file. to_string() reads "FILE:LINE: KEY: problem" (no LINE when 0,
 // no KEY when empty), like ConfigError.
-struct ConfigProblem {
+struct OVERT_API ConfigProblem {
     std::string file;
     int line = 0;
     std::string key;   // e.g. "backends[1].endpoint"
@@ -85,14 +87,14 @@ struct ConfigProblem {
 };
 
 // The JSON Schema (draft-07) of overt.yaml, compiled into libovert from config/overt.schema.json.
-std::string_view config_schema();
+OVERT_API std::string_view config_schema();
 
 // Every problem found in a config file: the schema (all violations, each mapped to the line of
 // the offending key), the loader's own checks (ConfigError), and with check_plugins each
 // backend's plugin found on the search path, its block checked against the plugin's own
 // schema and then by the plugin itself (what its create() would refuse, creating nothing).
 // Empty when the file is fine. Never throws.
-std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins = true);
+OVERT_API std::vector<ConfigProblem> validate_config_file(const std::string& path, bool check_plugins = true);
 
 // The same, with warnings beside the problems: what a plugin logged while checking its
 // settings, and plugins (ABI 1.0) that cannot check them before use. Warnings do not make a
@@ -101,6 +103,6 @@ struct ConfigValidation {
     std::vector<ConfigProblem> problems;
     std::vector<ConfigProblem> warnings;
 };
-ConfigValidation validate_config(const std::string& path, bool check_plugins = true);
+OVERT_API ConfigValidation validate_config(const std::string& path, bool check_plugins = true);
 
 }  // namespace overt

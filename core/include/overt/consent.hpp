@@ -2,6 +2,8 @@
 // The user's consent, stored per tool, and the decision whether to collect at all.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <overt/config.hpp>
 
 #include <cstdlib>
@@ -13,12 +15,12 @@ namespace overt {
 
 enum class Consent { unset, granted, denied };
 
-std::string_view to_string(Consent consent);
+OVERT_API std::string_view to_string(Consent consent);
 
 // <user_config_dir(tool)>/consent.yaml:  telemetry: {enabled: true|false, local_only: bool}
 // Written 0600 in a 0700 dir through a temp file, fsync and rename, so other processes see
 // the old file or the new one, never a part. One ConsentStore is for one thread at a time.
-class ConsentStore {
+class OVERT_API ConsentStore {
    public:
     explicit ConsentStore(std::string_view tool_name);
     // For tests and callers that know better: an explicit file path.
@@ -55,18 +57,18 @@ using GetEnv = std::function<const char*(const char*)>;
 // config.enabled false -> off; force_enabled -> on; DO_NOT_TRACK (non-empty, not 0/false) ->
 // off; <TOOL>_TELEMETRY: `local` -> on, local-only; else Go ParseBool (invalid -> off) -> that;
 // stored consent granted -> on (local-only if the consent file says so), denied/unset -> off.
-ConsentDecision decide_consent(const Config& config, Consent stored,
+OVERT_API ConsentDecision decide_consent(const Config& config, Consent stored,
                                const GetEnv& getenv = [](const char* name) { return std::getenv(name); });
 // The same with the consent file's local_only (getenv has no default here, so a lambda passed
 // as the third argument above never converts to this bool).
-ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only, const GetEnv& getenv);
+OVERT_API ConsentDecision decide_consent(const Config& config, Consent stored, bool stored_local_only, const GetEnv& getenv);
 // Loads `store` and decides (its local_only included).
-ConsentDecision decide_consent(const Config& config, ConsentStore& store);
+OVERT_API ConsentDecision decide_consent(const Config& config, ConsentStore& store);
 
 // "my-tool" -> "MY_TOOL_TELEMETRY".
-std::string telemetry_env_var(std::string_view tool_name);
+OVERT_API std::string telemetry_env_var(std::string_view tool_name);
 
 // Go's strconv.ParseBool: 1 t T TRUE true True / 0 f F FALSE false False; false if invalid.
-bool parse_go_bool(std::string_view text, bool& value);
+OVERT_API bool parse_go_bool(std::string_view text, bool& value);
 
 }  // namespace overt

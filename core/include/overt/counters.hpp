@@ -16,6 +16,8 @@
 //   dropped    given up, by reason (see drop_reason below).
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -65,6 +67,6 @@ struct PersistedCounters {
 
 // Reads <data_dir>/counters.json; all zero if it is missing. Throws std::runtime_error naming
 // the file if it exists but cannot be parsed.
-PersistedCounters read_persisted_counters(const std::string& data_dir);
+OVERT_API PersistedCounters read_persisted_counters(const std::string& data_dir);
 
 }  // namespace overt

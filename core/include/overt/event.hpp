@@ -2,6 +2,8 @@
 // The telemetry event: the seed's fields and JSON names, plus event_id.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,16 +52,16 @@ struct Event {
 };
 
 // RFC 3339, UTC 'Z', nanoseconds with trailing zeros trimmed (Go's time.RFC3339Nano).
-std::string format_timestamp(int64_t unix_nano);
+OVERT_API std::string format_timestamp(int64_t unix_nano);
 // Parses what format_timestamp writes (and any RFC 3339 offset); false on malformed input.
-bool parse_timestamp(std::string_view text, int64_t& unix_nano);
+OVERT_API bool parse_timestamp(std::string_view text, int64_t& unix_nano);
 
 // Compact JSON in the seed's field order with event_id last; Go's escaping of <, >, &,
 // U+2028 and U+2029; omitempty fields omitted.
-std::string to_json(const Event& event);
-void append_json(std::string& out, const Event& event);
+OVERT_API std::string to_json(const Event& event);
+OVERT_API void append_json(std::string& out, const Event& event);
 
 // A new random UUID v4 (lowercase, 36 chars).
-std::string new_event_id();
+OVERT_API std::string new_event_id();
 
 }  // namespace overt

@@ -7,6 +7,8 @@
 // exactly the seed's unsalted id.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,21 +26,21 @@ enum class MachineIdSecret {
 // (${XDG_CONFIG_HOME:-~/.config}/overt/installation-secret, 0600), so it stays stable per tool
 // and cannot be computed from outside nor linked across tools. Elsewhere it is the Go package's
 // id, salted with the tool name, and needs no secret.
-std::string hashed_machine_id(std::string_view tool_name,
+OVERT_API std::string hashed_machine_id(std::string_view tool_name,
                               MachineIdSecret secret = MachineIdSecret::use_if_present);
 
 // No machine id and no MAC among `parts`: only names a stranger could guess.
-bool machine_id_parts_are_guessable(const std::vector<std::string>& parts);
+OVERT_API bool machine_id_parts_are_guessable(const std::vector<std::string>& parts);
 
 // The id hashed_machine_id computes from these parts and that secret ("" = none).
-std::string machine_id_for(const std::vector<std::string>& parts, std::string_view tool_name,
+OVERT_API std::string machine_id_for(const std::vector<std::string>& parts, std::string_view tool_name,
                            std::string_view installation_secret);
 
 // The hash itself: parts joined with ':', then ":" + salt unless salt is empty.
-std::string machine_id_from_parts(const std::vector<std::string>& parts, std::string_view salt);
+OVERT_API std::string machine_id_from_parts(const std::vector<std::string>& parts, std::string_view salt);
 
 // The raw inputs of this machine in the seed's order: /etc/machine-id (trimmed), the first
 // non-loopback MAC, the hostname, and the user name only if the lookup succeeds.
-std::vector<std::string> machine_id_parts();
+OVERT_API std::vector<std::string> machine_id_parts();
 
 }  // namespace overt

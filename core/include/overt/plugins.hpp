@@ -8,6 +8,8 @@
 // Libraries are loaded once per file with RTLD_NOW|RTLD_LOCAL and never unloaded.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <overt/config.hpp>
 #include <overt/sink.hpp>
 
@@ -56,29 +58,29 @@ struct Discovery {
 // the validator libovert loads plugins with): one "/endpoint: must be a string" line per problem,
 // empty when the block validates. Text that is not JSON, or a schema libovert cannot use, is a
 // problem of its own. For the conformance kit (ConformanceOptions::schema_check). Thread-safe.
-std::vector<std::string> config_schema_problems(std::string_view schema_json, std::string_view config_json);
+OVERT_API std::vector<std::string> config_schema_problems(std::string_view schema_json, std::string_view config_json);
 
 // overt.yaml's JSON Schema for editors (yaml-language-server and the like): every number,
 // boolean or enum may also be a ${VAR} reference, as overt expands those before it checks; with
 // `plugins` (from discover_plugins), a backend block naming one of them is checked against that
 // plugin's own schema, so a misspelt key is shown. Plugins without a schema keep the open block.
-std::string editor_config_schema(const std::vector<PluginInfo>& plugins = {});
+OVERT_API std::string editor_config_schema(const std::vector<PluginInfo>& plugins = {});
 
 // The directories searched, in order: `config_dirs`, then OVERT_PLUGIN_PATH, then the default.
-std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});
+OVERT_API std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});
 
 // The install's plugin dir: overt/plugins beside the loaded libovert (found with dladdr) if it
 // exists, else <exe dir>/OVERT_PLUGIN_DIR_FROM_BIN if it exists, else OVERT_DEFAULT_PLUGIN_DIR
 // (the compiled-in prefix).
-std::string default_plugin_dir();
+OVERT_API std::string default_plugin_dir();
 
 // Lists every libovert-*.so in `dirs`. Loads the ones that pass the trust checks (which runs
 // their static constructors) to read their descriptors. Missing directories are skipped.
-Discovery discover_plugins(const std::vector<std::string>& dirs);
+OVERT_API Discovery discover_plugins(const std::vector<std::string>& dirs);
 
 // A backend could not be created. what() names the backend, the plugin, its file (when one
 // was found) and the reason.
-class PluginError : public std::runtime_error {
+class OVERT_API PluginError : public std::runtime_error {
    public:
     PluginError(std::string backend_id, std::string plugin, std::string path, const std::string& reason);
     const std::string& backend_id() const noexcept { return backend_id_; }
@@ -110,7 +112,7 @@ struct PluginHostAccess;
 
 // Thread safety: create_sink() and check_settings() may be called from several threads at
 // once (a plugin file is loaded once per process, under a lock); moving a host is not.
-class PluginHost {
+class OVERT_API PluginHost {
    public:
     // A host without an HTTP service: plugins that call http_post get a transport error.
     // (libovert's collector builds its host with the libcurl service.)

@@ -3,6 +3,8 @@
 // or an in-process sink a tool author or a test provides.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <overt/event.hpp>
 
 #include <chrono>
@@ -26,7 +28,7 @@ struct SendResult {
     static SendResult ok() { return {}; }
 };
 
-class Sink {
+class OVERT_API Sink {
    public:
     virtual ~Sink() = default;
     // Unique within one collector; spill files record which sinks still owe an event.

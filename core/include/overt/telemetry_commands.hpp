@@ -5,6 +5,8 @@
 // command is built on the same functions.
 #pragma once
 
+#include <overt/export.hpp>
+
 #include <overt/collector.hpp>
 #include <overt/config.hpp>
 
@@ -33,28 +35,28 @@ struct TelemetryCommandOptions {
 // Each prints to `out`, never throws, and returns an exit code (0 ok, 1 failed).
 // status: `Telemetry: disabled | enabled | enabled (local-only)`, `Machine ID: ...`,
 // `Backend: ...`, then why, the consent file, data dir, backends, counters. Sends nothing.
-int telemetry_status(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+OVERT_API int telemetry_status(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 // The same as a JSON object for scripts (stable keys: docs/status-json.md); secrets masked.
-int telemetry_status_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+OVERT_API int telemetry_status_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 // Grants consent (local-only: events are kept in the data dir's telemetry.ndjson, nothing is sent).
-int telemetry_enable(const Config& config, std::ostream& out, bool local_only = false,
+OVERT_API int telemetry_enable(const Config& config, std::ostream& out, bool local_only = false,
                      const TelemetryCommandOptions& options = {});
 // Withdraws consent and discards pending events; under force_enabled says it is enforced (exit 1).
-int telemetry_disable(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+OVERT_API int telemetry_disable(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 // Erases local data, sends the deletion request for the machine id (only if the tool ever
 // collected here), and disables (unless force_enabled).
-int telemetry_reset(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+OVERT_API int telemetry_reset(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 // One `pass`/`warn`/`fail` line per check: telemetry state, data dir, each backend's plugin,
 // each network backend's endpoint (a HEAD request within 5 s; no event is ever sent). Exit 1 if
 // any check failed.
-int telemetry_doctor(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+OVERT_API int telemetry_doctor(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 // The same checks as one JSON object: {"format": 1, "ok": bool, "checks": [{verdict, check, detail}]}.
-int telemetry_doctor_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
+OVERT_API int telemetry_doctor_json(const Config& config, std::ostream& out, const TelemetryCommandOptions& options = {});
 
 // For tools with their own parser: `args` are the words after `telemetry` ("status",
 // "enable --local-only", ...). Usage errors print to `err` and return 2; "help" or no args
 // print the group's usage to `out`.
-int run_telemetry_command(const Config& config, std::span<const std::string> args, std::ostream& out,
+OVERT_API int run_telemetry_command(const Config& config, std::span<const std::string> args, std::ostream& out,
                           std::ostream& err, const TelemetryCommandOptions& options = {});
 
 // --- Asking for consent on first run ---
@@ -80,12 +82,12 @@ struct ConsentPromptOptions {
 // not when DO_NOT_TRACK or <TOOL>_TELEMETRY already answer, not when a choice is stored, not
 // when the author turned telemetry off or forced it on. Default no; the answer is saved in the
 // consent file. Never throws. Call it before Collector::open.
-ConsentPrompt ask_consent_once(const Config& config, const ConsentPromptOptions& options = {});
+OVERT_API ConsentPrompt ask_consent_once(const Config& config, const ConsentPromptOptions& options = {});
 
 // The notice-only variant: tells the user once (on a terminal, not in CI, not when anything
 // already decides) that the tool can send anonymous usage statistics, off until they run
 // `<command> enable`; remembers that it did (notice-shown in the tool's overt config dir).
 // True if the notice was shown now.
-bool show_telemetry_notice_once(const Config& config, const ConsentPromptOptions& options = {});
+OVERT_API bool show_telemetry_notice_once(const Config& config, const ConsentPromptOptions& options = {});
 
 }  // namespace overt
