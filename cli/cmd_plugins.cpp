@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// overt plugins: lists the backend plugins found on the search path and the files refused.
+// overt plugins: lists the backends built into libovert, the plugins found on the search path
+// and the files refused.
 #include "commands.hpp"
 
 #include <overt/backend.h>
@@ -36,6 +37,7 @@ void print_json(const std::vector<std::string>& dirs, const Discovery& found) {
                                   {"description", p.description},
                                   {"abi", abi_text(p)},
                                   {"capabilities", capability_names(p.capabilities)},
+                                  {"source", p.builtin ? "built-in" : "directory"},
                                   {"path", p.path}});
     }
     out["refused"] = nlohmann::json::array();

@@ -19,14 +19,14 @@ labels_for() {
     core/src/privacy/* | core/src/deletion/*) echo "privacy|collector" ;;
     core/src/event/*) echo "event|collector|plugin_host" ;;
     core/src/spill/* | core/src/delivery/* | core/src/collector/*) echo "collector|faults|cli" ;;
-    core/src/plugin/*) echo "plugin_host|backends|collector" ;;
+    core/src/plugin/*) echo "plugin_host|backends|collector|packaging" ;;
     core/src/transport/*) echo "backends" ;;
     core/src/config/*) echo "config|cli" ;;
     core/src/commands/* | core/include/overt/telemetry_commands.hpp | core/include/overt/cli/*) echo "commands|cli" ;;
     core/src/c_api/* | core/include/overt/overt.h | examples/c/* | examples/python/*) echo "c_api|packaging" ;;
     core/src/schema/*) echo "plugin_host|config|fuzz" ;;
     core/* | sdk/*) echo "unit|collector|plugin_host|backends|cli" ;;
-    plugins/file/* | plugins/stdout/*) echo "plugin_host|cli|collector" ;;
+    plugins/file/* | plugins/stdout/*) echo "plugin_host|cli|collector|packaging" ;;
     plugins/*) echo "backends|peers|plugin_host" ;;
     cli/* | examples/*) echo "cli|config|plugin_host|commands" ;;
     packaging/* | cmake/* | CMakeLists.txt) echo "packaging" ;;

@@ -2,9 +2,11 @@
 // The plugin host: finds backend plugins (libovert-<name>.so), checks that they can be
 // trusted before loading them, and turns a configured backend into an overt::Sink.
 //
-// Search order: config `plugin_dirs`, then OVERT_PLUGIN_PATH (colon-separated), then the
-// install's plugin dir (found beside the loaded libovert, else relative to the running
-// executable, else the configured prefix). The first directory that has a plugin name wins; later copies are "shadowed".
+// Search order: the backends built into libovert (OVERT_BUILTIN_BACKENDS), then config
+// `plugin_dirs`, then OVERT_PLUGIN_PATH (colon-separated), then the install's plugin dir (found
+// beside the loaded libovert, else relative to the running executable, else the configured
+// prefix). The first that has a plugin name wins; later copies are "shadowed", never loaded, so
+// a file in a plugin dir cannot stand in for a built-in.
 // Libraries are loaded once per file with RTLD_NOW|RTLD_LOCAL and never unloaded.
 #pragma once
 
@@ -31,8 +33,9 @@ struct PluginInfo {
     uint32_t abi_major = 0;
     uint32_t abi_minor = 0;
     uint64_t capabilities = 0;  // OVERT_CAP_* from overt/backend.h
-    std::string path;
+    std::string path;           // "(built-in)" for a built-in backend
     std::string config_schema;  // JSON Schema text ("" when the plugin declares none)
+    bool builtin = false;       // compiled into libovert (OVERT_BUILTIN_BACKENDS), not a file
 };
 
 // A file that looks like a plugin but was not accepted, and why.
@@ -74,7 +77,7 @@ OVERT_API std::vector<std::string> plugin_search_path(const std::vector<std::str
 // (the compiled-in prefix).
 OVERT_API std::string default_plugin_dir();
 
-// Lists every libovert-*.so in `dirs`. Loads the ones that pass the trust checks (which runs
+// Lists the built-in backends, then every libovert-*.so in `dirs`. Loads the ones that pass the trust checks (which runs
 // their static constructors) to read their descriptors. Missing directories are skipped.
 OVERT_API Discovery discover_plugins(const std::vector<std::string>& dirs);
 

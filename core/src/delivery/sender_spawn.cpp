@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "delivery/sender_spawn.hpp"
 
+#include "plugin/builtin_backends.hpp"
 #include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
 
@@ -83,6 +84,12 @@ std::string find_sender_program(std::string& why) {
     if (const char* configured = ::secure_getenv("OVERT_SENDER"); configured && *configured) {
         if (trusted(configured, why) && trusted(detach_program_for(configured), why)) return configured;
         why = "OVERT_SENDER=" + std::string(configured) + ": " + why;
+        return {};
+    }
+    // A static libovert's tool forks its own sender instead: an installed overt-sender has none
+    // of the tool's built-in backends and may speak another version's request.
+    if (plugin::libovert_linked_statically()) {
+        why = "libovert is linked statically into this program";
         return {};
     }
     std::vector<std::string> candidates;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Plugin search path and discovery (overt/plugins.hpp).
+#include "plugin/builtin_backends.hpp"
 #include "plugin/plugin_library.hpp"
 #include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
@@ -75,6 +76,15 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& conf
 Discovery discover_plugins(const std::vector<std::string>& dirs) {
     Discovery found;
     std::map<std::string, std::string> first_path;  // name -> path that owns it
+    // Built-ins own their names before any directory: a file of the same name is shadowed.
+    for (const plugin::BuiltinBackend& builtin : plugin::builtin_backends()) {
+        first_path.emplace(builtin.name, plugin::kBuiltinPath);
+        try {
+            found.plugins.push_back(plugin::load_builtin(builtin.name).info);
+        } catch (const std::exception& refusal) {
+            found.refused.push_back({std::string(plugin::kBuiltinPath) + " " + builtin.name, refusal.what()});
+        }
+    }
     for (const auto& dir : dirs) {
         std::error_code ec;
         std::vector<std::string> names;

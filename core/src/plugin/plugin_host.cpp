@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "plugin/builtin_backends.hpp"
 #include "plugin/call_observer.hpp"
 #include "plugin/host_api.hpp"
 #include "plugin/plugin_host_factory.hpp"
@@ -16,7 +17,6 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <optional>
 #include <utility>
 
@@ -40,6 +40,13 @@ std::string join_dirs(const std::vector<std::string>& dirs) {
 std::string join_path(const std::string& dir, const std::string& file) {
     return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file;
 }
+
+// Where a backend's plugin comes from: a file on the search path, or libovert itself.
+struct PluginLocation {
+    std::string dir;
+    std::string path;  // plugin::kBuiltinPath for a built-in
+    bool builtin = false;
+};
 
 // What a bounded call into plugin code shares with its thread, which may outlive the caller
 // when abandoned: a late result (an instance) stays here, never destroyed.
@@ -106,7 +113,7 @@ class PluginHost::Impl {
    private:
     // The id shown in messages, and the path of the plugin file the search path finds.
     std::string id_of(const BackendConfig& backend) const;
-    std::string locate(const BackendConfig& backend) const;
+    PluginLocation locate(const BackendConfig& backend) const;
 
     std::vector<std::string> dirs_;
     std::shared_ptr<transport::HttpService> http_;
@@ -117,13 +124,13 @@ namespace {
 
 // Load, config check and create(), run on a bounded call's thread: everything it uses is
 // passed by value. Records in `stage` which call into plugin code it is in.
-std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const std::string& dir,
-                                      const std::string& path, const std::shared_ptr<transport::HttpService>& http,
+std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const PluginLocation& where,
+                                      const std::shared_ptr<transport::HttpService>& http,
                                       std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage);
 
 // Load, schema check and validate(), on a bounded call's thread like load_and_create.
-SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const std::string& dir,
-                             const std::string& path, std::atomic<plugin::PluginCall>& stage);
+SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const PluginLocation& where,
+                             std::atomic<plugin::PluginCall>& stage);
 
 }  // namespace
 
@@ -131,10 +138,12 @@ std::string PluginHost::Impl::id_of(const BackendConfig& backend) const {
     return backend.id.empty() ? backend.plugin : backend.id;
 }
 
-std::string PluginHost::Impl::locate(const BackendConfig& backend) const {
+PluginLocation PluginHost::Impl::locate(const BackendConfig& backend) const {
     const std::string id = id_of(backend);
     if (backend.plugin.empty() || backend.plugin.find('/') != std::string::npos)
         throw PluginError(id, backend.plugin, "", "not a valid plugin name");
+    // A built-in comes before every directory (see overt/plugins.hpp).
+    if (plugin::is_builtin(backend.plugin)) return {"", plugin::kBuiltinPath, true};
 
     // The first directory holding the file owns the name, as in discovery.
     const std::string file_name = plugin::plugin_file_name(backend.plugin);
@@ -150,39 +159,43 @@ std::string PluginHost::Impl::locate(const BackendConfig& backend) const {
         throw PluginError(id, backend.plugin, "",
                           "plugin not found: no " + file_name + " in " + join_dirs(dirs_));
     }
-    return join_path(dir, file_name);
+    return {dir, join_path(dir, file_name), false};
 }
 
 std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend) {
     const std::string id = id_of(backend);
-    const std::string path = locate(backend);
-    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const PluginLocation where = locate(backend);
 
     // The whole of it is bounded: the library's constructors, its entry point and create()
-    // are all plugin code.
+    // are all plugin code (a built-in's entry point and create() too).
     return run_plugin_code<std::unique_ptr<Sink>>(
-        backend, id, path, call_limit_, [backend, id, dir, path, http = http_, limit = call_limit_](auto& stage) {
-            return load_and_create(backend, id, dir, path, http, limit, stage);
+        backend, id, where.path, call_limit_, [backend, id, where, http = http_, limit = call_limit_](auto& stage) {
+            return load_and_create(backend, id, where, http, limit, stage);
         });
 }
 
 SettingsCheck PluginHost::Impl::check_settings(const BackendConfig& backend) {
     const std::string id = id_of(backend);
-    const std::string path = locate(backend);
-    const std::string dir = std::filesystem::path(path).parent_path().string();
-    return run_plugin_code<SettingsCheck>(backend, id, path, call_limit_, [backend, id, dir, path](auto& stage) {
-        return load_and_check(backend, id, dir, path, stage);
+    const PluginLocation where = locate(backend);
+    return run_plugin_code<SettingsCheck>(backend, id, where.path, call_limit_, [backend, id, where](auto& stage) {
+        return load_and_check(backend, id, where, stage);
     });
 }
 
 namespace {
 
-// The plugin file, trust-checked, pin compared, loaded once, its descriptor checked. Throws PluginError.
-const plugin::LoadedPlugin& load_for(const BackendConfig& backend, const std::string& id, const std::string& dir,
-                                     const std::string& path) {
+// The plugin file, trust-checked, pin compared, loaded once, its descriptor checked; or the
+// built-in, its descriptor checked the same way. Throws PluginError.
+const plugin::LoadedPlugin& load_for(const BackendConfig& backend, const std::string& id, const PluginLocation& where) {
+    const std::string& path = where.path;
     try {
         plugin::ObservedCall observed(id, plugin::PluginCall::load, path);
-        return plugin::load_plugin(dir, backend.plugin, backend.sha256);
+        if (where.builtin) {
+            // No pin to compare: a pin guards a file against replacement, and a built-in is
+            // part of the program itself.
+            return plugin::load_builtin(backend.plugin);
+        }
+        return plugin::load_plugin(where.dir, backend.plugin, backend.sha256);
     } catch (const std::exception& refusal) {
         throw PluginError(id, backend.plugin, path, std::string("refused: ") + refusal.what());
     }
@@ -229,9 +242,10 @@ std::string status_name(int status) {
     return status == OVERT_INVALID_CONFIG ? "INVALID_CONFIG" : status == OVERT_FATAL ? "FATAL" : "status " + std::to_string(status);
 }
 
-SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const std::string& dir,
-                             const std::string& path, std::atomic<plugin::PluginCall>& stage) {
-    const plugin::LoadedPlugin& loaded = load_for(backend, id, dir, path);
+SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id, const PluginLocation& where,
+                             std::atomic<plugin::PluginCall>& stage) {
+    const std::string& path = where.path;
+    const plugin::LoadedPlugin& loaded = load_for(backend, id, where);
     SettingsCheck check;
     const auto config_text = settings_for(loaded, backend, check.problem);
     if (!config_text) {
@@ -262,10 +276,11 @@ SettingsCheck load_and_check(const BackendConfig& backend, const std::string& id
     return check;
 }
 
-std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const std::string& dir,
-                                      const std::string& path, const std::shared_ptr<transport::HttpService>& http,
+std::unique_ptr<Sink> load_and_create(const BackendConfig& backend, const std::string& id, const PluginLocation& where,
+                                      const std::shared_ptr<transport::HttpService>& http,
                                       std::chrono::milliseconds call_limit, std::atomic<plugin::PluginCall>& stage) {
-    const plugin::LoadedPlugin& loaded = load_for(backend, id, dir, path);
+    const std::string& path = where.path;
+    const plugin::LoadedPlugin& loaded = load_for(backend, id, where);
     std::string refusal;
     const auto config_text = settings_for(loaded, backend, refusal);
     if (!config_text) throw PluginError(id, backend.plugin, path, refusal);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "plugin/plugin_library.hpp"
 
+#include "plugin/builtin_backends.hpp"
 #include "support/trusted_file.hpp"
 
 #include <boost/dll/shared_library.hpp>
@@ -159,6 +160,49 @@ std::string lowercase(std::string text) {
 }
 
 }  // namespace
+
+bool is_builtin(const std::string& name) noexcept {
+    for (const BuiltinBackend& builtin : builtin_backends())
+        if (name == builtin.name) return true;
+    return false;
+}
+
+const LoadedPlugin& load_builtin(const std::string& name) {
+    struct BuiltinEntry {
+        std::unique_ptr<LoadedPlugin> plugin;
+        std::string refusal;
+    };
+    // Never destroyed, like the library registry: sinks hold its descriptors to the end.
+    static auto* loaded = new std::map<std::string, BuiltinEntry>;
+    static std::mutex mutex;
+    const auto builtin = std::find_if(builtin_backends().begin(), builtin_backends().end(),
+                                      [&](const BuiltinBackend& b) { return name == b.name; });
+    if (builtin == builtin_backends().end()) throw support::Refusal("no built-in backend \"" + name + "\"");
+
+    std::lock_guard lock(mutex);
+    BuiltinEntry& entry = (*loaded)[name];
+    if (entry.plugin) return *entry.plugin;
+    if (!entry.refusal.empty()) throw support::Refusal(entry.refusal);
+    // The same checks as a plugin file's descriptor: a built-in is plugin code compiled in.
+    try {
+        const overt_backend_descriptor* descriptor = nullptr;
+        try {
+            descriptor = builtin->entry();
+        } catch (...) {
+            throw support::Refusal("entry point threw an exception");
+        }
+        auto plugin = check_descriptor(descriptor, kBuiltinPath);
+        if (plugin->info.name != name)
+            throw support::Refusal("descriptor name \"" + plugin->info.name + "\" does not match the built-in's (\"" +
+                                   name + "\")");
+        plugin->info.builtin = true;
+        entry.plugin = std::move(plugin);
+        return *entry.plugin;
+    } catch (const support::Refusal& refusal) {
+        entry.refusal = refusal.what();
+        throw;
+    }
+}
 
 std::string plugin_file_name(const std::string& name) { return "libovert-" + name + ".so"; }
 

@@ -24,14 +24,21 @@ extern "C" {
 #define OVERT_ABI_MAJOR 1
 #define OVERT_ABI_MINOR 1 /* 1.1: overt_backend_descriptor.validate */
 
-#if defined(_WIN32)
+/* Name of the single exported entry symbol. */
+#define OVERT_BACKEND_ENTRY_SYMBOL "overt_backend_entry_v1"
+
+/* A plugin compiled into libovert as a built-in backend (overt's OVERT_BUILTIN_BACKENDS) is
+ * built with OVERT_BUILTIN_ENTRY=overt_builtin_<name>_entry_v1: its entry point takes that
+ * name, unique among the backends sharing one library, and is not exported. The plugin's
+ * source stays the same. */
+#if defined(OVERT_BUILTIN_ENTRY)
+#define overt_backend_entry_v1 OVERT_BUILTIN_ENTRY
+#define OVERT_EXPORT
+#elif defined(_WIN32)
 #define OVERT_EXPORT __declspec(dllexport)
 #else
 #define OVERT_EXPORT __attribute__((visibility("default")))
 #endif
-
-/* Name of the single exported entry symbol. */
-#define OVERT_BACKEND_ENTRY_SYMBOL "overt_backend_entry_v1"
 
 /* A borrowed, not necessarily NUL-terminated string. Valid only during the call it is passed to. */
 typedef struct overt_str {
