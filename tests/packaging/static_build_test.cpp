@@ -87,6 +87,7 @@ TEST_F(StaticBuildTest, RecordsIntoItsBuiltInFileAndStdoutBackends) {
     const CommandResult tracked = overt("--config " + shell_quote(config) + " track build --exit-code 3");
     ASSERT_EQ(tracked.exit_code, 0) << tracked.output;
     EXPECT_NE(tracked.output.find("\"name\": \"build\""), std::string::npos) << "stdout backend:\n" << tracked.output;
+    EXPECT_NE(tracked.output.find("Delivered to: file"), std::string::npos) << tracked.output;
 
     const std::string recorded = read_file(events);
     ASSERT_FALSE(recorded.empty()) << tracked.output;
@@ -95,6 +96,15 @@ TEST_F(StaticBuildTest, RecordsIntoItsBuiltInFileAndStdoutBackends) {
     EXPECT_EQ(event["name"], "build") << recorded;
     EXPECT_EQ(event["tool_name"], "static-tool") << recorded;
     EXPECT_EQ(recorded.find('\n'), recorded.size() - 1) << "one event, one line:\n" << recorded;
+}
+
+// A built-in's settings are checked against its own schema, as a plugin file's are.
+TEST_F(StaticBuildTest, ConfigValidateChecksABuiltInsSettings) {
+    const std::string config = scratch_ / "bad.yaml";
+    std::ofstream(config) << "tool:\n  name: static-tool\nbackends:\n  - plugin: stdout\n    stream: nowhere\n";
+    const CommandResult checked = overt("config validate " + shell_quote(config));
+    EXPECT_NE(checked.exit_code, 0) << checked.output;
+    EXPECT_NE(checked.output.find("stream"), std::string::npos) << checked.output;
 }
 
 // Built-ins own their names: a directory's libovert-file.so is shadowed, never loaded; a plugin

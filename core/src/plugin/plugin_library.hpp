@@ -33,4 +33,8 @@ std::string plugin_file_name(const std::string& name);
 // file) and checks its descriptor against this host's ABI and `name`. Throws Refusal.
 const LoadedPlugin& load_plugin(const std::string& dir, const std::string& name, const std::string& sha256_pin = {});
 
+// The built-in backend `name` (builtin_backends.hpp): its entry called once, its descriptor
+// checked as a plugin file's is, and against `name`. Throws Refusal when there is none or it is refused.
+const LoadedPlugin& load_builtin(const std::string& name);
+
 }  // namespace overt::plugin

@@ -12,13 +12,7 @@ file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/sdk-prefix)
 set(build ${WORK_DIR}/build)
 
-function(run_step what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-  set(step_output "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../../run_step.cmake)
 
 run_step("installing the sdk component"
   ${CMAKE_COMMAND} --install ${OVERT_BUILD_DIR} --component sdk --prefix ${prefix})
