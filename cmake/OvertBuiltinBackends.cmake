@@ -4,7 +4,8 @@
 # (plugins/CMakeLists.txt) whose entry point is renamed to overt_builtin_<name>_entry_v1, and a
 # libovert gets a generated table of the ones it holds (core/src/plugin/builtin_table.cpp.in).
 #
-#   OVERT_BUILTINS           the names OVERT_BUILTIN_BACKENDS resolves to ("all": every plugins/<name>/)
+#   OVERT_BUILTINS           the names OVERT_BUILTIN_BACKENDS resolves to ("file;stdout" or
+#                            "file,stdout"; "all": every plugins/<name>/)
 #   OVERT_TEST_BUILTINS      what the tests' static libovert holds (tests/packaging)
 #   OVERT_BUILTIN_OBJECTS    every plugin that needs its built-in objects in this build
 file(GLOB overt_bundled_plugin_dirs LIST_DIRECTORIES true ${PROJECT_SOURCE_DIR}/plugins/*)
@@ -16,10 +17,10 @@ foreach(dir IN LISTS overt_bundled_plugin_dirs)
   endif()
 endforeach()
 
-if(OVERT_BUILTIN_BACKENDS STREQUAL "all")
+# Commas separate as semicolons do ("file,stdout"): easier to pass through a shell or a script.
+string(REPLACE "," ";" OVERT_BUILTINS "${OVERT_BUILTIN_BACKENDS}")
+if(OVERT_BUILTINS STREQUAL "all")
   set(OVERT_BUILTINS ${overt_bundled_plugins})
-else()
-  set(OVERT_BUILTINS ${OVERT_BUILTIN_BACKENDS})
 endif()
 list(REMOVE_DUPLICATES OVERT_BUILTINS)
 foreach(name IN LISTS OVERT_BUILTINS)

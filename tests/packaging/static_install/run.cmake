@@ -23,7 +23,7 @@ run_step("configuring the static overt"
   ${CMAKE_COMMAND} -E env --unset=CXXFLAGS --unset=LDFLAGS
   ${CMAKE_COMMAND} -S ${OVERT_SOURCE_DIR} -B ${build} -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
     -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O0 -DCMAKE_C_FLAGS=-O0 -DCMAKE_UNITY_BUILD=ON
-    -DOVERT_BUILD_SHARED=OFF "-DOVERT_BUILTIN_BACKENDS=file;stdout"
+    -DOVERT_BUILD_SHARED=OFF -DOVERT_BUILTIN_BACKENDS=file,stdout
     -DOVERT_BUILD_TESTS=OFF -DOVERT_BUILD_BENCH=OFF -DOVERT_BUILD_EXAMPLES=OFF -DOVERT_PACKAGE=OFF)
 run_step("building the static overt" ${CMAKE_COMMAND} --build ${build})
 run_step("installing the static overt" ${CMAKE_COMMAND} --install ${build} --prefix ${prefix})
