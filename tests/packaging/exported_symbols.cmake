@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
-# ctest driver: every symbol libovert.so exports is overt's own (the C API, overt::; core/libovert.map), none of the
-# libraries compiled into it.   -DLIBRARY=<path of libovert.so> -DNM=<nm>
+# ctest driver: libovert.so exports its API and nothing more: the C API and the overt:: classes
+# and functions of the public headers (OVERT_API), none of libovert's internals (overt::delivery::,
+# overt::support::, ...: namespaces below overt::) and none of the libraries compiled into it.
+#   -DLIBRARY=<path of libovert.so> -DNM=<nm>
 execute_process(COMMAND ${NM} -D --defined-only --demangle ${LIBRARY}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE listing ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -9,6 +11,7 @@ endif()
 string(REPLACE ";" "," listing "${listing}")
 string(REPLACE "\n" ";" lines "${listing}")
 set(foreign "")
+set(internal "")
 set(own 0)
 foreach(line IN LISTS lines)
   # "0000000000012340 T overt::Collector::open(...)": the name starts after the type letter.
@@ -16,6 +19,12 @@ foreach(line IN LISTS lines)
     continue()
   endif()
   set(name "${CMAKE_MATCH_1}")
+  # What the symbol is of: "vtable for X", "typeinfo for X", a thunk's target.
+  string(REGEX REPLACE "^(typeinfo name for |typeinfo for |vtable for |VTT for |guard variable for |non-virtual thunk to |virtual thunk to )" "" subject "${name}")
+  if(subject MATCHES "^overt::[a-z_0-9]+::" OR subject MATCHES "::Impl::")
+    string(APPEND internal "\n  ${name}")
+    continue()
+  endif()
   # overt's own, or (in an -O0 build, where nothing is inlined) a standard template instantiated
   # for one of overt's types, which the version script's overt::* keeps with it.
   if(name MATCHES "overt::" OR name MATCHES "^overt_(collector_[a-z_]+|string_free|last_error)$")
@@ -24,10 +33,13 @@ foreach(line IN LISTS lines)
     string(APPEND foreign "\n  ${name}")
   endif()
 endforeach()
+if(NOT internal STREQUAL "")
+  message(FATAL_ERROR "libovert.so exports internals of libovert:${internal}")
+endif()
 if(NOT foreign STREQUAL "")
   message(FATAL_ERROR "libovert.so exports symbols that are not overt's:${foreign}")
 endif()
 if(own LESS 10)
   message(FATAL_ERROR "libovert.so exports only ${own} symbols: is nm reading the right file?")
 endif()
-message(STATUS "libovert.so exports ${own} symbols, all overt's")
+message(STATUS "libovert.so exports ${own} symbols, all of them overt's API")

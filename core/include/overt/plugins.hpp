@@ -137,7 +137,7 @@ class OVERT_API PluginHost {
 
    private:
     class Impl;
-    explicit PluginHost(std::unique_ptr<Impl> impl);
+    OVERT_LOCAL explicit PluginHost(std::unique_ptr<Impl> impl);
     friend struct detail::PluginHostAccess;  // libovert's own code (a host with its HTTP service)
     std::unique_ptr<Impl> impl_;
 };

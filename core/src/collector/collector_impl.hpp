@@ -19,7 +19,7 @@
 
 namespace overt {
 
-struct Collector::Impl {
+struct OVERT_LOCAL Collector::Impl {
     Config config;
     std::atomic<bool> enabled{false};  // false after disable(): nothing more is recorded
     std::string data_dir;

@@ -100,7 +100,7 @@ PluginError::PluginError(std::string backend_id, std::string plugin, std::string
       plugin_(std::move(plugin)),
       path_(std::move(path)) {}
 
-class PluginHost::Impl {
+class OVERT_LOCAL PluginHost::Impl {
    public:
     Impl(std::vector<std::string> dirs, std::shared_ptr<transport::HttpService> http,
          std::chrono::milliseconds call_limit)
