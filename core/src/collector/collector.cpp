@@ -4,11 +4,13 @@
 #include "collector/collector_impl.hpp"
 
 #include "delivery/sender_spawn.hpp"
+#include "privacy/redact_identity.hpp"
 #include "support/logger.hpp"
 
 #include <overt/redact.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -21,6 +23,29 @@ constexpr size_t kBufferReserve = 4096;  // events reserved up front (no growth 
 int64_t unix_nano_now() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// The redacted form of the few names a tool tracks, remembered per thread (no lock): redaction
+// is a function of the text and the process's identity alone, and it was a third of
+// track_command's cost (callgrind: apply_rules tries every rule that may start at a letter).
+std::string redacted_event_name(std::string_view name) {
+    constexpr size_t kLongestRemembered = 64;  // longer names are rarely repeated
+    if (name.size() > kLongestRemembered) return redact(name);
+    struct RememberedName {
+        const privacy::Identity* identity = nullptr;  // null while being filled
+        std::string name;
+        std::string redacted;
+    };
+    thread_local std::array<RememberedName, 16> remembered;
+    const privacy::Identity* identity = &privacy::current_identity();
+    RememberedName& slot = remembered[std::hash<std::string_view>{}(name) % remembered.size()];
+    if (slot.identity != identity || slot.name != name) {
+        slot.identity = nullptr;  // a throw below leaves the slot unused, never wrong
+        slot.redacted = redact(name);
+        slot.name = name;
+        slot.identity = identity;
+    }
+    return slot.redacted;
 }
 
 Metadata sorted_unique(Metadata metadata) {
@@ -101,7 +126,7 @@ Event Collector::Impl::make_event(std::string_view type, std::string_view name, 
     event.event_id = new_event_id();
     event.timestamp_unix_nano = unix_nano_now();
     event.type = type;
-    event.name = redact(name);  // a name is free text a tool may fill with anything
+    event.name = redacted_event_name(name);  // a name is free text a tool may fill with anything
     event.origin = origin;
     event.metadata = merge_metadata(extra);
     return event;
