@@ -239,16 +239,51 @@ bool parse_timestamp(std::string_view s, int64_t& unix_nano) {
     return true;
 }
 
+// The origin's fields as JSON, `,"machine_id":...` to `,"os_version":"..."`: the same for every
+// event of a process, so written once per thread and origin (perf: escaping was 37 % of a
+// file-plugin batch, the origin ~45 % of the bytes escaped). The cache holds the origin it
+// was written for, so its address cannot be reused for another one while it is cached.
+std::string written_origin_fields(const Origin& o) {
+    std::string json(128 + quoted_bound(o.machine_id) + quoted_bound(o.tool_name) + quoted_bound(o.version) +
+                         quoted_bound(o.os) + quoted_bound(o.arch) + quoted_bound(o.runtime_version) +
+                         quoted_bound(o.os_version),
+                     '\0');
+    char* at = json.data();
+    at = put_field(at, ",\"machine_id\":", o.machine_id);
+    at = put_field(at, ",\"tool_name\":", o.tool_name);
+    at = put_field(at, ",\"version\":", o.version);
+    at = put_field(at, ",\"os\":", o.os);
+    at = put_field(at, ",\"arch\":", o.arch);
+    at = put_field(at, ",\"go_version\":", o.runtime_version);
+    at = put_field(at, ",\"os_version\":", o.os_version);
+    json.resize(static_cast<size_t>(at - json.data()));
+    return json;
+}
+
+const std::string& origin_fields_json(const std::shared_ptr<const Origin>& origin) {
+    if (!origin) {
+        static const std::string kNoOrigin = written_origin_fields(Origin{});
+        return kNoOrigin;
+    }
+    struct Cached {
+        std::shared_ptr<const Origin> origin;
+        std::string json;
+    };
+    thread_local Cached cached;
+    if (cached.origin != origin) {
+        cached.json = written_origin_fields(*origin);
+        cached.origin = origin;
+    }
+    return cached.json;
+}
+
 void append_json(std::string& out, const Event& e) {
-    static const Origin kEmptyOrigin;
-    const Origin& o = e.origin ? *e.origin : kEmptyOrigin;
+    const std::string& origin_json = origin_fields_json(e.origin);
     // Keys, punctuation, the timestamp and two integers fit in kFixedBound; each string adds
     // its quoted_bound and its separator.
     constexpr size_t kFixedBound = 512;
-    size_t bound = kFixedBound + quoted_bound(e.type) + quoted_bound(e.name) + quoted_bound(o.machine_id) +
-                   quoted_bound(o.tool_name) + quoted_bound(o.version) + quoted_bound(o.os) + quoted_bound(o.arch) +
-                   quoted_bound(o.runtime_version) + quoted_bound(o.os_version) + quoted_bound(e.error) +
-                   quoted_bound(e.event_id);
+    size_t bound = kFixedBound + origin_json.size() + quoted_bound(e.type) + quoted_bound(e.name) +
+                   quoted_bound(e.error) + quoted_bound(e.event_id);
     for (const auto& arg : e.args) bound += quoted_bound(arg) + 1;
     if (e.metadata)
         for (const auto& [k, v] : *e.metadata) bound += quoted_bound(k) + quoted_bound(v) + 2;
@@ -261,13 +296,7 @@ void append_json(std::string& out, const Event& e) {
     *at++ = '"';
     at = put_field(at, ",\"type\":", e.type);
     at = put_field(at, ",\"name\":", e.name);
-    at = put_field(at, ",\"machine_id\":", o.machine_id);
-    at = put_field(at, ",\"tool_name\":", o.tool_name);
-    at = put_field(at, ",\"version\":", o.version);
-    at = put_field(at, ",\"os\":", o.os);
-    at = put_field(at, ",\"arch\":", o.arch);
-    at = put_field(at, ",\"go_version\":", o.runtime_version);
-    at = put_field(at, ",\"os_version\":", o.os_version);
+    at = put(at, origin_json);
     if (e.duration_ms != 0) at = put_int(put(at, ",\"duration_ms\":"), e.duration_ms);
     if (e.exit_code != 0) at = put_int(put(at, ",\"exit_code\":"), e.exit_code);
     if (!e.args.empty()) {
