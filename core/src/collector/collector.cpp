@@ -132,27 +132,84 @@ Event Collector::Impl::make_event(std::string_view type, std::string_view name, 
     return event;
 }
 
+// Threads get shards round-robin, so the first kStagingShards threads never share one.
+size_t Collector::Impl::this_thread_shard() {
+    static std::atomic<size_t> next_shard{0};
+    thread_local const size_t shard = next_shard.fetch_add(1, std::memory_order_relaxed) % kStagingShards;
+    return shard;
+}
+
 void Collector::Impl::record(Event&& event) {
-    std::vector<Event> full;
+    StagingShard& shard = staging[this_thread_shard()];
+    std::vector<std::vector<Event>> full;
     {
-        std::lock_guard lock(mutex);
+        std::lock_guard shard_lock(shard.mutex);
         if (closed.load(std::memory_order_relaxed)) return;  // after close(): nowhere to deliver
-        if (!store && buffer.size() >= config.buffer_max_events) {
-            // Nowhere to spill, so the newest replaces the oldest (a ring, O(1)) and the oldest
-            // is counted as dropped (the Go package grew without bound).
-            ledger.overwritten_in_ring();
-            buffer[ring_start] = std::move(event);
-            ring_start = (ring_start + 1) % buffer.size();
+        shard.events.push_back(std::move(event));
+        if (shard.events.size() < kStagedRun &&
+            buffered_hint.load(std::memory_order_relaxed) + shard.events.size() < config.buffer_max_events)
             return;
-        }
-        ledger.tracked();  // counted before it is in the buffer, so a flush never takes it uncounted
-        buffer.push_back(std::move(event));
-        if (store && buffer.size() >= config.buffer_max_events) {
-            full.swap(buffer);
-            buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
+        std::lock_guard lock(mutex);
+        try {
+            drain_locked(shard, &full);
+        } catch (...) {
+            // Out of memory growing the buffer: the event is staged and counted when a later
+            // drain moves it, so it must not be reported as a failed record as well.
         }
     }
-    if (!full.empty()) pipeline->spill(std::move(full), drop_reason::spill_write_failed);
+    for (auto& batch : full) pipeline->spill(std::move(batch), drop_reason::spill_write_failed);
+}
+
+void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full) {
+    const size_t max = config.buffer_max_events;
+    const size_t staged = shard.events.size();
+    // Without a data dir, what does not fit replaces the oldest (a ring, O(1)) and the oldest
+    // is counted as dropped (the Go package grew without bound).
+    const size_t into_buffer = store ? staged : buffer.size() < max ? std::min(staged, max - buffer.size()) : 0;
+    // Room grows geometrically, as push_back's would; a buffer swapped out to spill stops at `max`.
+    size_t needed = buffer.size() + into_buffer;
+    if (full && store) needed = std::min(needed, std::max(max, buffer.size()));
+    if (buffer.capacity() < needed) buffer.reserve(std::max(needed, 2 * buffer.capacity()));
+    // What moved is counted before `mutex` is released, so a flush never takes it uncounted;
+    // if growing throws, what did not move stays staged for a later drain.
+    size_t moved = 0;
+    auto book_moved = [&] {
+        ledger.tracked(moved);
+        shard.events.erase(shard.events.begin(), shard.events.begin() + static_cast<ptrdiff_t>(moved));
+        buffered_hint.store(buffer.size(), std::memory_order_relaxed);
+    };
+    try {
+        for (; moved < into_buffer; ++moved) {
+            if (full && store && buffer.size() >= max) {
+                full->emplace_back().swap(buffer);
+                buffer.reserve(std::min<size_t>(max, kBufferReserve));
+            }
+            buffer.push_back(std::move(shard.events[moved]));
+        }
+        if (full && store && buffer.size() >= max) {
+            full->emplace_back().swap(buffer);
+            buffer.reserve(std::min<size_t>(max, kBufferReserve));
+        }
+    } catch (...) {
+        book_moved();
+        throw;
+    }
+    book_moved();
+    for (Event& event : shard.events) {  // what did not fit: the ring
+        ledger.overwritten_in_ring();
+        buffer[ring_start] = std::move(event);
+        ring_start = (ring_start + 1) % buffer.size();
+    }
+    shard.events.clear();
+}
+
+void Collector::Impl::drain_staged() {
+    for (StagingShard& shard : staging) {
+        std::lock_guard shard_lock(shard.mutex);
+        if (shard.events.empty()) continue;
+        std::lock_guard lock(mutex);
+        drain_locked(shard, nullptr);
+    }
 }
 
 void Collector::track(std::string_view type, std::string_view name, const Metadata& extra) noexcept {
@@ -234,7 +291,10 @@ std::string Collector::backend_info() const {
     return impl_->enabled ? impl_->sinks.describe() : "noop (disabled)";
 }
 
-Counters Collector::counters() const { return impl_->ledger.snapshot(); }
+Counters Collector::counters() const {
+    impl_->drain_staged();  // staged events are counted as they enter the buffer
+    return impl_->ledger.snapshot();
+}
 
 void Collector::Impl::settle_ring_locked() {
     if (ring_start) std::rotate(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(ring_start), buffer.end());
@@ -242,10 +302,12 @@ void Collector::Impl::settle_ring_locked() {
 }
 
 std::vector<Event> Collector::Impl::take_buffer() {
+    drain_staged();
     std::lock_guard lock(mutex);
     settle_ring_locked();
     std::vector<Event> taken;
     taken.swap(buffer);
+    buffered_hint.store(0, std::memory_order_relaxed);
     // Reserved here, off the hot path, so the next tracks do not grow the vector.
     buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
     return taken;
@@ -260,6 +322,7 @@ void Collector::Impl::requeue(std::vector<Event> events) {
         buffer.erase(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(excess));
         ledger.dropped_from_buffer(drop_reason::no_data_dir_overflow, excess);
     }
+    buffered_hint.store(buffer.size(), std::memory_order_relaxed);
 }
 
 FlushReport Collector::flush() {
@@ -309,6 +372,7 @@ std::vector<Event> Collector::pending_events() const {
             for (auto& event : content.events) events.push_back(std::move(event));
         }
     }
+    impl_->drain_staged();
     std::lock_guard lock(impl_->mutex);
     impl_->settle_ring_locked();
     events.insert(events.end(), impl_->buffer.begin(), impl_->buffer.end());
