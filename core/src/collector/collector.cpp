@@ -203,13 +203,19 @@ void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<
     shard.events.clear();
 }
 
-void Collector::Impl::drain_staged() {
+void Collector::Impl::drain_staged(std::vector<std::vector<Event>>* full) {
     for (StagingShard& shard : staging) {
         std::lock_guard shard_lock(shard.mutex);
         if (shard.events.empty()) continue;
         std::lock_guard lock(mutex);
-        drain_locked(shard, nullptr);
+        drain_locked(shard, full);
     }
+}
+
+void Collector::Impl::drain_staged_and_spill() {
+    std::vector<std::vector<Event>> full;
+    drain_staged(&full);
+    for (auto& batch : full) pipeline->spill(std::move(batch), drop_reason::spill_write_failed);
 }
 
 void Collector::track(std::string_view type, std::string_view name, const Metadata& extra) noexcept {
@@ -292,7 +298,7 @@ std::string Collector::backend_info() const {
 }
 
 Counters Collector::counters() const {
-    impl_->drain_staged();  // staged events are counted as they enter the buffer
+    impl_->drain_staged_and_spill();  // staged events are counted as they enter the buffer
     return impl_->ledger.snapshot();
 }
 
@@ -302,7 +308,7 @@ void Collector::Impl::settle_ring_locked() {
 }
 
 std::vector<Event> Collector::Impl::take_buffer() {
-    drain_staged();
+    drain_staged(nullptr);  // all of it is taken: no spill from inside a flush
     std::lock_guard lock(mutex);
     settle_ring_locked();
     std::vector<Event> taken;
@@ -372,7 +378,7 @@ std::vector<Event> Collector::pending_events() const {
             for (auto& event : content.events) events.push_back(std::move(event));
         }
     }
-    impl_->drain_staged();
+    if (impl_->enabled) impl_->drain_staged_and_spill();
     std::lock_guard lock(impl_->mutex);
     impl_->settle_ring_locked();
     events.insert(events.end(), impl_->buffer.begin(), impl_->buffer.end());

@@ -65,8 +65,10 @@ struct Collector::Impl {
     // them one by one before staging (ring, counters). With `full`, a buffer that fills is
     // swapped out there to be spilled; without, it may exceed its bound until taken.
     void drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full);
-    // Every shard into the buffer (without spilling): before the buffer is read or taken.
-    void drain_staged();
+    // Every shard into the buffer: before it is taken (`full` null: all of it goes at once)
+    // or read (a buffer that fills is spilled, as it would have been at record time).
+    void drain_staged(std::vector<std::vector<Event>>* full);
+    void drain_staged_and_spill();
     // With `mutex` held: put the ring back in age order.
     void settle_ring_locked();
     // The whole buffer, oldest first, leaving it empty.
