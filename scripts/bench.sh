@@ -105,7 +105,7 @@ summary["track_command"] = {
     "unit": "ns of wall time per call, median of 7 repetitions; with N threads on one collector: wall time / calls of all threads (inverse throughput)",
     "flush_charged_null_sink": {
         **charged_null,
-        "includes": "track_command, and with the timer running every flush of the default 1000-event buffer (one per 1000 calls in all threads) into an in-process null sink: taking the buffer, the send (on a watchdog thread started per send), destroying the events",
+        "includes": "track_command, and with the timer running every flush of the default 1000-event buffer (one per 1000 calls in all threads) into an in-process null sink: taking the buffer, the send (on a reused watchdog worker thread), destroying the events",
         "excludes": "encoding, I/O, opening and closing the collector",
     },
     "flush_charged_file_plugin": {
