@@ -84,7 +84,7 @@ summary = {"machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
 def per_threads(prefix, threads):
     return {f"{t}_threads": aggregate(track, prefix, t) for t in threads}
 
-# Charged figures are bimodal on a busy machine (each send starts a watchdog thread that must
+# Charged figures are bimodal on a busy machine (each send wakes a watchdog worker that must
 # wait for a core), so the mean of the repetitions is reported beside the median.
 def with_mean(prefix, threads):
     figures = per_threads(prefix, threads)

@@ -39,7 +39,9 @@ SendResult run_guarded(const std::function<SendResult()>& call) {
 // its thread; the next call finds no idle one and starts another.
 class CallWorkers {
    public:
-    CallWorkers() : owner_pid_(::getpid()) {}
+    // `before`: the workers of the process this one was forked from, kept reachable (they are
+    // never freed) so leak checkers in a child do not report them.
+    explicit CallWorkers(CallWorkers* before) : owner_pid_(::getpid()), before_(before) {}
 
     // False when no thread could be had (resource limits).
     bool run(std::function<void()> task) {
@@ -79,6 +81,7 @@ class CallWorkers {
     }
 
     const pid_t owner_pid_;
+    [[maybe_unused]] CallWorkers* const before_;  // only held, for reachability
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::function<void()>> tasks_;
@@ -92,7 +95,7 @@ CallWorkers& call_workers() {
     static std::atomic<CallWorkers*> workers{nullptr};
     CallWorkers* current = workers.load(std::memory_order_acquire);
     if (current && current->owner_pid() == ::getpid()) return *current;
-    auto* fresh = new CallWorkers();
+    auto* fresh = new CallWorkers(current);
     if (workers.compare_exchange_strong(current, fresh, std::memory_order_acq_rel)) return *fresh;
     delete fresh;  // another thread installed this process's workers first
     return *current;
