@@ -37,7 +37,7 @@ using bench::make_collector;
 using bench::NullSink;
 
 constexpr int64_t kSteadyIterationsPerThread = 100'000;
-// A multiple of every thread's flush interval (1000 / threads), so each thread's last call
+// A multiple of every thread's flush interval (1000 / threads: 1000, 500, 250), so each thread's last call
 // is a flush and no event outlives the timed loop.
 constexpr int64_t kChargedCallsPerThread = 200'000;
 
@@ -92,7 +92,7 @@ void BM_TrackCommand_FlushCharged_FilePlugin(benchmark::State& state) {
 }
 BENCHMARK(BM_TrackCommand_FlushCharged_NullSink)
     ->Iterations(kChargedCallsPerThread)
-    ->Threads(1)->Threads(2)
+    ->Threads(1)->Threads(2)->Threads(4)
     ->Repetitions(7)->ReportAggregatesOnly(true)->UseRealTime();
 BENCHMARK(BM_TrackCommand_FlushCharged_FilePlugin)
     ->Iterations(kChargedCallsPerThread)

@@ -84,24 +84,28 @@ summary = {"machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
 def per_threads(prefix, threads):
     return {f"{t}_threads": aggregate(track, prefix, t) for t in threads}
 
-# Charged figures are bimodal on a busy machine (each send starts a watchdog thread that must
+# Charged figures are bimodal on a busy machine (each send wakes a watchdog worker that must
 # wait for a core), so the mean of the repetitions is reported beside the median.
 def with_mean(prefix, threads):
     figures = per_threads(prefix, threads)
     figures["mean_of_repetitions"] = {f"{t}_threads": aggregate(track, prefix, t, "mean") for t in threads}
     return figures
 
-charged_null = with_mean("BM_TrackCommand_FlushCharged_NullSink", (1, 2))
+charged_null = with_mean("BM_TrackCommand_FlushCharged_NullSink", (1, 2, 4))
 charged_file = with_mean("BM_TrackCommand_FlushCharged_FilePlugin", (1, 2))
 paused = per_threads("BM_TrackCommand_SteadyFlushPaused", (1, 2, 4))
 spills = per_threads("BM_TrackCommand_AmortisedWithSpills", (1, 2, 4))
 spdlog = per_threads("BM_SpdlogAsyncEnqueue", (1, 2, 4))
 charged_1 = charged_null["1_threads"]
+paused_1 = paused["1_threads"]
+
+def ratio(numerator, denominator):
+    return round(numerator / denominator, 3) if numerator is not None and denominator else None
 summary["track_command"] = {
     "unit": "ns of wall time per call, median of 7 repetitions; with N threads on one collector: wall time / calls of all threads (inverse throughput)",
     "flush_charged_null_sink": {
         **charged_null,
-        "includes": "track_command, and with the timer running every flush of the default 1000-event buffer (one per 1000 calls in all threads) into an in-process null sink: taking the buffer, the send (on a watchdog thread started per send), destroying the events",
+        "includes": "track_command, and with the timer running every flush of the default 1000-event buffer (one per 1000 calls in all threads) into an in-process null sink: taking the buffer, the send (on a reused watchdog worker thread), destroying the events",
         "excludes": "encoding, I/O, opening and closing the collector",
     },
     "flush_charged_file_plugin": {
@@ -125,8 +129,22 @@ summary["track_command"] = {
         "setup": "create_async_nb (async_factory_nonblock: overflow policy overrun_oldest), null_sink_mt, queue 8192, 1 worker",
     },
     "targets": {
-        "flush_charged_null_sink_1_thread_le_250ns": {"value": charged_1, "target": 250,
-                                                      "met": charged_1 is not None and charged_1 <= 250},
+        "flush_charged_null_sink_1_thread_le_100ns": {"value": charged_1, "target": 100,
+                                                      "met": charged_1 is not None and charged_1 <= 100},
+        "steady_flush_paused_1_thread_le_50ns": {
+            "value": paused_1, "target": 50, "met": paused_1 is not None and paused_1 <= 50,
+            "note": "pauses the flush and leaves the destruction of the events out: the charged figure above is what a tool pays"},
+        "flush_charged_2_threads_over_1_thread_le_0.6": {
+            "value": ratio(charged_null["2_threads"], charged_1), "target": 0.6,
+            "met": ratio(charged_null["2_threads"], charged_1) is not None and ratio(charged_null["2_threads"], charged_1) <= 0.6,
+            "note": "inverse throughput (wall time / calls of all threads), flush charged; the paused figure's ratio beside",
+            "steady_flush_paused_2_over_1": ratio(paused["2_threads"], paused_1)},
+        "flush_charged_4_threads_over_2_threads_le_1": {
+            "value": ratio(charged_null["4_threads"], charged_null["2_threads"]), "target": 1.0,
+            "met": ratio(charged_null["4_threads"], charged_null["2_threads"]) is not None
+                   and ratio(charged_null["4_threads"], charged_null["2_threads"]) <= 1.0,
+            "note": "4 threads on a 2-core VM: no worse than 2",
+            "steady_flush_paused_4_over_2": ratio(paused["4_threads"], paused["2_threads"])},
     },
 }
 
@@ -140,6 +158,9 @@ summary["heap_per_buffered_event"] = {
     "runs": runs,
     "includes": "the event's buffer slot (sizeof(Event), reserved at open for the default buffer) and what track_command allocates that stays buffered (event id, type string); with more events than the default, the buffer vector's growth slack; mallinfo2 also counts malloc headers and rounding",
     "excludes": "the collector's fixed cost, origin and metadata (shared by all events), spill files",
+    "target": {"operator_new_default_buffer_le_150_bytes": {
+        "value": default_run["operator_new_bytes_per_event"], "target": 150,
+        "met": default_run["operator_new_bytes_per_event"] <= 150}},
 }
 
 plugins = {}
@@ -149,15 +170,19 @@ for name, key in (("file", "BM_Encode_File"), ("http", "BM_Encode_Http"), ("otlp
     if b is None or b.get("error_occurred"):
         plugins[name] = {"error": (b or {}).get("error_message", "benchmark missing")}
         continue
-    entry = {"events_per_second": b.get("items_per_second")}
+    # On a shared VM the wall-time rate includes the time the thread waited for a core; the
+    # rate per CPU second of the encoding thread is beside it (not what the target is judged on).
+    cpu_ns = b.get("cpu_time")
+    entry = {"events_per_second": b.get("items_per_second"),
+             "events_per_cpu_second": round(512 / (cpu_ns * 1e-9)) if cpu_ns else None}
     if "bytes_per_second" in b:
         entry["bytes_per_second"] = b["bytes_per_second"]
         entry["body_bytes_per_event"] = b.get("body_bytes_per_event")
     plugins[name] = entry
-for name in ("file", "otlp_protobuf"):
+for name, target in (("file", 3_000_000), ("otlp_protobuf", 3_000_000), ("otlp_json", 1_000_000)):
     eps = plugins[name].get("events_per_second")
-    plugins[name]["target_events_per_second"] = 1_000_000
-    plugins[name]["met"] = eps is not None and eps >= 1_000_000
+    plugins[name]["target_events_per_second"] = target
+    plugins[name]["met"] = eps is not None and eps >= target
 summary["encode"] = {"batch": 512, "single thread (= per core)": True, "plugins": plugins}
 
 e2e_out = {}
@@ -215,8 +240,9 @@ summary["peak_rss_backend_down"] = {
     "caps": f"buffer.max_events {rss['buffer_max_events']} x {rss['event_bytes_estimate']} B (sizeof(Event) + its JSON) + spill.max_bytes {rss['spill_max_bytes']} + 2 MiB",
 }
 
-met = [summary["track_command"]["targets"]["flush_charged_null_sink_1_thread_le_250ns"]["met"],
-       plugins["file"]["met"], plugins["otlp_protobuf"]["met"],
+met = [*[t["met"] for t in summary["track_command"]["targets"].values()],
+       summary["heap_per_buffered_event"]["target"]["operator_new_default_buffer_le_150_bytes"]["met"],
+       plugins["file"]["met"], plugins["otlp_protobuf"]["met"], plugins["otlp_json"]["met"],
        *[t["met"] for t in summary["process_overhead"]["target"].values()],
        rss["met"]]
 summary["targets_met"] = f"{sum(bool(m) for m in met)} of {len(met)}"

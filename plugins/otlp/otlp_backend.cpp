@@ -144,8 +144,8 @@ class OtlpBackend final : public sdk::Backend {
         const auto observed = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                         std::chrono::system_clock::now().time_since_epoch())
                                                         .count());
-        if (json_) body_ = otlp::encode_json(otlp::build_request(events, encoder_, observed), encoder_);
-        else protobuf_.encode(events, encoder_, observed, body_);  // reuses body_'s capacity
+        if (json_) json_encoder_.encode(events, encoder_, observed, body_);  // both reuse body_'s capacity
+        else protobuf_.encode(events, encoder_, observed, body_);
     }
 
     sdk::HttpResponse post(int64_t deadline_ns) const {
@@ -189,6 +189,7 @@ class OtlpBackend final : public sdk::Backend {
     net::TransportOptions transport_;
     otlp::EncoderOptions encoder_;
     otlp::ProtobufEncoder protobuf_;
+    otlp::JsonEncoder json_encoder_;
     std::string body_;  // the last request body, kept for its capacity
 };
 

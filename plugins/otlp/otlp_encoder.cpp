@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <string_view>
 
 namespace overt::otlp {
@@ -23,110 +24,140 @@ bool is_standard_key(std::string_view key) {
 
 namespace {
 
-Attribute string_attribute(std::string key, std::string_view value) {
-    Attribute a;
-    a.key = std::move(key);
-    a.string_value = value;
-    return a;
-}
+using sdk::view;
 
-Attribute int_attribute(std::string key, int64_t value) {
-    Attribute a;
-    a.key = std::move(key);
-    a.is_int = true;
-    a.int_value = value;
-    return a;
-}
+// Bytes nlohmann_json's dump() writes as they are: printable ASCII other than " and \ (it
+// escapes neither <, > and & nor DEL). A table, as the scan runs over every byte of a batch.
+constexpr auto kJsonVerbatimBytes = [] {
+    std::array<bool, 256> verbatim{};
+    for (int c = 0x20; c < 0x80; ++c) verbatim[c] = c != '"' && c != '\\';
+    return verbatim;
+}();
 
-LogRecord to_log_record(const overt_event& e, uint64_t observed) {
-    using sdk::view;
-    LogRecord r;
-    r.time_unix_nano = static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano));
-    r.observed_time_unix_nano = observed;
-    r.event_name = view(e.type);
-    r.body = view(e.name);
-    auto& a = r.attributes;
-    a.push_back(string_attribute(std::string(kEventNameAttribute), view(e.name)));
-    a.push_back(string_attribute("event.id", view(e.event_id)));
-    a.push_back(int_attribute("command.duration_ms", e.duration_ms));
-    a.push_back(int_attribute("process.exit.code", e.exit_code));
-    if (e.args_count > 0) {
-        std::string joined;
-        for (size_t i = 0; i < e.args_count; ++i) {
-            if (i) joined += ' ';
-            joined += view(e.args[i]);
-        }
-        a.push_back(string_attribute("command.args", joined));
+void json_append_string(std::string& out, std::string_view text) {
+    const bool verbatim = std::all_of(text.begin(), text.end(),
+                                      [](char c) { return kJsonVerbatimBytes[static_cast<unsigned char>(c)]; });
+    if (!verbatim) {
+        // Escapes and invalid UTF-8 are rare: nlohmann_json's own serializer writes them, so
+        // the bytes stay the ones the DOM encoder wrote (U+FFFD for invalid sequences).
+        out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
     }
-    if (e.error.size > 0) a.push_back(string_attribute("command.error", view(e.error)));
-    for (size_t i = 0; i < e.metadata_count; ++i) {
-        std::string key(view(e.metadata[i].key));
-        if (is_standard_key(key)) key = "metadata." + key;  // never shadow a standard attribute
-        a.push_back(string_attribute(std::move(key), view(e.metadata[i].value)));
-    }
-    return r;
+    out += '"';
+    out += text;
+    out += '"';
 }
 
-std::vector<Attribute> resource_attributes(const overt_event& e, const EncoderOptions& options) {
-    std::vector<Attribute> out;
-    for_each_resource_attribute(e, options, [&out](std::string_view key, std::string_view value) {
-        out.push_back(string_attribute(std::string(key), value));
+// int64 fields as decimal strings, as OTLP/JSON writes them.
+template <typename Integer>
+void json_append_quoted_integer(std::string& out, Integer value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out += '"';
+    out.append(digits, static_cast<size_t>(end - digits));
+    out += '"';
+}
+
+// AnyValue.
+void json_append_any_value(std::string& out, std::string_view value) {
+    out += R"({"stringValue":)";
+    json_append_string(out, value);
+    out += '}';
+}
+void json_append_any_value(std::string& out, int64_t value) {
+    out += R"({"intValue":)";
+    json_append_quoted_integer(out, value);
+    out += '}';
+}
+void json_append_any_value(std::string& out, const JoinedArgs& value) {
+    std::string joined;  // extended collection only: built rather than streamed
+    joined.reserve(value.size());
+    for (size_t i = 0; i < value.count; ++i) {
+        if (i) joined += ' ';
+        joined += view(value.args[i]);
+    }
+    json_append_any_value(out, std::string_view(joined));
+}
+
+// KeyValue: {"key":...,"value":AnyValue}.
+template <typename Value>
+void json_append_key_value(std::string& out, const AttributeKey& key, const Value& value) {
+    out += R"({"key":)";
+    if (key.prefix.empty()) json_append_string(out, key.name);
+    else json_append_string(out, std::string(key.prefix) + std::string(key.name));
+    out += R"(,"value":)";
+    json_append_any_value(out, value);
+    out += '}';
+}
+
+// LogRecord, keys in sorted order (nlohmann_json's objects are sorted maps).
+void json_append_log_record(std::string& out, const overt_event& e, uint64_t observed) {
+    out += R"({"attributes":[)";
+    bool first = true;
+    for_each_record_attribute(e, [&out, &first](const AttributeKey& key, const auto& value) {
+        if (!first) out += ',';
+        first = false;
+        json_append_key_value(out, key, value);
     });
-    return out;
-}
-
-// --- OTLP/JSON: lowerCamelCase keys, int64 as strings, integer enums ---
-
-nlohmann::json json_any_value(const Attribute& a) {
-    if (a.is_int) return {{"intValue", std::to_string(a.int_value)}};
-    return {{"stringValue", a.string_value}};
-}
-
-nlohmann::json json_attributes(const std::vector<Attribute>& attributes) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& a : attributes) out.push_back({{"key", a.key}, {"value", json_any_value(a)}});
-    return out;
+    out += R"(],"body":)";
+    json_append_any_value(out, view(e.name));
+    if (e.type.size > 0) {
+        out += R"(,"eventName":)";
+        json_append_string(out, view(e.type));
+    }
+    out += R"(,"observedTimeUnixNano":)";
+    json_append_quoted_integer(out, observed);
+    out += R"(,"severityNumber":)";
+    out += std::to_string(kSeverityInfo);
+    out += R"(,"severityText":)";
+    json_append_string(out, kSeverityText);
+    out += R"(,"timeUnixNano":)";
+    json_append_quoted_integer(out, static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano)));
+    out += '}';
 }
 
 }  // namespace
 
-std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options, uint64_t observed) {
-    std::vector<ResourceLogs> request;
-    std::vector<const overt_event*> first_events;  // per entry of `request`
-    for (const auto& e : events) {
-        auto it = std::find_if(first_events.begin(), first_events.end(),
+void JsonEncoder::encode(sdk::Events events, const EncoderOptions& options, uint64_t observed, std::string& out) {
+    // Group `same_resource` events in first-seen order; usually there is one group.
+    first_events_.clear();
+    resource_of_.resize(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+        const overt_event& e = events[i];
+        auto it = std::find_if(first_events_.begin(), first_events_.end(),
                                [&e](const overt_event* first) { return same_resource(*first, e); });
-        size_t index = static_cast<size_t>(it - first_events.begin());
-        if (it == first_events.end()) {
-            first_events.push_back(&e);
-            request.push_back({resource_attributes(e, options), {}});
-        }
-        request[index].records.push_back(to_log_record(e, observed));
+        if (it == first_events_.end()) it = first_events_.insert(first_events_.end(), &e);
+        resource_of_[i] = static_cast<uint32_t>(it - first_events_.begin());
     }
-    return request;
-}
 
-std::string encode_json(const std::vector<ResourceLogs>& request, const EncoderOptions& options) {
-    nlohmann::json resource_logs = nlohmann::json::array();
-    for (const auto& entry : request) {
-        nlohmann::json records = nlohmann::json::array();
-        for (const auto& record : entry.records) {
-            nlohmann::json json_record = {{"timeUnixNano", std::to_string(record.time_unix_nano)},
-                                          {"observedTimeUnixNano", std::to_string(record.observed_time_unix_nano)},
-                                          {"severityNumber", kSeverityInfo},
-                                          {"severityText", kSeverityText},
-                                          {"body", {{"stringValue", record.body}}},
-                                          {"attributes", json_attributes(record.attributes)}};
-            if (!record.event_name.empty()) json_record["eventName"] = record.event_name;
-            records.push_back(std::move(json_record));
+    out.clear();
+    out += R"({"resourceLogs":[)";
+    for (size_t r = 0; r < first_events_.size(); ++r) {
+        if (r) out += ',';
+        out += R"({"resource":{"attributes":[)";
+        bool first = true;
+        for_each_resource_attribute(*first_events_[r], options, [&out, &first](std::string_view key, std::string_view value) {
+            if (!first) out += ',';
+            first = false;
+            json_append_key_value(out, AttributeKey{{}, key}, value);
+        });
+        out += R"(]},"scopeLogs":[{"logRecords":[)";
+        first = true;
+        for (size_t i = 0; i < events.size(); ++i) {
+            if (resource_of_[i] != r) continue;
+            if (!first) out += ',';
+            first = false;
+            json_append_log_record(out, events[i], observed);
         }
-        nlohmann::json scope = {{"name", kScopeName}};
-        if (!options.scope_version.empty()) scope["version"] = options.scope_version;
-        resource_logs.push_back({{"resource", {{"attributes", json_attributes(entry.resource_attributes)}}},
-                                 {"scopeLogs", nlohmann::json::array({{{"scope", scope}, {"logRecords", records}}})}});
+        out += R"(],"scope":{"name":)";
+        json_append_string(out, kScopeName);
+        if (!options.scope_version.empty()) {
+            out += R"(,"version":)";
+            json_append_string(out, options.scope_version);
+        }
+        out += "}}]}";
     }
-    nlohmann::json body = {{"resourceLogs", resource_logs}};
-    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += "]}";
 }
 
 }  // namespace overt::otlp

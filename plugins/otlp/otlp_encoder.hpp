@@ -30,27 +30,6 @@ inline constexpr std::string_view kEventNameAttribute = "overt.event.name";
 // never shadows it.
 bool is_standard_key(std::string_view key);
 
-struct Attribute {
-    std::string key;
-    bool is_int = false;
-    std::string string_value;
-    int64_t int_value = 0;
-};
-
-struct LogRecord {
-    uint64_t time_unix_nano = 0;
-    uint64_t observed_time_unix_nano = 0;
-    std::string event_name;  // LogRecord.event_name (field 12): the event type
-    std::string body;
-    std::vector<Attribute> attributes;
-};
-
-// One ResourceLogs: events that are `same_resource`.
-struct ResourceLogs {
-    std::vector<Attribute> resource_attributes;
-    std::vector<LogRecord> records;
-};
-
 struct EncoderOptions {
     std::vector<std::pair<std::string, std::string>> resource_attributes;  // from config; win over defaults
     std::string scope_version;
@@ -91,14 +70,58 @@ void for_each_resource_attribute(const overt_event& e, const EncoderOptions& opt
     for (const auto& [key, value] : options.resource_attributes) visit(std::string_view(key), std::string_view(value));
 }
 
-// Groups `same_resource` events in first-seen order and maps each onto a log record: event_name
-// the event type, body the name, attributes overt.event.name, event.id, command.duration_ms,
-// process.exit.code, command.args and command.error (with extended collection), then the
-// metadata; colliding metadata keys get "metadata.".
-std::vector<ResourceLogs> build_request(sdk::Events events, const EncoderOptions& options,
-                                        uint64_t observed_time_unix_nano);
+// An attribute key as written: "metadata." + the key for a metadata key that shadows a
+// standard one.
+struct AttributeKey {
+    std::string_view prefix;
+    std::string_view name;
+    size_t size() const noexcept { return prefix.size() + name.size(); }
+};
 
-std::string encode_json(const std::vector<ResourceLogs>& request, const EncoderOptions& options);
+// command.args: the arguments joined by single spaces.
+struct JoinedArgs {
+    const overt_str* args;
+    size_t count;
+    size_t size() const noexcept {
+        size_t size = count - 1;  // separators; count > 0
+        for (size_t i = 0; i < count; ++i) size += args[i].size;
+        return size;
+    }
+};
+
+// A record's attributes, the same in both encodings: overt.event.name, event.id,
+// command.duration_ms, process.exit.code, command.args and command.error (with extended
+// collection), then the metadata; colliding metadata keys get "metadata.". `visit(key, value)`
+// with a string_view, int64_t or JoinedArgs value: no attribute string is ever built.
+template <typename Visit>
+void for_each_record_attribute(const overt_event& e, Visit&& visit) {
+    using sdk::view;
+    visit(AttributeKey{{}, kEventNameAttribute}, view(e.name));
+    visit(AttributeKey{{}, "event.id"}, view(e.event_id));
+    visit(AttributeKey{{}, "command.duration_ms"}, int64_t{e.duration_ms});
+    visit(AttributeKey{{}, "process.exit.code"}, int64_t{e.exit_code});
+    if (e.args_count > 0) visit(AttributeKey{{}, "command.args"}, JoinedArgs{e.args, e.args_count});
+    if (e.error.size > 0) visit(AttributeKey{{}, "command.error"}, view(e.error));
+    for (size_t i = 0; i < e.metadata_count; ++i) {
+        const std::string_view key = view(e.metadata[i].key);
+        visit(AttributeKey{is_standard_key(key) ? "metadata." : "", key}, view(e.metadata[i].value));
+    }
+}
+
+// OTLP/JSON (lowerCamelCase keys, int64 as strings, integer enums), written straight from the
+// events into `out` (its capacity kept across calls): `same_resource` events grouped in
+// first-seen order, each mapped onto a log record whose event_name is the event type and
+// whose body is the name. Keys in sorted order, strings escaped as nlohmann_json's dump()
+// writes them (invalid UTF-8 replaced), so the body is the one the former DOM encoder built.
+class JsonEncoder {
+   public:
+    void encode(sdk::Events events, const EncoderOptions& options, uint64_t observed_time_unix_nano,
+                std::string& out);
+
+   private:
+    std::vector<const overt_event*> first_events_;  // per resource
+    std::vector<uint32_t> resource_of_;             // per event
+};
 
 // The same request as protobuf, straight from the events (no intermediate model): record and
 // message sizes are computed first, then every byte is written once into `out`, whose

@@ -15,40 +15,7 @@ namespace {
 
 using sdk::view;
 
-// An attribute key as written: "metadata." + the key for a metadata key that shadows a
-// standard one.
-struct Key {
-    std::string_view prefix;
-    std::string_view name;
-    size_t size() const noexcept { return prefix.size() + name.size(); }
-};
-
-// command.args: the arguments joined by single spaces.
-struct JoinedArgs {
-    const overt_str* args;
-    size_t count;
-    size_t size() const noexcept {
-        size_t size = count - 1;  // separators; count > 0
-        for (size_t i = 0; i < count; ++i) size += args[i].size;
-        return size;
-    }
-};
-
-// The per-event attributes and the metadata, in the order the JSON
-// encoder writes them too. `visit(Key, value)` with a string_view, int64_t or JoinedArgs value.
-template <typename Visit>
-void for_each_attribute(const overt_event& e, Visit&& visit) {
-    visit(Key{{}, kEventNameAttribute}, view(e.name));
-    visit(Key{{}, "event.id"}, view(e.event_id));
-    visit(Key{{}, "command.duration_ms"}, int64_t{e.duration_ms});
-    visit(Key{{}, "process.exit.code"}, int64_t{e.exit_code});
-    if (e.args_count > 0) visit(Key{{}, "command.args"}, JoinedArgs{e.args, e.args_count});
-    if (e.error.size > 0) visit(Key{{}, "command.error"}, view(e.error));
-    for (size_t i = 0; i < e.metadata_count; ++i) {
-        const std::string_view key = view(e.metadata[i].key);
-        visit(Key{is_standard_key(key) ? "metadata." : "", key}, view(e.metadata[i].value));
-    }
-}
+using Key = AttributeKey;
 
 // --- sizes ---
 
@@ -70,7 +37,7 @@ size_t log_record_size(const overt_event& e) {
                   length_delimited_size(3, kSeverityText.size()) +
                   length_delimited_size(5, any_value_size(view(e.name))) + fixed64_field_size(11);
     if (e.type.size > 0) size += length_delimited_size(12, e.type.size);
-    for_each_attribute(e, [&size](const Key& key, const auto& value) {
+    for_each_record_attribute(e, [&size](const Key& key, const auto& value) {
         size += length_delimited_size(6, key_value_size(key, value));
     });
     return size;
@@ -118,7 +85,7 @@ void write_log_record(ProtobufWriter& w, const overt_event& e, uint64_t observed
     w.bytes_field(3, kSeverityText);
     w.length_prefix(5, any_value_size(view(e.name)));
     write_any_value(w, view(e.name));
-    for_each_attribute(e, [&w](const Key& key, const auto& value) { write_key_value(w, 6, key, value); });
+    for_each_record_attribute(e, [&w](const Key& key, const auto& value) { write_key_value(w, 6, key, value); });
     w.fixed64_field(11, observed);
     if (e.type.size > 0) w.bytes_field(12, view(e.type));
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -134,6 +135,66 @@ TEST(Collector, ConcurrentSpillsPastTheCapDropExactlyTheExcess) {
     FlushReport report = collector.flush();
     EXPECT_EQ(report.events_sent, 50u);
     EXPECT_EQ(ids_of(sinks.logs[0]->events()).size(), 50u);
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// Threads stage their events in shards of their own before the shared buffer: a flush from
+// another thread still gets everything tracked, each thread's events in the order it tracked
+// them, and the books add up while it runs.
+TEST(Collector, StagedEventsKeepEachThreadsOrderThroughConcurrentFlushes) {
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(100000), std::move(sinks.owned), granted(""));
+    constexpr int kThreads = 4;
+    constexpr int kPerThread = 2000;
+    std::atomic<bool> stop{false};
+    std::thread flusher([&] {
+        while (!stop) {
+            collector.flush();
+            EXPECT_COUNTERS_ADD_UP(collector);
+        }
+    });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 1; i <= kPerThread; ++i) collector.track_command("thread" + std::to_string(t), i, 0);
+        });
+    for (auto& thread : threads) thread.join();
+    stop = true;
+    flusher.join();
+    collector.flush();
+    const auto events = sinks.logs[0]->events();
+    ASSERT_EQ(events.size(), size_t{kThreads * kPerThread});
+    std::map<std::string, int64_t> last_of_thread;
+    for (const Event& event : events) {
+        EXPECT_GT(event.duration_ms, last_of_thread[event.name]) << event.name << ": out of its thread's order";
+        last_of_thread[event.name] = event.duration_ms;
+    }
+    EXPECT_EQ(collector.counters().sent, uint64_t{kThreads * kPerThread});
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// Without a data dir a full buffer is a ring: with threads staging, the oldest still give way,
+// each counted, and what is kept is the newest of every thread in its order.
+TEST(Collector, StagedEventsFromManyThreadsRingAndAddUp) {
+    Collector collector(test_config(50), {}, granted(""));
+    constexpr int kThreads = 4;
+    constexpr int kPerThread = 1000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 1; i <= kPerThread; ++i) collector.track_command("thread" + std::to_string(t), i, 0);
+        });
+    for (auto& thread : threads) thread.join();
+    const auto events = collector.pending_events();
+    ASSERT_EQ(events.size(), 50u);
+    std::map<std::string, int64_t> last_of_thread;
+    for (const Event& event : events) {
+        EXPECT_GT(event.duration_ms, last_of_thread[event.name]) << event.name;
+        last_of_thread[event.name] = event.duration_ms;
+    }
+    const Counters counters = collector.counters();
+    EXPECT_EQ(counters.tracked, uint64_t{kThreads * kPerThread});
+    EXPECT_EQ(counters.buffered, 50u);
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 

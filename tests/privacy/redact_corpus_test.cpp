@@ -491,4 +491,26 @@ TEST_F(RedactCorpusTest, CollectorRedactsEventNamesAndMetadataKeys) {
     EXPECT_EQ(events[1].args, (std::vector<std::string>{"--password", "***"}));
 }
 
+// The collector remembers a name's redaction per thread: a repeated name is still redacted
+// every time, and a new identity (another user) is honoured at once, not served from memory.
+TEST_F(RedactCorpusTest, RememberedNameRedactionFollowsTheIdentity) {
+    overt::Config config;
+    config.tool_name = "corpus-tool";
+    overt::CollectorOptions options;
+    options.consent_granted = true;
+    overt::Collector collector(config, {}, options);
+    for (int i = 0; i < 3; ++i) collector.track("feature.used", "login alice");
+    overt::privacy::Identity bob;
+    bob.home_dirs = {"/home/bob"};
+    bob.user_names = {"bob"};
+    overt::privacy::set_identity_for_testing(bob);
+    collector.track("feature.used", "login alice");
+    collector.track("feature.used", "login bob");
+    const auto events = collector.pending_events();
+    ASSERT_EQ(events.size(), 5u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(events[static_cast<size_t>(i)].name, "login <user>");
+    EXPECT_EQ(events[3].name, "login alice");
+    EXPECT_EQ(events[4].name, "login <user>");
+}
+
 }  // namespace

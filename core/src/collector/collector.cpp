@@ -4,11 +4,13 @@
 #include "collector/collector_impl.hpp"
 
 #include "delivery/sender_spawn.hpp"
+#include "privacy/redact_identity.hpp"
 #include "support/logger.hpp"
 
 #include <overt/redact.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -21,6 +23,29 @@ constexpr size_t kBufferReserve = 4096;  // events reserved up front (no growth 
 int64_t unix_nano_now() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// The redacted form of the few names a tool tracks, remembered per thread (no lock): redaction
+// is a function of the text and the process's identity alone, and it was a third of
+// track_command's cost (callgrind: apply_rules tries every rule that may start at a letter).
+std::string redacted_event_name(std::string_view name) {
+    constexpr size_t kLongestRemembered = 64;  // longer names are rarely repeated
+    if (name.size() > kLongestRemembered) return redact(name);
+    struct RememberedName {
+        const privacy::Identity* identity = nullptr;  // null while being filled
+        std::string name;
+        std::string redacted;
+    };
+    thread_local std::array<RememberedName, 16> remembered;
+    const privacy::Identity* identity = &privacy::current_identity();
+    RememberedName& slot = remembered[std::hash<std::string_view>{}(name) % remembered.size()];
+    if (slot.identity != identity || slot.name != name) {
+        slot.identity = nullptr;  // a throw below leaves the slot unused, never wrong
+        slot.redacted = redact(name);
+        slot.name = name;
+        slot.identity = identity;
+    }
+    return slot.redacted;
 }
 
 Metadata sorted_unique(Metadata metadata) {
@@ -101,33 +126,96 @@ Event Collector::Impl::make_event(std::string_view type, std::string_view name, 
     event.event_id = new_event_id();
     event.timestamp_unix_nano = unix_nano_now();
     event.type = type;
-    event.name = redact(name);  // a name is free text a tool may fill with anything
+    event.name = redacted_event_name(name);  // a name is free text a tool may fill with anything
     event.origin = origin;
     event.metadata = merge_metadata(extra);
     return event;
 }
 
+// Threads get shards round-robin, so the first kStagingShards threads never share one.
+size_t Collector::Impl::this_thread_shard() {
+    static std::atomic<size_t> next_shard{0};
+    thread_local const size_t shard = next_shard.fetch_add(1, std::memory_order_relaxed) % kStagingShards;
+    return shard;
+}
+
 void Collector::Impl::record(Event&& event) {
-    std::vector<Event> full;
+    StagingShard& shard = staging[this_thread_shard()];
+    std::vector<std::vector<Event>> full;
     {
-        std::lock_guard lock(mutex);
+        std::lock_guard shard_lock(shard.mutex);
         if (closed.load(std::memory_order_relaxed)) return;  // after close(): nowhere to deliver
-        if (!store && buffer.size() >= config.buffer_max_events) {
-            // Nowhere to spill, so the newest replaces the oldest (a ring, O(1)) and the oldest
-            // is counted as dropped (the Go package grew without bound).
-            ledger.overwritten_in_ring();
-            buffer[ring_start] = std::move(event);
-            ring_start = (ring_start + 1) % buffer.size();
+        shard.events.push_back(std::move(event));
+        if (shard.events.size() < kStagedRun &&
+            buffered_hint.load(std::memory_order_relaxed) + shard.events.size() < config.buffer_max_events)
             return;
-        }
-        ledger.tracked();  // counted before it is in the buffer, so a flush never takes it uncounted
-        buffer.push_back(std::move(event));
-        if (store && buffer.size() >= config.buffer_max_events) {
-            full.swap(buffer);
-            buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
+        std::lock_guard lock(mutex);
+        try {
+            drain_locked(shard, &full);
+        } catch (...) {
+            // Out of memory growing the buffer: the event is staged and counted when a later
+            // drain moves it, so it must not be reported as a failed record as well.
         }
     }
-    if (!full.empty()) pipeline->spill(std::move(full), drop_reason::spill_write_failed);
+    for (auto& batch : full) pipeline->spill(std::move(batch), drop_reason::spill_write_failed);
+}
+
+void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full) {
+    const size_t max = config.buffer_max_events;
+    const size_t staged = shard.events.size();
+    // Without a data dir, what does not fit replaces the oldest (a ring, O(1)) and the oldest
+    // is counted as dropped (the Go package grew without bound).
+    const size_t into_buffer = store ? staged : buffer.size() < max ? std::min(staged, max - buffer.size()) : 0;
+    // Room grows geometrically, as push_back's would; a buffer swapped out to spill stops at `max`.
+    size_t needed = buffer.size() + into_buffer;
+    if (full && store) needed = std::min(needed, std::max(max, buffer.size()));
+    if (buffer.capacity() < needed) buffer.reserve(std::max(needed, 2 * buffer.capacity()));
+    // What moved is counted before `mutex` is released, so a flush never takes it uncounted;
+    // if growing throws, what did not move stays staged for a later drain.
+    size_t moved = 0;
+    auto book_moved = [&] {
+        ledger.tracked(moved);
+        shard.events.erase(shard.events.begin(), shard.events.begin() + static_cast<ptrdiff_t>(moved));
+        buffered_hint.store(buffer.size(), std::memory_order_relaxed);
+    };
+    try {
+        for (; moved < into_buffer; ++moved) {
+            if (full && store && buffer.size() >= max) {
+                full->emplace_back().swap(buffer);
+                buffer.reserve(std::min<size_t>(max, kBufferReserve));
+            }
+            buffer.push_back(std::move(shard.events[moved]));
+        }
+        if (full && store && buffer.size() >= max) {
+            full->emplace_back().swap(buffer);
+            buffer.reserve(std::min<size_t>(max, kBufferReserve));
+        }
+    } catch (...) {
+        book_moved();
+        throw;
+    }
+    book_moved();
+    for (Event& event : shard.events) {  // what did not fit: the ring
+        ledger.overwritten_in_ring();
+        buffer[ring_start] = std::move(event);
+        ring_start = (ring_start + 1) % buffer.size();
+    }
+    shard.events.clear();
+}
+
+void Collector::Impl::drain_staged(std::vector<std::vector<Event>>* full) {
+    for (StagingShard& shard : staging) {
+        std::lock_guard shard_lock(shard.mutex);
+        if (shard.events.empty()) continue;
+        std::lock_guard lock(mutex);
+        drain_locked(shard, full);
+    }
+}
+
+void Collector::Impl::drain_staged_and_spill() {
+    std::vector<std::vector<Event>> full;
+    drain_staged(&full);
+    for (auto& batch : full) pipeline->spill(std::move(batch), drop_reason::spill_write_failed);
 }
 
 void Collector::track(std::string_view type, std::string_view name, const Metadata& extra) noexcept {
@@ -209,7 +297,10 @@ std::string Collector::backend_info() const {
     return impl_->enabled ? impl_->sinks.describe() : "noop (disabled)";
 }
 
-Counters Collector::counters() const { return impl_->ledger.snapshot(); }
+Counters Collector::counters() const {
+    impl_->drain_staged_and_spill();  // staged events are counted as they enter the buffer
+    return impl_->ledger.snapshot();
+}
 
 void Collector::Impl::settle_ring_locked() {
     if (ring_start) std::rotate(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(ring_start), buffer.end());
@@ -217,10 +308,12 @@ void Collector::Impl::settle_ring_locked() {
 }
 
 std::vector<Event> Collector::Impl::take_buffer() {
+    drain_staged(nullptr);  // all of it is taken: no spill from inside a flush
     std::lock_guard lock(mutex);
     settle_ring_locked();
     std::vector<Event> taken;
     taken.swap(buffer);
+    buffered_hint.store(0, std::memory_order_relaxed);
     // Reserved here, off the hot path, so the next tracks do not grow the vector.
     buffer.reserve(std::min<size_t>(config.buffer_max_events, kBufferReserve));
     return taken;
@@ -235,6 +328,7 @@ void Collector::Impl::requeue(std::vector<Event> events) {
         buffer.erase(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(excess));
         ledger.dropped_from_buffer(drop_reason::no_data_dir_overflow, excess);
     }
+    buffered_hint.store(buffer.size(), std::memory_order_relaxed);
 }
 
 FlushReport Collector::flush() {
@@ -284,6 +378,7 @@ std::vector<Event> Collector::pending_events() const {
             for (auto& event : content.events) events.push_back(std::move(event));
         }
     }
+    if (impl_->enabled) impl_->drain_staged_and_spill();
     std::lock_guard lock(impl_->mutex);
     impl_->settle_ring_locked();
     events.insert(events.end(), impl_->buffer.begin(), impl_->buffer.end());

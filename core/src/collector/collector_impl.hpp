@@ -11,6 +11,7 @@
 #include "delivery/sink_set.hpp"
 #include "spill/spill_store.hpp"
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -41,9 +42,33 @@ struct OVERT_LOCAL Collector::Impl {
     std::vector<Event> buffer;
     // Without a data dir a full buffer is a ring: the oldest event is at ring_start.
     size_t ring_start = 0;
+    std::atomic<size_t> buffered_hint{0};  // buffer.size(), written under `mutex`, read without it
     std::atomic<bool> closed{false};
 
+    // A thread's events first gather in its own staging shard, under that shard's mutex (which
+    // only it and a flush take), and enter the buffer in runs: the shared mutex and the ledger
+    // are taken once per run, so threads do not meet on every event. A run goes at once when
+    // the buffer would be full with it, so one thread rings and spills at the same event as
+    // without staging. Every reader of the buffer drains the shards first (take, pending,
+    // counters). Lock order: a shard's mutex, then `mutex`.
+    struct alignas(64) StagingShard {
+        std::mutex mutex;
+        std::vector<Event> events;  // oldest first
+    };
+    static constexpr size_t kStagingShards = 16;  // threads beyond that share shards
+    static constexpr size_t kStagedRun = 64;
+    std::array<StagingShard, kStagingShards> staging;
+    static size_t this_thread_shard();
+
     void record(Event&& event);
+    // With the shard's mutex and `mutex` held: its events into the buffer, as record() put
+    // them one by one before staging (ring, counters). With `full`, a buffer that fills is
+    // swapped out there to be spilled; without, it may exceed its bound until taken.
+    void drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full);
+    // Every shard into the buffer: before it is taken (`full` null: all of it goes at once)
+    // or read (a buffer that fills is spilled, as it would have been at record time).
+    void drain_staged(std::vector<std::vector<Event>>* full);
+    void drain_staged_and_spill();
     // With `mutex` held: put the ring back in age order.
     void settle_ring_locked();
     // The whole buffer, oldest first, leaving it empty.

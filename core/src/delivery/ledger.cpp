@@ -11,6 +11,12 @@ void Ledger::tracked() {
     ++counters_.buffered;
 }
 
+void Ledger::tracked(uint64_t count) {
+    std::lock_guard lock(mutex_);
+    counters_.tracked += count;
+    counters_.buffered += count;
+}
+
 void Ledger::overwritten_in_ring() {
     std::lock_guard lock(mutex_);
     ++counters_.tracked;

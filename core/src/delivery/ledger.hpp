@@ -29,8 +29,9 @@ class Ledger {
         std::map<std::string, uint64_t> own_files;  // spill file -> events, counted in `spilled`
     };
 
-    // An event recorded into the buffer.
+    // An event recorded into the buffer; `count` of them.
     void tracked();
+    void tracked(uint64_t count);
     // An event recorded into a full ring (no data dir): the oldest buffered one is overwritten.
     void overwritten_in_ring();
     // A track*() call that failed before its event was buffered: tracked and dropped at once.
