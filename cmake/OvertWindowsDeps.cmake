@@ -39,7 +39,11 @@ overt_header_only_package(fmt fmt::fmt-header-only fmt)
 overt_header_only_package(spdlog spdlog::spdlog_header_only spdlog)
 overt_header_only_package(Boost Boost::headers boost)
 set(Boost_NO_SYSTEM_PATHS ON)
+# zlib linked in (libz.a), not zlib1.dll beside every program.
+set(ZLIB_USE_STATIC_LIBS ON)
 
 # Static runtime (libgcc, libstdc++, winpthread): overt.dll, the programs and the plugins run
 # without the mingw runtime DLLs beside them. The plugin ABI is C, so each copy stays private.
 add_link_options(-static)
+# Windows 10 APIs, W-suffixed calls, no min/max macros, the lean windows.h.
+add_compile_definitions(WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0A00 UNICODE _UNICODE)

@@ -3,7 +3,7 @@
 // and makes no system call.
 #include <overt/event.hpp>
 
-#include <pthread.h>
+#include "platform/system.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -43,7 +43,7 @@ std::atomic<unsigned> fork_generation{0};
 void note_fork_in_child() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
 
 struct ForkWatch {
-    ForkWatch() { ::pthread_atfork(nullptr, nullptr, &note_fork_in_child); }
+    ForkWatch() { platform::on_fork_in_child(&note_fork_in_child); }
 };
 
 Xoshiro256& generator() {

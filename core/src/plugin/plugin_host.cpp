@@ -4,13 +4,13 @@
 #include "plugin/plugin_host_factory.hpp"
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_sink.hpp"
+#include "platform/fd.hpp"
 #include "support/trusted_file.hpp"
 #include "support/bounded_call.hpp"
 #include "support/mask_secrets.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <sys/stat.h>
 
 #include <array>
 #include <atomic>
@@ -140,8 +140,8 @@ std::string PluginHost::Impl::locate(const BackendConfig& backend) const {
     const std::string file_name = plugin::plugin_file_name(backend.plugin);
     std::string dir;
     for (const auto& candidate : dirs_) {
-        struct stat st {};
-        if (::lstat(join_path(candidate, file_name).c_str(), &st) == 0) {
+        platform::FileStatus st;
+        if (platform::stat_path(join_path(candidate, file_name), st, false)) {
             dir = candidate;
             break;
         }

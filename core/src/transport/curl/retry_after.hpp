@@ -12,4 +12,8 @@ namespace overt::transport {
 // (dates in the past give 0). -1 when the value is neither.
 int64_t parse_retry_after_ms(std::string_view value, std::time_t now);
 
+// An HTTP-date as a time_t, -1 if it is none. Each module has its own: curl_getdate (all three
+// forms), WinHttpTimeToSystemTime (IMF-fixdate) on Windows.
+std::time_t parse_http_date(const std::string& text);
+
 }  // namespace overt::transport
