@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Runs a Windows program under wine (the windows preset's CMAKE_CROSSCOMPILING_EMULATOR).
 # The prefix lives under the build tree (WINEPREFIX, set by the test preset) or in
-# $TMPDIR/overt-wine; the first call creates it with wineboot, later ones reuse its server.
+# $TMPDIR/overt-wine-<uid>; the first call creates it with wineboot. Its wineserver stays up
+# 30 s past the last program (instead of wine's 3), so a test run starts it about once.
 set -euo pipefail
 export WINEPREFIX="${WINEPREFIX:-${TMPDIR:-/tmp}/overt-wine-$(id -u)}"
 export WINEDEBUG="${WINEDEBUG:--all}"
@@ -16,5 +17,12 @@ if [ ! -f "${WINEPREFIX}/system.reg" ]; then
   flock 9
   [ -f "${WINEPREFIX}/system.reg" ] || "${wine}" wineboot --init >/dev/null 2>&1 || true
   flock -u 9
+fi
+server=/usr/lib/wine/wineserver64
+[ -x "${server}" ] || server=$(command -v wineserver64 || command -v wineserver)
+# Exit 0: no server ran, this one now does; its helper processes (services, devices) are then
+# started here with no handle on the caller's pipes, which they would hold open past the test.
+if "${server}" -p30 </dev/null >/dev/null 2>&1; then
+  "${wine}" wineboot </dev/null >/dev/null 2>&1 || true
 fi
 exec "${wine}" "$@"

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <map>
 #include <mutex>
+#include <vector>
 
 namespace overt::platform {
 namespace {
@@ -198,11 +199,38 @@ bool lock_file(int fd, FileLock lock, bool wait) {
     return false;
 }
 
+namespace {
+
+// rename(2)'s semantics (replace a file others hold open, if they let it be deleted) by
+// FileRenameInfoEx with FILE_RENAME_FLAG_POSIX_SEMANTICS (Windows 10 1607+ on NTFS).
+bool rename_with_posix_semantics(const std::wstring& source, const std::wstring& target) {
+    HANDLE handle = CreateFileW(source.c_str(), DELETE | SYNCHRONIZE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    if (handle == INVALID_HANDLE_VALUE) return false;
+    const size_t size = sizeof(FILE_RENAME_INFO) + target.size() * sizeof(wchar_t);
+    std::vector<unsigned char> buffer(size, 0);
+    auto* info = reinterpret_cast<FILE_RENAME_INFO*>(buffer.data());
+    info->Flags = FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS;
+    info->FileNameLength = static_cast<DWORD>(target.size() * sizeof(wchar_t));
+    std::copy(target.begin(), target.end(), info->FileName);
+    // FileRenameInfoEx (22); mingw declares it only for _WIN32_WINNT 0x0A000002, not a valid value.
+    constexpr auto kFileRenameInfoEx = static_cast<FILE_INFO_BY_HANDLE_CLASS>(22);
+    const bool renamed = SetFileInformationByHandle(handle, kFileRenameInfoEx, info, static_cast<DWORD>(size));
+    const DWORD error = GetLastError();
+    CloseHandle(handle);
+    SetLastError(error);
+    return renamed;
+}
+
+}  // namespace
+
+// MoveFileExW (replace, write through); a target another process holds open makes it fail
+// with access denied on NTFS, where the POSIX-semantics rename still replaces it.
 int rename_at(int from_dir_fd, const std::string& from, int to_dir_fd, const std::string& to) {
     const std::wstring source = path_in(from_dir_fd, from), target = path_in(to_dir_fd, to);
-    return MoveFileExW(source.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)
-               ? 0
-               : set_errno_from_last_error();
+    if (MoveFileExW(source.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) return 0;
+    if (GetLastError() == ERROR_ACCESS_DENIED && rename_with_posix_semantics(source, target)) return 0;
+    return set_errno_from_last_error();
 }
 
 int unlink_at(int dir_fd, const std::string& name, bool directory) {

@@ -8,6 +8,14 @@
 
 namespace overt::platform {
 
+// Between the folders of OVERT_PLUGIN_PATH, as in PATH: ':' on POSIX, ';' on Windows (where
+// ':' follows every drive letter).
+#ifdef _WIN32
+inline constexpr char kPathListSeparator = ';';
+#else
+inline constexpr char kPathListSeparator = ':';
+#endif
+
 std::string_view plugin_file_prefix();  // "libovert-"; "overt-"
 std::string_view plugin_file_suffix();  // ".so"; ".dll"
 

@@ -12,6 +12,9 @@ std::string first_mac_address();  // the first non-loopback hardware address, "a
 std::string host_name();          // gethostname(); the computer name
 bool fill_random(void* buffer, size_t size);  // getrandom(); BCryptGenRandom. false on failure
 
+// The running program's file: /proc/self/exe; GetModuleFileNameW(nullptr). "" if unknown.
+std::string program_path();
+
 // Hands a URL (a mailto: link) to the desktop's handler, fire and forget: xdg-open when there
 // is a display; ShellExecuteW on Windows.
 void open_with_desktop(const std::string& url);

@@ -79,6 +79,12 @@ bool fill_random(void* buffer, size_t size) {
     return true;
 }
 
+std::string program_path() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : exe.string();
+}
+
 // sh puts xdg-open in the background and exits at once, so we wait only for sh and leave no
 // zombie. The URL is an argument, never part of the shell text.
 void open_with_desktop(const std::string& url) {

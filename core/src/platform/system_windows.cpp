@@ -61,6 +61,12 @@ bool fill_random(void* buffer, size_t size) {
                            BCRYPT_USE_SYSTEM_PREFERRED_RNG) == 0;
 }
 
+std::string program_path() {
+    wchar_t path[32768];
+    const DWORD n = GetModuleFileNameW(nullptr, path, 32768);
+    return n > 0 && n < 32768 ? windows::narrow(path, static_cast<int>(n)) : std::string();
+}
+
 void open_with_desktop(const std::string& url) {
     ShellExecuteW(nullptr, L"open", windows::widen(url).c_str(), nullptr, nullptr, SW_SHOWNORMAL);
 }

@@ -71,6 +71,8 @@ std::string user_temp_dir() {
 
 bool is_absolute_path(const std::string& path) { return !path.empty() && path.front() == '/'; }
 
+std::string join_path(const std::string& base, const std::string& name) { return base + "/" + name; }
+
 bool is_private_dir(const std::string& path) {
     struct stat info {};
     if (lstat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) return false;

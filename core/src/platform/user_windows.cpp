@@ -67,6 +67,8 @@ bool is_absolute_path(const std::string& path) {
     return path.size() >= 3 && path[1] == ':' && (path[2] == '\\' || path[2] == '/');
 }
 
+std::string join_path(const std::string& base, const std::string& name) { return base + "\\" + name; }
+
 // Ours: a directory (no reparse point) owned by the current user.
 bool is_private_dir(const std::string& path) {
     const DWORD attributes = GetFileAttributesW(windows::widen(path).c_str());

@@ -48,8 +48,9 @@ std::string default_plugin_dir() {
     if (const std::string lib = support::libovert_dir(); !lib.empty() && usable(std::filesystem::path(lib) / "overt" / "plugins", found))
         return found;
     // Relative to the program (the overt command of an install whose libovert is elsewhere).
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec && usable(exe.parent_path() / OVERT_PLUGIN_DIR_FROM_BIN, found)) return found;
+    if (const std::string program = platform::program_path(); !program.empty() &&
+        usable(std::filesystem::path(program).parent_path() / OVERT_PLUGIN_DIR_FROM_BIN, found))
+        return found;
     return OVERT_DEFAULT_PLUGIN_DIR;
 }
 
@@ -63,10 +64,10 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& conf
     if (const char* env = platform::trusted_getenv("OVERT_PLUGIN_PATH")) {
         std::string_view rest = env;
         while (!rest.empty()) {
-            size_t colon = rest.find(':');
-            add(std::string(rest.substr(0, colon)));
-            if (colon == std::string_view::npos) break;
-            rest.remove_prefix(colon + 1);
+            size_t separator = rest.find(platform::kPathListSeparator);
+            add(std::string(rest.substr(0, separator)));
+            if (separator == std::string_view::npos) break;
+            rest.remove_prefix(separator + 1);
         }
     }
     add(default_plugin_dir());

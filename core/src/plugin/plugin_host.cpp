@@ -133,7 +133,7 @@ std::string PluginHost::Impl::id_of(const BackendConfig& backend) const {
 
 std::string PluginHost::Impl::locate(const BackendConfig& backend) const {
     const std::string id = id_of(backend);
-    if (backend.plugin.empty() || backend.plugin.find('/') != std::string::npos)
+    if (backend.plugin.empty() || backend.plugin.find_first_of("/\\") != std::string::npos)
         throw PluginError(id, backend.plugin, "", "not a valid plugin name");
 
     // The first directory holding the file owns the name, as in discovery.

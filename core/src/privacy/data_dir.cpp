@@ -32,7 +32,7 @@ std::string sanitize_tool_name(std::string_view tool_name) {
 }
 
 std::string user_config_dir(std::string_view tool_name) {
-    return platform::config_base() + "/overt/" + sanitize_tool_name(tool_name);
+    return platform::join_path(platform::join_path(platform::config_base(), "overt"), sanitize_tool_name(tool_name));
 }
 
 namespace {
@@ -49,9 +49,10 @@ std::vector<Candidate> candidates(const Config& config) {
     std::vector<Candidate> out;
     if (!config.data_dir.empty()) out.push_back({config.data_dir, ""});
     const std::string state_base = platform::state_base();
-    if (platform::is_absolute_path(state_base)) out.push_back({state_base + "/overt/" + tool, ""});
+    if (platform::is_absolute_path(state_base))
+        out.push_back({platform::join_path(platform::join_path(state_base, "overt"), tool), ""});
     const std::string user_temp = platform::user_temp_dir();
-    out.push_back({user_temp + "/" + tool, user_temp});
+    out.push_back({platform::join_path(user_temp, tool), user_temp});
     return out;
 }
 
