@@ -5,6 +5,7 @@
 #include "support/trusted_file.hpp"
 
 #include "platform/sha256.hpp"
+#include "platform/windows_account.hpp"
 #include "platform/windows_text.hpp"
 
 #include <aclapi.h>
@@ -17,6 +18,7 @@ namespace overt::support {
 namespace {
 
 using platform::windows::error_text;
+using platform::windows::is_current_user;
 using platform::windows::narrow;
 using platform::windows::widen;
 
@@ -51,17 +53,6 @@ std::string sid_text(PSID sid) {
     std::string out = narrow(text);
     LocalFree(text);
     return out;
-}
-
-bool is_current_user(PSID sid) {
-    HANDLE token = nullptr;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
-    DWORD size = 0;
-    GetTokenInformation(token, TokenUser, nullptr, 0, &size);
-    auto buffer = std::make_unique<char[]>(size ? size : 1);
-    const bool ok = size && GetTokenInformation(token, TokenUser, buffer.get(), size, &size);
-    CloseHandle(token);
-    return ok && EqualSid(sid, reinterpret_cast<TOKEN_USER*>(buffer.get())->User.Sid);
 }
 
 bool sid_is(PSID sid, const wchar_t* text) {

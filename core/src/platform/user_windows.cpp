@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "platform/user.hpp"
 
+#include "platform/windows_account.hpp"
 #include "platform/windows_text.hpp"
 
 #include <aclapi.h>
 #include <lmcons.h>
-#include <sddl.h>
-
-#include <memory>
 
 namespace overt::platform {
 namespace {
@@ -15,18 +13,6 @@ namespace {
 std::string without_trailing_separators(std::string path) {
     while (path.size() > 3 && (path.back() == '\\' || path.back() == '/')) path.pop_back();
     return path;
-}
-
-// The SID of the user this process runs as (its token's user).
-std::unique_ptr<char[]> current_user_sid_buffer() {
-    HANDLE token = nullptr;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return nullptr;
-    DWORD size = 0;
-    GetTokenInformation(token, TokenUser, nullptr, 0, &size);
-    auto buffer = std::make_unique<char[]>(size ? size : 1);
-    const bool ok = size && GetTokenInformation(token, TokenUser, buffer.get(), size, &size);
-    CloseHandle(token);
-    return ok ? std::move(buffer) : nullptr;
 }
 
 }  // namespace
@@ -80,8 +66,7 @@ bool is_private_dir(const std::string& path) {
     if (GetNamedSecurityInfoW(windows::widen(path).c_str(), SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner,
                               nullptr, nullptr, nullptr, &descriptor) != ERROR_SUCCESS)
         return false;
-    auto me = current_user_sid_buffer();
-    const bool mine = me && owner && EqualSid(owner, reinterpret_cast<TOKEN_USER*>(me.get())->User.Sid);
+    const bool mine = windows::is_current_user(owner);
     LocalFree(descriptor);
     return mine;
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <string>
 #include <string_view>
 
 namespace overt::transport {
