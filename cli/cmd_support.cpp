@@ -72,7 +72,9 @@ Config load_delivering_config(const GlobalOptions& global, const ToolOptions& to
 
 int run_command(const GlobalOptions& global, const std::function<int()>& body) {
     // The logger reads OVERT_LOG_LEVEL when libovert first logs; an explicit setting wins.
-    if (global.verbose) ::setenv("OVERT_LOG_LEVEL", "debug", 0);
+    // putenv, not setenv: the one both the C library and the Windows CRT have (it keeps the string).
+    static char verbose_level[] = "OVERT_LOG_LEVEL=debug";
+    if (global.verbose && !std::getenv("OVERT_LOG_LEVEL")) ::putenv(verbose_level);
     try {
         return body();
     } catch (const ConfigError& e) {

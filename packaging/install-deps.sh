@@ -18,6 +18,9 @@ packages=(
   nginx-light openssl curl jq file dpkg-dev ccache
   lintian help2man           # the .debs are checked by lintian; the man page is made from --help
   nodejs                     # runs the npm peers of tests/peers (Prism, OTLP protos)
+  # The windows preset: the mingw-w64 cross toolchain, wine to run what it builds, zlib for
+  # Windows; yaml-cpp is built from its Debian source by cmake/windows-deps.sh at configure.
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 libz-mingw-w64-dev
 )
 
 missing=()
@@ -35,6 +38,19 @@ else
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   echo "install-deps: done"
+fi
+
+# `apt-get source yaml-cpp` (the windows preset's yaml-cpp) needs a deb-src entry: the same
+# URIs as the machine's own deb822 sources, Types: deb-src. Added once; a no-op afterwards.
+src_list=/etc/apt/sources.list.d/overt-deb-src.sources
+if [ ! -e "${src_list}" ] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ \
+   && [ -r /etc/apt/sources.list.d/debian.sources ]; then
+  echo "install-deps: adding ${src_list} (deb-src for apt-get source)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  sed -n '/^Types:/s/.*/Types: deb-src/p; /^\(URIs\|Suites\|Components\|Signed-By\):/p; /^$/p' \
+    /etc/apt/sources.list.d/debian.sources | $SUDO tee "${src_list}" >/dev/null
+  $SUDO apt-get update -qq
 fi
 
 # The npm peers of the backend tests (a no-op when tests/peers/node_modules is complete).

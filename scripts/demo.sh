@@ -11,6 +11,9 @@
 #   OVERT_DEMO_BUILD_DIR  use this existing build tree (bin/overt, bin/overt-demo) and skip
 #                         building (the tests do this)
 #   OVERT_DEMO_KEEP=1     keep the throwaway dir and print its path
+#   OVERT_DEMO_WINE=RUNNER  run the Windows build's overt.exe and overt-demo.exe through RUNNER
+#                         (cmake/wine-run.sh); the data and consent then live in the wine
+#                         prefix's %LOCALAPPDATA% and %APPDATA%, cleared first
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,10 +37,19 @@ else
   build_dir="$repo_root/build/release"
 fi
 
-overt="$build_dir/bin/overt"
-demo="$build_dir/bin/overt-demo"
-[[ -x "$overt" ]] || fail "$overt not found or not executable (is $build_dir a built overt tree?)"
-[[ -x "$demo" ]] || fail "$demo not found or not executable (is $build_dir a built overt tree?)"
+wine="${OVERT_DEMO_WINE:-}"
+exe=""
+if [[ -n "$wine" ]]; then
+  exe=".exe"
+  # The runner's own default, fixed before TMPDIR moves into the sandbox below.
+  export WINEPREFIX="${WINEPREFIX:-${TMPDIR:-/tmp}/overt-wine-$(id -u)}"
+fi
+overt_program="$build_dir/bin/overt$exe"
+demo_program="$build_dir/bin/overt-demo$exe"
+[[ -f "$overt_program" ]] || fail "$overt_program not found (is $build_dir a built overt tree?)"
+[[ -f "$demo_program" ]] || fail "$demo_program not found (is $build_dir a built overt tree?)"
+overt() { ${wine:+"$wine"} "$overt_program" "$@"; }
+demo() { ${wine:+"$wine"} "$demo_program" "$@"; }
 
 sandbox="$(mktemp -d "${TMPDIR:-/tmp}/overt-demo.XXXXXX")" || fail "cannot create a temporary directory"
 if [[ "${OVERT_DEMO_KEEP:-0}" == 1 ]]; then
@@ -56,11 +68,17 @@ unset DO_NOT_TRACK OVERT_DEMO_TELEMETRY OVERT_DEMO_CONFIG OVERT_PLUGIN_PATH
 cd "$sandbox"  # no overt.yaml here: the defaults apply
 
 data_dir="$XDG_STATE_HOME/overt/overt-demo"
+if [[ -n "$wine" ]]; then
+  # Wine sets %LOCALAPPDATA% and %APPDATA% from its prefix, whatever the environment says.
+  profile="$WINEPREFIX/drive_c/users/$(id -un)/AppData"
+  data_dir="$profile/Local/overt/overt-demo"
+  rm -rf "$data_dir" "$profile/Roaming/overt/overt-demo"
+fi
 recorded="$data_dir/telemetry.ndjson"
 
 run_demo() {
   local rc=0
-  "$demo" "$1" || rc=$?
+  demo "$1" || rc=$?
   # deploy fails on purpose (exit 1); anything else is a real failure.
   if [[ "$rc" -ne "$2" ]]; then fail "overt-demo $1 exited $rc, expected $2"; fi
 }
@@ -70,10 +88,10 @@ run_demo build 0
 [[ ! -e "$recorded" ]] || fail "overt-demo recorded events without consent ($recorded exists)"
 if compgen -G "$data_dir/telemetry-spill-*" >/dev/null; then fail "overt-demo spilled events without consent"; fi
 echo "nothing recorded (no $recorded)"
-"$overt" status --tool overt-demo | grep '^Telemetry:' || fail "overt status failed"
+overt status --tool overt-demo | grep '^Telemetry:' || fail "overt status failed"
 
 step "overt enable --tool overt-demo"
-"$overt" enable --tool overt-demo || fail "overt enable failed"
+overt enable --tool overt-demo || fail "overt enable failed"
 
 step "Running overt-demo build, test and deploy (deploy fails on purpose)"
 run_demo build 0
@@ -81,7 +99,7 @@ run_demo test 0
 run_demo deploy 1
 
 step "overt flush --tool overt-demo (waits for the overt-sender each run started, sends what is left)"
-"$overt" flush --tool overt-demo || fail "overt flush failed"
+overt flush --tool overt-demo || fail "overt flush failed"
 
 step "Recorded events ($recorded)"
 [[ -s "$recorded" ]] || fail "no events were recorded in $recorded"
@@ -96,6 +114,6 @@ events=$(wc -l <"$recorded")
 [[ "$events" -eq 4 ]] || fail "expected 4 events (3 commands + 1 feature.used), found $events"
 
 step "overt status --tool overt-demo"
-"$overt" status --tool overt-demo || fail "overt status failed"
+overt status --tool overt-demo || fail "overt status failed"
 
 printf '\ndemo.sh: done: %s events recorded while consent was granted, none before.\n' "$events"

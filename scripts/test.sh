@@ -6,6 +6,8 @@
 #            replaying their corpora among them
 #   tsan     the tests labelled concurrency or process (-O0), which is every test binary with
 #            threads or child processes (build preset tsan builds only what they need)
+#   windows  opt-in (OVERT_TEST_PRESETS="release asan tsan windows"): the mingw-w64 cross build
+#            (-O0) and its tests under wine; too slow cold for the CI budget (docs/testing.md)
 # Prints the time of each stage and ends with "tests: N passed, N failed".
 #
 #   OVERT_TEST_PRESETS="release asan"   run only these presets

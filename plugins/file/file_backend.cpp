@@ -16,9 +16,7 @@
 #include <system_error>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "file_io.hpp"
 
 namespace {
 
@@ -40,27 +38,18 @@ bool needs_intervention(int error) {
     }
 }
 
-// mkdir -p of the parent directories of `path`, each new one 0700.
-int create_parent_dirs(const std::string& path) {
-    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-        const std::string dir = path.substr(0, slash);
-        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return errno;
-    }
-    return 0;
-}
-
 class FileDescriptor {
    public:
     explicit FileDescriptor(int fd) noexcept : fd_(fd) {}
     ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0) overt_file_backend::close_file(fd_);
     }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     int get() const noexcept { return fd_; }
     // close() reports delayed write errors (NFS, quotas): the caller must see them.
     int close() noexcept {
-        int rc = ::close(fd_);
+        int rc = overt_file_backend::close_file(fd_);
         fd_ = -1;
         return rc;
     }
@@ -115,17 +104,18 @@ class FileBackend final : public overt::sdk::Backend {
             line_ends_.push_back(batch_.size());
         }
 
-        int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        int fd = overt_file_backend::open_for_append(path_);
         if (fd < 0 && errno == ENOENT) {
-            if (int error = create_parent_dirs(path_)) return failure("creating the directory of", error, 0);
-            fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+            if (int error = overt_file_backend::create_parent_dirs(path_))
+                return failure("creating the directory of", error, 0);
+            fd = overt_file_backend::open_for_append(path_);
         }
         if (fd < 0) return failure("opening", errno, 0);
         FileDescriptor file(fd);
 
         size_t written = 0;
         while (written < batch_.size()) {
-            const ssize_t n = ::write(file.get(), batch_.data() + written, batch_.size() - written);
+            const long long n = overt_file_backend::write_some(file.get(), batch_.data() + written, batch_.size() - written);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 const int error = errno;
@@ -134,7 +124,7 @@ class FileBackend final : public overt::sdk::Backend {
             written += static_cast<size_t>(n);
         }
         torn_line_ = false;
-        if (fsync_ && ::fsync(file.get()) != 0) return failure("fsyncing", errno, 0);
+        if (fsync_ && overt_file_backend::sync_to_disk(file.get()) != 0) return failure("fsyncing", errno, 0);
         if (file.close() != 0) return failure("closing", errno, 0);
         return overt::sdk::Result::ok();
     }

@@ -94,15 +94,17 @@ class PosthogBackend final : public sdk::Backend {
 
     // The wall clock as RFC 3339 UTC with milliseconds, the form posthog-node sends.
     static std::string sent_at_now() {
-        const auto now = std::chrono::system_clock::now();
-        const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-        const auto millis =
-            std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-        std::tm utc{};
-        gmtime_r(&seconds, &utc);
+        // The C++20 calendar rather than gmtime_r, which Windows' CRT does not have.
+        using namespace std::chrono;
+        const auto now = time_point_cast<milliseconds>(system_clock::now());
+        const auto day = floor<days>(now);
+        const year_month_day date{day};
+        const hh_mm_ss time{now - day};
         char text[64];  // room for any int the compiler imagines in each field
-        std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+        std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
+                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                      static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                      static_cast<int>(time.seconds().count()), static_cast<int>(time.subseconds().count()));
         return text;
     }
 

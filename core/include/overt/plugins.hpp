@@ -72,13 +72,14 @@ OVERT_API std::string editor_config_schema(const std::vector<PluginInfo>& plugin
 // The directories searched, in order: `config_dirs`, then OVERT_PLUGIN_PATH, then the default.
 OVERT_API std::vector<std::string> plugin_search_path(const std::vector<std::string>& config_dirs = {});
 
-// The install's plugin dir: overt/plugins beside the loaded libovert (found with dladdr) if it
-// exists, else <exe dir>/OVERT_PLUGIN_DIR_FROM_BIN if it exists, else OVERT_DEFAULT_PLUGIN_DIR
-// (the compiled-in prefix).
+// The install's plugin dir: overt/plugins beside the loaded libovert (found with dladdr, on
+// Windows GetModuleHandleEx) if it exists, else <exe dir>/OVERT_PLUGIN_DIR_FROM_BIN if it
+// exists, else OVERT_DEFAULT_PLUGIN_DIR (the compiled-in prefix).
 OVERT_API std::string default_plugin_dir();
 
-// Lists the built-in backends, then every libovert-*.so in `dirs`. Loads the ones that pass the trust checks (which runs
-// their static constructors) to read their descriptors. Missing directories are skipped.
+// Lists the built-in backends, then every libovert-*.so (overt-*.dll on Windows) in `dirs`.
+// Loads the ones that pass the trust checks (which runs their static constructors) to read
+// their descriptors. Missing directories are skipped.
 OVERT_API Discovery discover_plugins(const std::vector<std::string>& dirs);
 
 // A backend could not be created. what() names the backend, the plugin, its file (when one

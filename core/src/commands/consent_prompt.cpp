@@ -2,6 +2,7 @@
 // The first-run consent prompt and the notice-only variant (seed spec 8.3).
 #include "commands/command_support.hpp"
 
+#include "platform/fd.hpp"
 #include "support/atomic_file.hpp"
 
 #include <overt/consent.hpp>
@@ -14,8 +15,6 @@
 #include <filesystem>
 #include <string>
 
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace overt {
 namespace {
@@ -23,7 +22,7 @@ namespace {
 void write_to_terminal(int fd, const std::string& text) {
     size_t done = 0;
     while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        const long long n = platform::write_file(fd, text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return;
         done += static_cast<size_t>(n);
@@ -34,7 +33,7 @@ void write_to_terminal(int fd, const std::string& text) {
 bool read_answer_line(int fd, std::string& line) {
     line.clear();
     for (char c; line.size() < 256;) {
-        const ssize_t n = ::read(fd, &c, 1);
+        const long long n = platform::read_file(fd, &c, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return !line.empty();
         if (c == '\n' || c == '\r') return true;
@@ -51,8 +50,8 @@ std::string prompt_blocked_by(const Config& config, const ConsentPromptOptions& 
     if (const char* dnt = std::getenv("DO_NOT_TRACK"); dnt && *dnt) return "DO_NOT_TRACK answers it";
     const std::string variable = telemetry_env_var(config.tool_name);
     if (std::getenv(variable.c_str())) return variable + " answers it";
-    if (needs_input && !::isatty(options.input_fd)) return "input is not a terminal";
-    if (!::isatty(options.output_fd)) return "output is not a terminal";
+    if (needs_input && !platform::is_terminal(options.input_fd)) return "input is not a terminal";
+    if (!platform::is_terminal(options.output_fd)) return "output is not a terminal";
     ConsentStore store(config.tool_name);
     if (store.load() != Consent::unset || !store.warning().empty()) return "a choice is stored in " + store.path();
     return {};
@@ -113,7 +112,7 @@ bool show_telemetry_notice_once(const Config& config, const ConsentPromptOptions
         std::filesystem::path partial;  // created 0700, as the consent file's dirs are
         for (const auto& piece : marker.parent_path()) {
             partial /= piece;
-            (void)::mkdir(partial.c_str(), 0700);
+            (void)platform::make_dir(partial.string(), 0700);
         }
         std::string error;
         (void)support::write_file_atomically(support::AtomicWrite::at(marker.string()), "shown\n", error);

@@ -4,6 +4,8 @@
 #include "commands/command_support.hpp"
 
 #include "delivery/sink_loading.hpp"
+#include "platform/fd.hpp"
+#include "platform/user.hpp"
 #include "support/mask_secrets.hpp"
 #include "transport/http_service.hpp"
 
@@ -18,8 +20,6 @@
 #include <string>
 #include <vector>
 
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace overt {
 namespace {
@@ -45,12 +45,12 @@ struct Checks {
 };
 
 std::string data_dir_problem(const std::string& dir) {
-    struct stat st {};
-    if (::lstat(dir.c_str(), &st) != 0) return "missing";
-    if (!S_ISDIR(st.st_mode)) return "not a directory";
-    if (st.st_uid != ::geteuid()) return "not owned by you";
-    if ((st.st_mode & 077) != 0) return "readable or writable by others (must be 0700)";
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) return "not writable";
+    platform::FileStatus st;
+    if (!platform::stat_path(dir, st, false)) return "missing";
+    if (!st.directory) return "not a directory";
+    if (!st.owned_by_user) return "not owned by you";
+    if (st.accessible_by_others) return "readable or writable by others (must be 0700)";
+    if (!platform::may_write_in(dir)) return "not writable";
     return {};
 }
 

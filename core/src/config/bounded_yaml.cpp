@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "config/bounded_yaml.hpp"
 
+#include "platform/fd.hpp"
+
 #include <overt/config.hpp>
 
 #include <yaml-cpp/eventhandler.h>
@@ -14,10 +16,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace overt::config {
 namespace {
@@ -210,33 +208,34 @@ class LimitCounter : public YAML::EventHandler {
 }  // namespace
 
 std::string read_config_text(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = platform::open_file(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw ConfigError(path, 0, "", std::string("cannot read the config file: ") + std::strerror(errno));
-    struct stat info {};
-    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > kMaxConfigBytes) {
-        ::close(fd);
-        too_large(path, static_cast<uint64_t>(info.st_size));
+    platform::FileStatus info;
+    const bool known = platform::stat_fd(fd, info);
+    if (known && info.regular && info.size > kMaxConfigBytes) {
+        platform::close_file(fd);
+        too_large(path, info.size);
     }
     // Read in chunks into what the file needs, not a zeroed 1 MiB (whose page faults were most
     // of a disabled tool's start-up); one byte over the limit tells a file that grew, or a pipe,
     // from one that fits.
     std::string text;
-    if (S_ISREG(info.st_mode)) text.reserve(static_cast<size_t>(info.st_size) + 1);
+    if (known && info.regular) text.reserve(static_cast<size_t>(info.size) + 1);
     size_t used = 0;
     char chunk[16384];
     while (used <= kMaxConfigBytes) {
-        const ssize_t got = ::read(fd, chunk, std::min(sizeof chunk, kMaxConfigBytes + 1 - used));
+        const long long got = platform::read_file(fd, chunk, std::min(sizeof chunk, kMaxConfigBytes + 1 - used));
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) {
             const int error = errno;
-            ::close(fd);
+            platform::close_file(fd);
             throw ConfigError(path, 0, "", std::string("cannot read the config file: ") + std::strerror(error));
         }
         if (got == 0) break;
         text.append(chunk, static_cast<size_t>(got));
         used += static_cast<size_t>(got);
     }
-    ::close(fd);
+    platform::close_file(fd);
     if (used > kMaxConfigBytes) too_large(path, std::nullopt);
     return text;
 }

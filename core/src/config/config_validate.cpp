@@ -7,6 +7,7 @@
 #include "config/bounded_yaml.hpp"
 #include "config/env_expand.hpp"
 #include "config/yaml_scalar.hpp"
+#include "platform/plugin_files.hpp"
 #include "support/mask_secrets.hpp"
 #include "support/trusted_file.hpp"
 #include "schema/json_schema.hpp"
@@ -22,8 +23,6 @@
 #include <map>
 #include <optional>
 
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace overt {
 namespace {
@@ -145,7 +144,7 @@ void check_loader(const std::string& path, std::vector<ConfigProblem>& problems)
 }
 
 const RefusedPlugin* refused_file_for(const Discovery& found, const std::string& plugin) {
-    const std::string file_name = "libovert-" + plugin + ".so";
+    const std::string file_name = platform::plugin_file_name(plugin);
     for (const auto& refused : found.refused)
         if (std::filesystem::path(refused.path).filename() == file_name) return &refused;
     return nullptr;
@@ -174,13 +173,13 @@ void check_pin(const std::string& path, const nlohmann::json& block, const Plugi
     std::string expected = pin->get<std::string>();
     std::transform(expected.begin(), expected.end(), expected.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const int fd = ::open(plugin.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        add(problems, {path, at.line, at.key, "cannot read " + plugin.path + " to check the pin: " + std::strerror(errno)});
+    std::string actual;
+    try {
+        actual = support::sha256_hex_of_path(plugin.path);
+    } catch (const support::Refusal& refusal) {
+        add(problems, {path, at.line, at.key, "cannot read " + plugin.path + " to check the pin: " + refusal.what()});
         return;
     }
-    const std::string actual = support::sha256_hex(fd);
-    ::close(fd);
     if (actual != expected)
         add(problems, {path, at.line, at.key, "does not match " + plugin.path + " (its SHA-256 is " + actual + ")"});
 }
@@ -261,7 +260,7 @@ void check_plugins(const std::string& path, const nlohmann::json& document, cons
             } else {
                 std::string searched;
                 for (const auto& dir : dirs) searched += (searched.empty() ? "" : ", ") + dir;
-                problem = "plugin '" + name + "' not found (libovert-" + name + ".so; searched: " +
+                problem = "plugin '" + name + "' not found (" + platform::plugin_file_name(name) + "; searched: " +
                           (searched.empty() ? "nothing" : searched) + ")";
             }
             add(problems, {path, at.line, at.key, problem});

@@ -2,14 +2,10 @@
 // Deletion by e-mail: a mailto link the user sends (seed §6), never reported as sent.
 #include <overt/deletion.hpp>
 
+#include "platform/system.hpp"
+
 #include <cstdlib>
 #include <utility>
-
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
 
 namespace overt {
 namespace {
@@ -49,18 +45,6 @@ std::string safe_address(std::string_view address) {
     return out;
 }
 
-// Fire and forget: sh puts xdg-open in the background and exits at once, so we wait only for
-// sh and leave no zombie. The URL is an argument, never part of the shell text.
-void open_in_background(const std::string& url) {
-    const char* display = std::getenv("DISPLAY");
-    const char* wayland = std::getenv("WAYLAND_DISPLAY");
-    if (!(display && *display) && !(wayland && *wayland)) return;
-    const char* argv[] = {"/bin/sh", "-c", "xdg-open \"$1\" </dev/null >/dev/null 2>&1 &", "sh", url.c_str(), nullptr};
-    pid_t shell = 0;
-    if (posix_spawn(&shell, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0)
-        waitpid(shell, nullptr, 0);
-}
-
 class EmailDeletionRequestor final : public DeletionRequestor {
    public:
     EmailDeletionRequestor(std::string address, std::string tool_name, bool try_open)
@@ -69,7 +53,7 @@ class EmailDeletionRequestor final : public DeletionRequestor {
     DeletionOutcome request(std::string_view machine_id, Deadline) override {
         if (address_.empty()) return {false, "no deletion e-mail address is configured"};
         const std::string url = deletion_mailto_url(address_, tool_name_, machine_id);
-        if (try_open_) open_in_background(url);
+        if (try_open_) platform::open_with_desktop(url);
         return {false, "To request deletion, send the e-mail this link prepares (machine ID " +
                            std::string(machine_id) + "):\n  " + url};
     }

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "delivery/backend_health.hpp"
 
+#include "platform/fd.hpp"
 #include "support/atomic_file.hpp"
 
 #include "support/logger.hpp"
+#include "plugin/quarantine_list.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <map>
 
 namespace overt::delivery {
 namespace {
@@ -81,13 +81,13 @@ HealthRecords parse(const std::string& text) {
 }  // namespace
 
 std::optional<LibraryIdentity> identify_library(const std::string& path) {
-    struct stat st {};
-    if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+    platform::FileStatus st;
+    if (path.empty() || !platform::stat_path(path, st)) return std::nullopt;
     LibraryIdentity identity;
     identity.path = path;
-    identity.size = static_cast<uint64_t>(st.st_size);
-    identity.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    identity.inode = static_cast<uint64_t>(st.st_ino);
+    identity.size = st.size;
+    identity.mtime_ns = st.mtime_ns;
+    identity.inode = st.inode;
     return identity;
 }
 
@@ -100,19 +100,19 @@ HealthRecords read_backend_health(const std::string& data_dir, std::string& warn
     const std::string path = path_in(data_dir, kHealthFileName);
     // O_NOFOLLOW and the size cap: the data dir is private, but a planted file must not make
     // the sender read a device or a link elsewhere.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    const int fd = platform::open_file(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno != ENOENT) warning = path + ": " + std::strerror(errno) + "; treated as empty";
         return {};
     }
-    struct stat st {};
+    platform::FileStatus st;
     std::string text;
-    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxHealthFileBytes;
+    bool ok = platform::stat_fd(fd, st) && st.regular && st.size <= static_cast<uint64_t>(kMaxHealthFileBytes);
     if (ok) {
-        text.resize(static_cast<size_t>(st.st_size));
-        ok = ::pread(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size());
+        text.resize(static_cast<size_t>(st.size));
+        ok = platform::read_at(fd, text.data(), text.size(), 0) == static_cast<long long>(text.size());
     }
-    ::close(fd);
+    platform::close_file(fd);
     if (!ok) {
         warning = path + ": not a regular file of at most 256 KiB; treated as empty";
         return {};
@@ -142,15 +142,15 @@ bool write_backend_health(const std::string& data_dir, const HealthRecords& reco
 }
 
 void update_backend_health(const std::string& data_dir, const std::function<bool(HealthRecords&)>& update) {
-    const int lock_fd = ::open(path_in(data_dir, kLockName).c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (lock_fd >= 0) ::flock(lock_fd, LOCK_EX);  // short: read, update, rename
+    const int lock_fd = platform::open_file(path_in(data_dir, kLockName), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (lock_fd >= 0) platform::lock_file(lock_fd, platform::FileLock::exclusive);  // short: read, update, rename
     std::string warning;
     HealthRecords records = read_backend_health(data_dir, warning);
     if (!warning.empty()) detail::logger()->warn("overt-sender: {}", warning);
     std::string error;
     if (update(records) && !write_backend_health(data_dir, records, error))
         detail::logger()->error("overt-sender: cannot record backend health: {}", error);
-    if (lock_fd >= 0) ::close(lock_fd);
+    if (lock_fd >= 0) platform::close_file(lock_fd);
 }
 
 void record_failure(HealthRecords& records, const std::string& backend_id, const std::string& reason,
@@ -187,6 +187,23 @@ bool lift_stale_quarantines(HealthRecords& records, int64_t now_unix) {
         }
     }
     return lifted;
+}
+
+bool has_backend_health_file(const std::string& data_dir) {
+    platform::FileStatus st;
+    return platform::stat_path(path_in(data_dir, kHealthFileName), st);
+}
+
+void apply_backend_quarantines(const std::string& data_dir) {
+    if (!has_backend_health_file(data_dir)) return;
+    std::map<std::string, std::string> reasons;
+    update_backend_health(data_dir, [&](HealthRecords& records) {
+        const bool lifted = lift_stale_quarantines(records, static_cast<int64_t>(std::time(nullptr)));
+        for (const auto& [id, health] : records.backends)
+            if (health.quarantined()) reasons[id] = quarantine_text(health);
+        return lifted;
+    });
+    plugin::set_quarantined_backends(std::move(reasons));
 }
 
 }  // namespace overt::delivery

@@ -69,4 +69,11 @@ bool record_success(HealthRecords& records, const std::string& backend_id);
 // True when any was lifted.
 bool lift_stale_quarantines(HealthRecords& records, int64_t now_unix);
 
+// Whether <data_dir>/backend-health.json exists (no failure was ever recorded without one).
+bool has_backend_health_file(const std::string& data_dir);
+
+// Lifts the quarantines that are over and hands the rest to this process's plugin host (the
+// sender's, before it delivers). A no-op without a health file.
+void apply_backend_quarantines(const std::string& data_dir);
+
 }  // namespace overt::delivery

@@ -2,6 +2,7 @@
 #include "delivery/background_sender.hpp"
 
 #include "delivery/pipeline.hpp"
+#include "delivery/sender_process.hpp"
 #include "delivery/sender_request.hpp"
 #include "delivery/sender_spawn.hpp"
 #include "delivery/sender_supervisor.hpp"
@@ -11,10 +12,7 @@
 #include "support/logger.hpp"
 #include "support/mask_secrets.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "platform/fd.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -26,12 +24,11 @@ namespace overt::delivery {
 namespace {
 
 constexpr size_t kMaxRequestBytes = 16u << 20;
-constexpr off_t kMaxLogBytes = 256 * 1024;  // sender.log is started afresh past this
 
 bool read_request(int fd, std::string& text, std::string& error) {
     char chunk[65536];
     for (;;) {
-        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        const long long n = platform::read_file(fd, chunk, sizeof chunk);
         if (n == 0) return true;
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -46,29 +43,14 @@ bool read_request(int fd, std::string& text, std::string& error) {
     }
 }
 
-// The tool's descriptors that were not close-on-exec (its pipes, sockets) must not stay open
-// here: a shell waiting for `tool | head` would wait for the sender too. Kept: stdio and the
-// sender lock the tool passed on (held until this process exits).
-void keep_only_stdio_and_lock() { ::close_range(kSenderLockFd + 1, ~0u, 0); }
-
-void trim_log() {
-    struct stat st {};
-    if (::fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > kMaxLogBytes)
-        (void)::ftruncate(STDERR_FILENO, 0);
-}
-
 }  // namespace
 
 int run_background_sender(int request_fd) {
-    if (request_fd <= STDERR_FILENO) keep_only_stdio_and_lock();
-    trim_log();
+    prepare_sender_process(request_fd);
     std::string text, error;
     const bool read_ok = read_request(request_fd, text, error);
-    ::close(request_fd);
-    if (int null_fd = ::open("/dev/null", O_RDONLY); null_fd >= 0 && null_fd != STDIN_FILENO) {
-        ::dup2(null_fd, STDIN_FILENO);
-        ::close(null_fd);
-    }
+    platform::close_file(request_fd);
+    release_request_input();
     if (!read_ok) {
         detail::logger()->error("overt-sender: {}", error);
         return 2;
@@ -118,13 +100,13 @@ int deliver_request(SenderRequest& request) {
         // Tools that found this sender running wrote new files and started no sender: look for
         // them after letting go of the lock, so a tool checking just after still starts one.
         for (;;) {
-            ::flock(kSenderLockFd, LOCK_UN);
+            hold_sender_lock(false);
             if (Clock::now() >= deadline || pipeline.withdrawn()) break;
             std::vector<std::string> fresh;
             for (const auto& name : store.list())
                 if (attempted.insert(name).second) fresh.push_back(name);
             if (fresh.empty()) break;
-            ::flock(kSenderLockFd, LOCK_SH);
+            hold_sender_lock(true);
             store.make_durable(fresh);  // their writers skipped the fsync, as for an exit spill
             pipeline.deliver_pending(deadline);
         }

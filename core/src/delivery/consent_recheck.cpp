@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "delivery/consent_recheck.hpp"
 
-#include <sys/stat.h>
+#include "platform/fd.hpp"
 
 namespace overt::delivery {
 
 ConsentWatch::ConsentWatch(Config config) : config_(std::move(config)), store_(config_.tool_name) {}
 
 ConsentWatch::FileState ConsentWatch::state_now() const {
-    struct stat st {};
-    if (::stat(store_.path().c_str(), &st) != 0) return {};
-    return {true, st.st_ino, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, st.st_size};
+    platform::FileStatus st;
+    if (!platform::stat_path(store_.path(), st)) return {};
+    return {true, st.inode, st.mtime_ns, static_cast<int64_t>(st.size)};
 }
 
 ConsentDecision ConsentWatch::decision(std::string* warning) {

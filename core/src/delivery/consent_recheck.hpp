@@ -5,13 +5,14 @@
 // (stat), so asking is cheap.
 #pragma once
 
+#include <cstdint>
+
 #include <overt/config.hpp>
 #include <overt/consent.hpp>
 
 #include <mutex>
 #include <string>
 
-#include <sys/types.h>
 
 namespace overt::delivery {
 
@@ -27,9 +28,9 @@ class ConsentWatch {
    private:
     struct FileState {
         bool exists = false;
-        ino_t inode = 0;
+        uint64_t inode = 0;
         int64_t modified_ns = 0;
-        off_t size = 0;
+        int64_t size = 0;
         bool operator==(const FileState&) const = default;
     };
     FileState state_now() const;

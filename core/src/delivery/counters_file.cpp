@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "delivery/counters_file.hpp"
 
+#include "platform/fd.hpp"
 #include "support/atomic_file.hpp"
 #include "support/logger.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -79,9 +77,9 @@ bool add_to_persisted_counters(const std::string& data_dir, const PersistedCount
     fs::path dir(data_dir);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return false;
-    int lock_fd = ::open((dir / ".counters.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int lock_fd = platform::open_file((dir / ".counters.lock").string(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (lock_fd < 0) return false;
-    ::flock(lock_fd, LOCK_EX);  // short: read, add, rename
+    platform::lock_file(lock_fd, platform::FileLock::exclusive);  // short: read, add, rename
     bool ok = false;
     try {
         PersistedCounters total;
@@ -99,8 +97,8 @@ bool add_to_persisted_counters(const std::string& data_dir, const PersistedCount
         logger()->warn("overt: cannot update {}: {}", (dir / kFileName).string(), e.what());
         ok = false;
     }
-    ::flock(lock_fd, LOCK_UN);
-    ::close(lock_fd);
+    platform::lock_file(lock_fd, platform::FileLock::unlock);
+    platform::close_file(lock_fd);
     return ok;
 }
 

@@ -12,20 +12,20 @@
 // A collector built from in-process Sink objects, or a libovert without its overt-sender,
 // falls back to a double fork + setsid of the tool itself (stdio on /dev/null), which costs the
 // tool the fork and copy-on-write faults. If the sender dies, the files stay for the next run.
+// Windows has no fork: there the files wait for the next run, and in-process sinks deliver
+// within exit_budget_ms (sender_process_windows.cpp).
 #include "delivery/pipeline.hpp"
 
+#include "delivery/sender_process.hpp"
 #include "delivery/sender_request.hpp"
 #include "delivery/sender_spawn.hpp"
 #include "delivery/sink_loading.hpp"
+#include "platform/fd.hpp"
+#include "platform/system.hpp"
 #include "support/logger.hpp"
 #include "support/mask_secrets.hpp"
 
 #include <overt/plugins.hpp>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -39,28 +39,12 @@ namespace {
 // How long past its deadline a send may run before it is abandoned in the sender.
 constexpr auto kSenderSendGrace = std::chrono::milliseconds(500);
 
-// The helper must not keep the tool's pipes open (a shell waiting for `tool | head` would wait
-// for it) nor write on the tool's terminal.
-void detach_stdio() {
-    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null_fd < 0) return;
-    for (int fd = 0; fd <= 2; ++fd) ::dup2(null_fd, fd);  // dup2 clears O_CLOEXEC on 0..2
-    if (null_fd > 2) ::close(null_fd);
-}
-
 bool sender_requested_by_name() {
-    const char* sender = ::secure_getenv("OVERT_SENDER");
+    const char* sender = platform::trusted_getenv("OVERT_SENDER");
     return sender && *sender;
 }
 
 }  // namespace
-
-Deadline arm_helper_alarm(int64_t flush_timeout_ms) {
-    const int64_t timeout_ms = std::max<int64_t>(flush_timeout_ms, 0);
-    ::signal(SIGALRM, SIG_DFL);
-    ::alarm(static_cast<unsigned>(timeout_ms / 1000 + 2));
-    return Clock::now() + std::chrono::milliseconds(timeout_ms);
-}
 
 // What close() wrote for the sender without fsync; made durable and capped off the tool's exit path.
 void Pipeline::finish_exit_spill(const std::vector<std::string>& exit_spill_files) {
@@ -112,7 +96,7 @@ bool Pipeline::spawn_sender_program(const std::vector<std::string>& exit_spill_f
     const int sender_lock = lock_for_sender(owner_.data_dir);
     const bool started =
         spawn_sender(program, encode_sender_request(request), log_path, sender_lock, write_timeout, error);
-    if (sender_lock >= 0) ::close(sender_lock);
+    if (sender_lock >= 0) platform::close_file(sender_lock);
     if (!started) {
         detail::logger()->warn("overt: cannot start {} ({}); forking the sender", program, error);
         return false;
@@ -152,46 +136,31 @@ bool Pipeline::hand_off_at_exit(std::vector<Event> batch, FlushReport& report) {
     // unpersisted totals together with its own sends.
     if (from_config && spawn_sender_program(exit_spill_files)) return true;
 
-    // The forked helper inherits this descriptor and its lock; the tool's copy closes below.
+    // The forked helper inherits this descriptor and its lock; the tool's copy is closed.
     const int sender_lock = lock_for_sender(owner_.data_dir);
-    pid_t middle = ::fork();
-    if (middle < 0) {
-        if (sender_lock >= 0) ::close(sender_lock);
-        detail::logger()->warn("overt: cannot start the background sender ({}); {}", std::strerror(errno),
-                               from_config ? "the spill files wait for the next run" : "sending before exit");
+    const DetachedHelper helper = run_in_detached_helper(sender_lock, [&] {
+        // A helper stuck on a lock some other thread of the tool held at fork time, or on a
+        // peer, dies at the alarm; its spill files wait for the next run.
+        const Deadline deadline = arm_helper_alarm(config_.flush_timeout_ms);
+        if (from_config) {
+            // The plugins load here, in the helper, never in the tool.
+            SinkSet loaded = load_sinks(config_, owner_.data_dir,
+                                        std::chrono::milliseconds(std::max<int64_t>(config_.flush_timeout_ms, 100)));
+            Pipeline helper_pipeline(config_, loaded, store_, ledger_, retry_policy_, owner_, consent_check_);
+            helper_pipeline.deliver_after_exit(exit_spill_files, deadline);
+        } else {
+            deliver_after_exit(exit_spill_files, deadline);
+        }
+    });
+    if (helper == DetachedHelper::could_not_fork || helper == DetachedHelper::unsupported) {
+        if (helper == DetachedHelper::could_not_fork)
+            detail::logger()->warn("overt: cannot start the background sender ({}); {}", std::strerror(errno),
+                                   from_config ? "the spill files wait for the next run" : "sending before exit");
         finish_exit_spill(exit_spill_files);
         if (from_config) persist_counters();
         return from_config;
     }
-    if (middle == 0) {
-        pid_t helper = ::fork();
-        if (helper == 0) {
-            ::setsid();
-            detach_stdio();
-            // A helper stuck on a lock some other thread of the tool held at fork time, or on a
-            // peer, dies at the alarm; its spill files wait for the next run.
-            const Deadline deadline = arm_helper_alarm(config_.flush_timeout_ms);
-            try {
-                if (from_config) {
-                    // The plugins load here, in the helper, never in the tool.
-                    SinkSet loaded = load_sinks(config_, owner_.data_dir,
-                                                std::chrono::milliseconds(std::max<int64_t>(config_.flush_timeout_ms, 100)));
-                    Pipeline helper_pipeline(config_, loaded, store_, ledger_, retry_policy_, owner_, consent_check_);
-                    helper_pipeline.deliver_after_exit(exit_spill_files, deadline);
-                } else {
-                    deliver_after_exit(exit_spill_files, deadline);
-                }
-            } catch (...) {
-            }
-            ::_exit(0);  // no atexit handlers, no static destructors of the tool
-        }
-        ::_exit(helper < 0 ? 1 : 0);
-    }
-    if (sender_lock >= 0) ::close(sender_lock);
-    int status = 0;
-    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (helper == DetachedHelper::did_not_start) {
         finish_exit_spill(exit_spill_files);
         persist_counters();
         detail::logger()->info("overt: the background sender could not start; {} spill file(s) wait for the next run",

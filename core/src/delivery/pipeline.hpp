@@ -125,8 +125,4 @@ class Pipeline {
     std::atomic<uint64_t> drop_generation_{0};
 };
 
-// SIGALRM a little after flush_timeout_ms, the last resort of a sender stuck on a lock or a
-// peer (its spill files wait for the next run). Returns the flush deadline.
-Deadline arm_helper_alarm(int64_t flush_timeout_ms);
-
 }  // namespace overt::delivery

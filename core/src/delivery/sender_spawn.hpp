@@ -6,10 +6,10 @@
 // (any lock another thread held at the fork stayed locked in the copy).
 #pragma once
 
-#include <sys/types.h>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace overt::delivery {
 
@@ -38,8 +38,18 @@ bool sender_running(const std::string& data_dir);
 // Waits until no sender of this data dir runs, at most until `deadline`. True when none runs.
 bool wait_for_senders(const std::string& data_dir, std::chrono::steady_clock::time_point deadline);
 
-// overt-detach in the sender's directory.
+// overt-detach in the sender's directory (POSIX).
 std::string detach_program_for(const std::string& sender_program);
+
+// Per platform (sender_launch_posix.cpp, sender_launch_windows.cpp):
+// overt/overt-sender beside libovert (POSIX); overt-sender.exe beside overt.dll (Windows, whose
+// loader finds overt.dll only in the program's own folder).
+std::string sender_program_beside(const std::string& libovert_dir);
+const char* sender_program_name();  // "overt-sender"; "overt-sender.exe"
+// The programs the sender is started through, which must pass the same checks: overt-detach
+// on POSIX, none on Windows.
+std::vector<std::string> sender_helper_programs(const std::string& sender_program);
+bool is_executable(const std::string& path);
 
 // Starts `program` through overt-detach, so it runs as an orphan in its own session, with
 // stdin the read end of a socket carrying `request`, stdout on /dev/null and stderr appended

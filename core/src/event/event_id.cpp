@@ -3,7 +3,7 @@
 // and makes no system call.
 #include <overt/event.hpp>
 
-#include <pthread.h>
+#include "platform/system.hpp"
 
 #include <array>
 #include <atomic>
@@ -44,7 +44,7 @@ std::atomic<unsigned> fork_generation{0};
 void note_fork_in_child() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
 
 struct ForkWatch {
-    ForkWatch() { ::pthread_atfork(nullptr, nullptr, &note_fork_in_child); }
+    ForkWatch() { platform::on_fork_in_child(&note_fork_in_child); }
 };
 
 // One thread_local for the generator and the generation it was seeded in: libovert's TLS is

@@ -2,6 +2,8 @@
 // Plugin search path and discovery (overt/plugins.hpp).
 #include "plugin/builtin_backends.hpp"
 #include "plugin/plugin_library.hpp"
+#include "platform/plugin_files.hpp"
+#include "platform/system.hpp"
 #include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
 
@@ -17,14 +19,13 @@ namespace overt {
 
 namespace {
 
-constexpr std::string_view kPrefix = "libovert-";
-constexpr std::string_view kSuffix = ".so";
-
-// The plugin name inside "libovert-<name>.so", or "" when the file is not named like a plugin.
+// The plugin name inside "libovert-<name>.so" ("overt-<name>.dll" on Windows), or "" when the
+// file is not named like a plugin.
 std::string name_from_file(std::string_view file) {
-    if (file.size() <= kPrefix.size() + kSuffix.size() || !file.starts_with(kPrefix) || !file.ends_with(kSuffix))
+    const std::string_view prefix = platform::plugin_file_prefix(), suffix = platform::plugin_file_suffix();
+    if (file.size() <= prefix.size() + suffix.size() || !file.starts_with(prefix) || !file.ends_with(suffix))
         return {};
-    return std::string(file.substr(kPrefix.size(), file.size() - kPrefix.size() - kSuffix.size()));
+    return std::string(file.substr(prefix.size(), file.size() - prefix.size() - suffix.size()));
 }
 
 std::string join(const std::string& dir, const std::string& file) {
@@ -48,8 +49,9 @@ std::string default_plugin_dir() {
     if (const std::string lib = support::libovert_dir(); !lib.empty() && usable(std::filesystem::path(lib) / "overt" / "plugins", found))
         return found;
     // Relative to the program (the overt command of an install whose libovert is elsewhere).
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec && usable(exe.parent_path() / OVERT_PLUGIN_DIR_FROM_BIN, found)) return found;
+    if (const std::string program = platform::program_path(); !program.empty() &&
+        usable(std::filesystem::path(program).parent_path() / OVERT_PLUGIN_DIR_FROM_BIN, found))
+        return found;
     return OVERT_DEFAULT_PLUGIN_DIR;
 }
 
@@ -59,14 +61,14 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& conf
         if (!dir.empty() && std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(std::move(dir));
     };
     for (const auto& dir : config_dirs) add(dir);
-    // secure_getenv: a setuid tool ignores it (the trust checks would refuse such files anyway).
-    if (const char* env = ::secure_getenv("OVERT_PLUGIN_PATH")) {
+    // trusted_getenv (secure_getenv): a setuid tool ignores it (the trust checks would refuse such files anyway).
+    if (const char* env = platform::trusted_getenv("OVERT_PLUGIN_PATH")) {
         std::string_view rest = env;
         while (!rest.empty()) {
-            size_t colon = rest.find(':');
-            add(std::string(rest.substr(0, colon)));
-            if (colon == std::string_view::npos) break;
-            rest.remove_prefix(colon + 1);
+            size_t separator = rest.find(platform::kPathListSeparator);
+            add(std::string(rest.substr(0, separator)));
+            if (separator == std::string_view::npos) break;
+            rest.remove_prefix(separator + 1);
         }
     }
     add(default_plugin_dir());

@@ -5,13 +5,13 @@
 #include "plugin/plugin_host_factory.hpp"
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_sink.hpp"
+#include "platform/fd.hpp"
 #include "support/trusted_file.hpp"
 #include "support/bounded_call.hpp"
 #include "support/mask_secrets.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <sys/stat.h>
 
 #include <array>
 #include <atomic>
@@ -140,7 +140,7 @@ std::string PluginHost::Impl::id_of(const BackendConfig& backend) const {
 
 PluginLocation PluginHost::Impl::locate(const BackendConfig& backend) const {
     const std::string id = id_of(backend);
-    if (backend.plugin.empty() || backend.plugin.find('/') != std::string::npos)
+    if (backend.plugin.empty() || backend.plugin.find_first_of("/\\") != std::string::npos)
         throw PluginError(id, backend.plugin, "", "not a valid plugin name");
     // A built-in comes before every directory (see overt/plugins.hpp).
     if (plugin::is_builtin(backend.plugin)) return {"", plugin::kBuiltinPath, true};
@@ -149,8 +149,8 @@ PluginLocation PluginHost::Impl::locate(const BackendConfig& backend) const {
     const std::string file_name = plugin::plugin_file_name(backend.plugin);
     std::string dir;
     for (const auto& candidate : dirs_) {
-        struct stat st {};
-        if (::lstat(join_path(candidate, file_name).c_str(), &st) == 0) {
+        platform::FileStatus st;
+        if (platform::stat_path(join_path(candidate, file_name), st, false)) {
             dir = candidate;
             break;
         }

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "plugin/plugin_library.hpp"
 
+#include "platform/shared_library.hpp"
 #include "plugin/builtin_backends.hpp"
 #include "support/trusted_file.hpp"
-
-#include <boost/dll/shared_library.hpp>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -22,9 +19,9 @@ namespace {
 struct LibraryEntry {
     // Held and never released: plugins stay loaded for the lifetime of the process.
     std::unique_ptr<boost::dll::shared_library> library;
-    // The checked file stays open as long as the library is loaded: the library was loaded
-    // as /proc/self/fd/N, and the loader matches later loads by that name first, so N must
-    // never name another file.
+    // The checked file stays open as long as the library is loaded: on Linux the library was
+    // loaded as /proc/self/fd/N, and the loader matches later loads by that name first, so N
+    // must never name another file; on Windows the open handle keeps the file from changing.
     std::unique_ptr<support::TrustedFile> file;
     std::unique_ptr<LoadedPlugin> plugin;
     std::string refusal;  // the descriptor was refused (the library stays loaded regardless)
@@ -32,7 +29,7 @@ struct LibraryEntry {
 
 struct Registry {
     std::mutex mutex;
-    std::map<std::pair<dev_t, ino_t>, LibraryEntry> entries;
+    std::map<support::FileIdentity, LibraryEntry> entries;
 };
 
 Registry& registry() {
@@ -40,22 +37,6 @@ Registry& registry() {
     // still run in static destructors.
     static Registry* instance = new Registry;
     return *instance;
-}
-
-// dlerror() text from Boost's exception, with the /proc/self/fd/N alias replaced by the path.
-std::string load_error_text(const std::exception& e, const support::TrustedFile& file) {
-    std::string text = e.what();
-    static constexpr std::string_view marker = "(dlerror system message: ";
-    if (size_t start = text.find(marker); start != std::string::npos) {
-        start += marker.size();
-        size_t end = text.rfind(')');
-        text = text.substr(start, end > start ? end - start : std::string::npos);
-    }
-    const std::string alias = file.fd_path();
-    for (size_t at = text.find(alias); at != std::string::npos; at = text.find(alias, at + 1)) {
-        text.replace(at, alias.size(), file.resolved_path());
-    }
-    return text;
 }
 
 std::string text_or_empty(const char* s) { return s ? std::string(s) : std::string(); }
@@ -118,18 +99,15 @@ const LoadedPlugin& load_locked(LibraryEntry& entry, support::TrustedFile& file,
     if (entry.plugin) return *entry.plugin;
     if (!entry.refusal.empty()) throw support::Refusal(entry.refusal);
 
-    // glibc's words for a non-ELF file vary with its length ("file too short", "invalid ELF
-    // header"); say plainly what is wrong before handing the file to the loader.
-    unsigned char magic[4] = {};
-    if (::pread(file.fd(), magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic) || magic[0] != 0x7f ||
-        magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F')
-        throw support::Refusal("cannot load: not an ELF shared object (no ELF header)");
+    // Say plainly what is wrong with a file that is no shared library before the loader does.
+    if (std::string problem = platform::not_a_shared_library(file); !problem.empty())
+        throw support::Refusal("cannot load: " + problem);
 
     auto library = std::make_unique<boost::dll::shared_library>();
     try {
-        library->load(file.fd_path(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    } catch (const std::exception& e) {
-        throw support::Refusal("cannot load: " + load_error_text(e, file));
+        platform::load_checked_library(*library, file);
+    } catch (const support::Refusal& refusal) {
+        throw support::Refusal(std::string("cannot load: ") + refusal.what());
     }
     entry.library = std::move(library);
     entry.file = std::make_unique<support::TrustedFile>(std::move(file));
@@ -204,13 +182,13 @@ const LoadedPlugin& load_builtin(const std::string& name) {
     }
 }
 
-std::string plugin_file_name(const std::string& name) { return "libovert-" + name + ".so"; }
+std::string plugin_file_name(const std::string& name) { return platform::plugin_file_name(name); }
 
 const LoadedPlugin& load_plugin(const std::string& dir, const std::string& name, const std::string& sha256_pin) {
     const std::string file_name = plugin_file_name(name);
     support::TrustedFile file = support::open_trusted(dir, file_name);
     if (!sha256_pin.empty()) {
-        const std::string actual = support::sha256_hex(file.fd());
+        const std::string actual = support::sha256_hex(file);
         if (actual != lowercase(sha256_pin))
             throw support::Refusal("sha256 mismatch: pinned " + sha256_pin + ", file has " + actual);
     }
@@ -218,7 +196,7 @@ const LoadedPlugin& load_plugin(const std::string& dir, const std::string& name,
 
     Registry& reg = registry();
     std::lock_guard lock(reg.mutex);
-    LibraryEntry& entry = reg.entries[{file.device(), file.inode()}];
+    LibraryEntry& entry = reg.entries[file.identity()];
     const LoadedPlugin& plugin = load_locked(entry, file, path);
     if (plugin.info.name != name) {
         throw support::Refusal("descriptor name \"" + plugin.info.name + "\" does not match the file name (expected \"" + name +

@@ -3,6 +3,7 @@
 #include <overt/consent.hpp>
 #include <overt/data_dir.hpp>
 
+#include "platform/fd.hpp"
 #include "support/atomic_file.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -12,10 +13,6 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace overt {
 namespace {
@@ -28,7 +25,7 @@ void make_private_dirs(const std::filesystem::path& dir) {
     std::filesystem::path partial;
     for (const auto& piece : dir) {
         partial /= piece;
-        if (mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) fail(partial.string(), "cannot create directory");
+        if (platform::make_dir(partial.string(), 0700) != 0 && errno != EEXIST) fail(partial.string(), "cannot create directory");
     }
 }
 
@@ -99,7 +96,10 @@ void ConsentStore::save(Consent consent) {
     write_atomically(path_, content);
 }
 
-bool ConsentStore::clear() { return ::unlink(path_.c_str()) == 0; }
+bool ConsentStore::clear() {
+    std::error_code ec;
+    return std::filesystem::remove(path_, ec);
+}
 
 bool parse_go_bool(std::string_view text, bool& value) {
     for (std::string_view yes : {"1", "t", "T", "TRUE", "true", "True"})

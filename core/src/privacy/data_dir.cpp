@@ -4,61 +4,16 @@
 // private to the user and to the tool.
 #include <overt/data_dir.hpp>
 
+#include "platform/user.hpp"
 #include "support/short_digest.hpp"
 
-#include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <vector>
-#include <system_error>
-
-#include <fcntl.h>
-#include <pwd.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace overt {
 namespace {
 
-std::string env_or(const char* name, std::string fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? std::string(value) : std::move(fallback);
-}
-
-std::string home_dir() {
-    if (const char* home = std::getenv("HOME"); home && *home) return home;
-    if (const struct passwd* entry = getpwuid(getuid()); entry && entry->pw_dir) return entry->pw_dir;
-    return {};
-}
-
-// An existing directory is acceptable only if it is ours and nobody else may write to it.
-bool is_private_dir(const std::string& path) {
-    struct stat info {};
-    if (lstat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) return false;
-    return info.st_uid == geteuid() && (info.st_mode & (S_IWGRP | S_IWOTH)) == 0;
-}
-
-// Creates the missing parents (0700) and the directory itself; the final directory must be
-// private. Parents that already exist are left as they are (e.g. /tmp).
-bool ensure_private_dir(const std::string& path) {
-    if (path.empty()) return false;
-    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-        const std::string parent = path.substr(0, slash);
-        if (mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) return false;
-    }
-    if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return false;
-    return is_private_dir(path);
-}
-
-bool probe_writable(const std::string& dir) {
-    const std::string probe = dir + "/.overt-write-test-" + std::to_string(getpid());
-    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return false;
-    ::close(fd);
-    return ::unlink(probe.c_str()) == 0;
-}
-
-bool usable(const std::string& dir) { return ensure_private_dir(dir) && probe_writable(dir); }
+bool usable(const std::string& dir) { return platform::ensure_private_dir(dir) && platform::can_create_files_in(dir); }
 
 }  // namespace
 
@@ -77,13 +32,12 @@ std::string sanitize_tool_name(std::string_view tool_name) {
 }
 
 std::string user_config_dir(std::string_view tool_name) {
-    const std::string base = env_or("XDG_CONFIG_HOME", home_dir() + "/.config");
-    return base + "/overt/" + sanitize_tool_name(tool_name);
+    return platform::join_path(platform::join_path(platform::config_base(), "overt"), sanitize_tool_name(tool_name));
 }
 
 namespace {
 
-// The candidates, in order: config.data_dir, the XDG state dir, the per-user temp dir (under
+// The candidates, in order: config.data_dir, the state dir (XDG; %LOCALAPPDATA%), the per-user temp dir (under
 // its parent, which has to be private too).
 struct Candidate {
     std::string dir;
@@ -94,13 +48,11 @@ std::vector<Candidate> candidates(const Config& config) {
     const std::string tool = sanitize_tool_name(config.tool_name);
     std::vector<Candidate> out;
     if (!config.data_dir.empty()) out.push_back({config.data_dir, ""});
-    const std::string home = home_dir();
-    const std::string state_base = env_or("XDG_STATE_HOME", home.empty() ? std::string() : home + "/.local/state");
-    if (!state_base.empty() && state_base.front() == '/') out.push_back({state_base + "/overt/" + tool, ""});
-    std::string temp_base = env_or("TMPDIR", "/tmp");
-    while (temp_base.size() > 1 && temp_base.back() == '/') temp_base.pop_back();
-    const std::string user_temp = temp_base + "/overt-" + std::to_string(geteuid());
-    out.push_back({user_temp + "/" + tool, user_temp});
+    const std::string state_base = platform::state_base();
+    if (platform::is_absolute_path(state_base))
+        out.push_back({platform::join_path(platform::join_path(state_base, "overt"), tool), ""});
+    const std::string user_temp = platform::user_temp_dir();
+    out.push_back({platform::join_path(user_temp, tool), user_temp});
     return out;
 }
 
@@ -108,7 +60,7 @@ std::vector<Candidate> candidates(const Config& config) {
 
 std::string resolve_data_dir(const Config& config) {
     for (const auto& candidate : candidates(config)) {
-        if (!candidate.private_parent.empty() && !ensure_private_dir(candidate.private_parent)) continue;
+        if (!candidate.private_parent.empty() && !platform::ensure_private_dir(candidate.private_parent)) continue;
         if (usable(candidate.dir)) return candidate.dir;
     }
     return {};
@@ -116,7 +68,7 @@ std::string resolve_data_dir(const Config& config) {
 
 std::string existing_data_dir(const Config& config) {
     for (const auto& candidate : candidates(config))
-        if (is_private_dir(candidate.dir)) return candidate.dir;
+        if (platform::is_private_dir(candidate.dir)) return candidate.dir;
     return {};
 }
 

@@ -10,7 +10,7 @@
 
 #include "privacy/redact_identity.hpp"
 
-#include <arpa/inet.h>
+#include "platform/system.hpp"
 
 #include <algorithm>
 #include <array>
@@ -620,8 +620,7 @@ std::optional<Hit> ipv6_address(std::string_view text, size_t at, const privacy:
     for (int attempt = 0; attempt < 2 && end > at; ++attempt) {
         if (end - at > 45) return std::nullopt;
         std::string candidate(text.substr(at, end - at));
-        in6_addr address{};
-        if (inet_pton(AF_INET6, candidate.c_str(), &address) == 1) return Hit{at, end, "<ip>"};
+        if (platform::is_ipv6_address(candidate)) return Hit{at, end, "<ip>"};
         if (text[end - 1] != ':') break;
         --end;  // "fe80::1:" at the end of a phrase
     }

@@ -7,21 +7,20 @@
 #include <memory>
 #include <mutex>
 
-#include <pwd.h>
-#include <unistd.h>
+#include "platform/user.hpp"
 
 namespace overt::privacy {
 namespace {
 
 void add_home(Identity& identity, std::string home) {
-    while (home.size() > 1 && home.back() == '/') home.pop_back();
-    if (home.size() < 2 || home.front() != '/') return;
+    while (home.size() > 1 && (home.back() == '/' || home.back() == '\\')) home.pop_back();
+    if (home.size() < 2 || !platform::is_absolute_path(home)) return;
     if (std::find(identity.home_dirs.begin(), identity.home_dirs.end(), home) == identity.home_dirs.end())
         identity.home_dirs.push_back(std::move(home));
 }
 
 void add_user(Identity& identity, std::string user) {
-    if (user.size() < 3 || user == "root") return;
+    if (user.size() < 3 || platform::is_system_account_name(user)) return;
     if (std::find(identity.user_names.begin(), identity.user_names.end(), user) == identity.user_names.end())
         identity.user_names.push_back(std::move(user));
 }
@@ -41,15 +40,12 @@ const Identity* publish(Identity identity) {
 
 Identity lookup_identity() {
     Identity identity;
-    if (const char* home = std::getenv("HOME")) add_home(identity, home);
-    if (const char* user = std::getenv("USER")) add_user(identity, user);
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    std::string buffer(16384, '\0');
-    if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found) {
-        if (found->pw_dir) add_home(identity, found->pw_dir);
-        if (found->pw_name) add_user(identity, found->pw_name);
-    }
+    std::string environment_home, environment_user, account_home, account_user;
+    platform::identity_sources(environment_home, environment_user, account_home, account_user);
+    add_home(identity, environment_home);
+    add_user(identity, environment_user);
+    add_home(identity, account_home);
+    add_user(identity, account_user);
     std::sort(identity.home_dirs.begin(), identity.home_dirs.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     return identity;

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "spill/spill_store.hpp"
 
+#include "platform/fd.hpp"
+#include "platform/user.hpp"
 #include "support/atomic_file.hpp"
 #include "support/logger.hpp"
 #include "support/short_digest.hpp"
-
-#include <dirent.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -56,14 +51,12 @@ std::string_view key_in_name(std::string_view name, std::string_view prefix, std
 // cannot be opened: the caller goes on unlocked rather than not at all.
 class DirLock {
    public:
-    DirLock(int dir_fd, const char* name, int operation) {
-        fd_ = dir_fd < 0 ? -1 : ::openat(dir_fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd_ >= 0)
-            while (::flock(fd_, operation) != 0 && errno == EINTR) {
-            }
+    DirLock(int dir_fd, const char* name, platform::FileLock lock) {
+        fd_ = dir_fd < 0 ? -1 : platform::open_at(dir_fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd_ >= 0) platform::lock_file(fd_, lock);
     }
     ~DirLock() {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0) platform::close_file(fd_);
     }
     DirLock(const DirLock&) = delete;
     DirLock& operator=(const DirLock&) = delete;
@@ -84,39 +77,26 @@ int64_t unix_nano_now() {
 // The names in an open directory (not "." nor ".."); the descriptor itself stays open.
 std::vector<std::string> entries_of(int dir_fd) {
     std::vector<std::string> names;
-    if (dir_fd < 0) return names;
-    int copy = ::dup(dir_fd);
-    if (copy < 0) return names;
-    DIR* dir = ::fdopendir(copy);
-    if (!dir) {
-        ::close(copy);
-        return names;
-    }
-    ::rewinddir(dir);
-    while (const dirent* entry = ::readdir(dir)) {
-        const std::string_view name = entry->d_name;
-        if (name != "." && name != "..") names.emplace_back(name);
-    }
-    ::closedir(dir);
+    if (dir_fd >= 0) platform::list_dir(dir_fd, names);
     return names;
 }
 
 // A directory entry as it is (a link is not followed).
-bool stat_entry(int dir_fd, const std::string& name, struct stat& st) {
-    return dir_fd >= 0 && ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+bool stat_entry(int dir_fd, const std::string& name, platform::FileStatus& st) {
+    return dir_fd >= 0 && platform::stat_at(dir_fd, name, st);
 }
 
 // At most `limit` bytes; false with errno EFBIG past it.
 bool read_fd(int fd, std::string& out, uint64_t limit) {
     out.clear();
     char buffer[65536];
-    off_t offset = 0;
+    uint64_t offset = 0;
     for (;;) {
-        if (static_cast<uint64_t>(offset) > limit) {
+        if (offset > limit) {
             errno = EFBIG;
             return false;
         }
-        ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
+        const long long n = platform::read_at(fd, buffer, sizeof buffer, offset);
         if (n < 0) {
             if (errno == EINTR) continue;
             return false;
@@ -154,7 +134,7 @@ bool is_temp_file_name(std::string_view name) {
 }
 
 Claim::~Claim() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) platform::close_file(fd_);
 }
 
 SpillStore::SpillStore(fs::path dir, std::string tool, uint64_t max_file_bytes)
@@ -163,23 +143,23 @@ SpillStore::SpillStore(fs::path dir, std::string tool, uint64_t max_file_bytes)
 }
 
 SpillStore::~SpillStore() {
-    if (dir_fd_ >= 0) ::close(dir_fd_);
-    for (int fd : retired_fds_) ::close(fd);
+    if (dir_fd_ >= 0) platform::close_file(dir_fd_);
+    for (int fd : retired_fds_) platform::close_file(fd);
 }
 
 int SpillStore::directory(bool create, std::string* error) const {
     std::lock_guard lock(dir_mutex_);
     if (dir_fd_ >= 0) {
         // Removed since (nothing links to it any more): files written there would be lost.
-        struct stat st {};
-        if (::fstat(dir_fd_, &st) == 0 && st.st_nlink > 0) return dir_fd_;
+        platform::FileStatus st;
+        if (platform::stat_fd(dir_fd_, st) && st.links > 0) return dir_fd_;
         // Closed with the store, not now: another thread may still be using it.
         retired_fds_.push_back(dir_fd_);
         dir_fd_ = -1;
     }
     // Opened once, not followed if a link: every later name is looked up in this directory, so a
     // directory swapped for a link afterwards is never written through.
-    int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = platform::open_file(dir_.string(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
         std::error_code ec;
         fs::create_directories(dir_, ec);
@@ -187,19 +167,19 @@ int SpillStore::directory(bool create, std::string* error) const {
             if (error) *error = "cannot create data dir " + dir_.string() + ": " + ec.message();
             return -1;
         }
-        ::chmod(dir_.c_str(), 0700);
-        fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        platform::restrict_dir_to_user(dir_.string());
+        fd = platform::open_file(dir_.string(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     }
     if (fd < 0) {
         if (error) *error = "cannot open data dir " + dir_.string() + ": " + errno_text(errno);
         return -1;
     }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || st.st_uid != ::geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    platform::FileStatus st;
+    if (!platform::stat_fd(fd, st) || !st.owned_by_user || st.writable_by_others) {
         if (error)
             *error = "data dir " + dir_.string() + " is not private to this user (owner uid " +
-                     std::to_string(st.st_uid) + ", writable by others or its group): not used";
-        ::close(fd);
+                     std::to_string(st.owner_uid) + ", writable by others or its group): not used";
+        platform::close_file(fd);
         return -1;
     }
     dir_fd_ = fd;
@@ -208,13 +188,13 @@ int SpillStore::directory(bool create, std::string* error) const {
 
 uint64_t SpillStore::read_erasure_count() const {
     const int dir_fd = directory(false);
-    int fd = dir_fd < 0 ? -1 : ::openat(dir_fd, (kErasuresPrefix + key_).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = dir_fd < 0 ? -1 : platform::open_at(dir_fd, kErasuresPrefix + key_, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return 0;
     char text[32] = {};
-    ssize_t n = ::read(fd, text, sizeof text - 1);
-    ::close(fd);
+    const long long n = platform::read_file(fd, text, sizeof text - 1);
+    platform::close_file(fd);
     uint64_t count = 0;
-    for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9' && count < UINT64_MAX / 10; ++i)
+    for (long long i = 0; i < n && text[i] >= '0' && text[i] <= '9' && count < UINT64_MAX / 10; ++i)
         count = count * 10 + static_cast<uint64_t>(text[i] - '0');
     return count;
 }
@@ -227,7 +207,7 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
                                        Durability durability) const {
     const int dir_fd = directory(true, &error);
     if (dir_fd < 0) return false;
-    DirLock writing(dir_fd, kWritersLockName, LOCK_SH);
+    DirLock writing(dir_fd, kWritersLockName, platform::FileLock::shared);
     if (erased_since_seen()) {
         error = "the data dir " + dir_.string() + " was erased (consent withdrawn or data deleted) since this "
                 "process last looked; nothing written";
@@ -235,7 +215,7 @@ bool SpillStore::write_file_atomically(const std::string& final_name, std::strin
     }
     // Always this process's pid: stale-temp cleanup by others judges by it.
     std::string temp_name = std::string(kTempPrefix) + std::to_string(unix_nano_now()) + "-" +
-                            std::to_string(::getpid()) + "-" + std::to_string(g_sequence.fetch_add(1)) + "-" + key_ +
+                            std::to_string(platform::current_pid()) + "-" + std::to_string(g_sequence.fetch_add(1)) + "-" + key_ +
                             std::string(kTempSuffix);
     return support::write_file_atomically({final_name, temp_name, durability, 0600, dir_fd, dir_}, text, error);
 }
@@ -244,19 +224,19 @@ void SpillStore::make_durable(std::span<const std::string> names) const {
     const int dir_fd = directory(false);
     if (dir_fd < 0) return;
     for (const auto& name : names) {
-        int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        int fd = platform::open_at(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0) continue;  // already sent and removed
-        ::fsync(fd);
-        ::close(fd);
+        platform::sync_file(fd);
+        platform::close_file(fd);
     }
-    if (!names.empty()) ::fsync(dir_fd);
+    if (!names.empty()) platform::sync_file(dir_fd);
 }
 
 std::vector<WrittenFile> SpillStore::write(std::span<const Event> events, std::span<const std::string> pending,
                                            std::string& error, Durability durability) {
     std::vector<WrittenFile> written;
     for (auto& chunk : encode_chunks(tool_, pending, events)) {
-        std::string name = std::string(kPrefix) + std::to_string(unix_nano_now()) + "-" + std::to_string(::getpid()) +
+        std::string name = std::string(kPrefix) + std::to_string(unix_nano_now()) + "-" + std::to_string(platform::current_pid()) +
                            "-" + std::to_string(g_sequence.fetch_add(1)) + "-" + key_ + std::string(kSuffix);
         if (!write_file_atomically(name, chunk.text, error, durability)) break;
         written.push_back({std::move(name), chunk.event_count});
@@ -269,11 +249,11 @@ bool SpillStore::owns(const std::string& name) const {
     if (!key.empty()) return key == key_;
     // Written before tool keys: the tool named near the start of the file, if any.
     const int dir_fd = directory(false);
-    int fd = dir_fd < 0 ? -1 : ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = dir_fd < 0 ? -1 : platform::open_at(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return false;
     char head[kOwnerPeekBytes];
-    const ssize_t n = ::pread(fd, head, sizeof head, 0);
-    ::close(fd);
+    const long long n = platform::read_at(fd, head, sizeof head, 0);
+    platform::close_file(fd);
     if (n <= 0) return true;  // empty or unreadable: the flush moves it aside, whoever owns it
     const std::string_view text(head, static_cast<size_t>(n));
     constexpr std::string_view kToolField = "\"tool\":\"";
@@ -290,8 +270,8 @@ std::vector<std::string> SpillStore::list() const {
     std::vector<std::string> names;
     const int dir_fd = directory(false);
     for (auto& name : entries_of(dir_fd)) {
-        struct stat st {};
-        if (is_spill_file_name(name) && stat_entry(dir_fd, name, st) && S_ISREG(st.st_mode) && owns(name))
+        platform::FileStatus st;
+        if (is_spill_file_name(name) && stat_entry(dir_fd, name, st) && st.regular && owns(name))
             names.push_back(std::move(name));
     }
     // Age order: by the writer's timestamp; names without one (foreign or hand-made) count as
@@ -313,31 +293,31 @@ std::vector<std::string> SpillStore::list() const {
 uint64_t SpillStore::total_bytes() const {
     uint64_t total = 0;
     for (const auto& name : list()) {
-        struct stat st {};
-        if (stat_entry(directory(false), name, st)) total += static_cast<uint64_t>(st.st_size);
+        platform::FileStatus st;
+        if (stat_entry(directory(false), name, st)) total += st.size;
     }
     return total;
 }
 
 std::optional<Claim> SpillStore::claim(const std::string& name) const {
     const int dir_fd = directory(false);
-    int fd = dir_fd < 0 ? -1 : ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = dir_fd < 0 ? -1 : platform::open_at(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return std::nullopt;
     Claim claim(fd, name);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return std::nullopt;  // another process is sending it
+    if (!platform::lock_file(fd, platform::FileLock::exclusive, false)) return std::nullopt;  // another process is sending it
     // It may have been deleted or replaced between open and flock.
-    struct stat by_fd {}, by_name {};
-    if (::fstat(fd, &by_fd) != 0 || !stat_entry(dir_fd, name, by_name) || by_fd.st_ino != by_name.st_ino ||
-        by_fd.st_dev != by_name.st_dev)
+    platform::FileStatus by_fd, by_name;
+    if (!platform::stat_fd(fd, by_fd) || !stat_entry(dir_fd, name, by_name) || by_fd.inode != by_name.inode ||
+        by_fd.device != by_name.device)
         return std::nullopt;
     return claim;
 }
 
 bool SpillStore::read(const Claim& claim, SpillContent& content, std::string& error) const {
     // A hostile or runaway file costs nothing to refuse: its size is checked before reading.
-    struct stat st {};
-    if (::fstat(claim.fd(), &st) == 0 && static_cast<uint64_t>(st.st_size) > max_file_bytes_) {
-        error = "the file is " + std::to_string(st.st_size) + " bytes, more than spill.max_bytes (" +
+    platform::FileStatus st;
+    if (platform::stat_fd(claim.fd(), st) && st.size > max_file_bytes_) {
+        error = "the file is " + std::to_string(st.size) + " bytes, more than spill.max_bytes (" +
                 std::to_string(max_file_bytes_) + "); not read";
         return false;
     }
@@ -354,7 +334,7 @@ bool SpillStore::read(const Claim& claim, SpillContent& content, std::string& er
 bool SpillStore::peek(const std::string& name, SpillContent& content, std::string& error) const {
     const int dir_fd = directory(false, &error);
     if (dir_fd < 0) return false;
-    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = platform::open_at(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         error = "cannot open: " + errno_text(errno);
         return false;
@@ -365,7 +345,7 @@ bool SpillStore::peek(const std::string& name, SpillContent& content, std::strin
 
 void SpillStore::remove(const Claim& claim) const {
     const int dir_fd = directory(false);
-    if (dir_fd >= 0 && ::unlinkat(dir_fd, claim.name().c_str(), 0) != 0 && errno != ENOENT)
+    if (dir_fd >= 0 && platform::unlink_at(dir_fd, claim.name()) != 0 && errno != ENOENT)
         detail::logger()->warn("overt: cannot remove spill file {}: {}", (dir_ / claim.name()).string(),
                                errno_text(errno));
 }
@@ -378,23 +358,23 @@ bool SpillStore::rewrite(const Claim& claim, const SpillContent& content, std::s
 int SpillStore::corrupt_directory(bool create) const {
     const int dir_fd = directory(false);
     if (dir_fd < 0) return -1;
-    if (create && ::mkdirat(dir_fd, kCorruptDirName, 0700) != 0 && errno != EEXIST) return -1;
-    return ::openat(dir_fd, kCorruptDirName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (create && platform::mkdir_at(dir_fd, kCorruptDirName, 0700) != 0 && errno != EEXIST) return -1;
+    return platform::open_at(dir_fd, kCorruptDirName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 std::string SpillStore::move_aside(const Claim& claim) const {
     const int dir_fd = directory(false);
     const int corrupt_fd = corrupt_directory(true);
     std::string target = claim.name();
-    struct stat st {};
+    platform::FileStatus st;
     if (corrupt_fd >= 0 && stat_entry(corrupt_fd, target, st)) target += "." + std::to_string(unix_nano_now());
-    if (dir_fd < 0 || corrupt_fd < 0 || ::renameat(dir_fd, claim.name().c_str(), corrupt_fd, target.c_str()) != 0) {
+    if (dir_fd < 0 || corrupt_fd < 0 || platform::rename_at(dir_fd, claim.name(), corrupt_fd, target) != 0) {
         detail::logger()->error("overt: cannot move corrupt spill file {} to {}: {}", (dir_ / claim.name()).string(),
                                 (dir_ / kCorruptDirName / target).string(), errno_text(errno));
-        if (corrupt_fd >= 0) ::close(corrupt_fd);
+        if (corrupt_fd >= 0) platform::close_file(corrupt_fd);
         return (dir_ / claim.name()).string();
     }
-    ::close(corrupt_fd);
+    platform::close_file(corrupt_fd);
     return (dir_ / kCorruptDirName / target).string();
 }
 
@@ -404,13 +384,13 @@ std::vector<PrunedFile> SpillStore::enforce_caps(size_t max_files, uint64_t max_
     // One pruner at a time, across threads and processes: two that list the same files would
     // each remove the excess and together drop more than the caps ask for.
     const int dir_fd = directory(false);
-    DirLock pruning(dir_fd, kCapsLockName, LOCK_EX);
+    DirLock pruning(dir_fd, kCapsLockName, platform::FileLock::exclusive);
     std::vector<std::string> names = list();
     std::vector<uint64_t> sizes;
     uint64_t total = 0;
     for (const auto& name : names) {
-        struct stat st {};
-        sizes.push_back(stat_entry(dir_fd, name, st) ? static_cast<uint64_t>(st.st_size) : 0);
+        platform::FileStatus st;
+        sizes.push_back(stat_entry(dir_fd, name, st) ? st.size : 0);
         total += sizes.back();
     }
     size_t count = names.size();
@@ -437,11 +417,11 @@ void SpillStore::remove_stale_temps() const {
     for (const auto& name : entries_of(dir_fd)) {
         if (!is_temp_file_name(name)) continue;
         long pid = temp_file_pid(name);
-        bool writer_dead = pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-        struct stat st {};
+        bool writer_dead = pid > 0 && pid != platform::current_pid() && !platform::process_exists(pid);
+        platform::FileStatus st;
         bool old = stat_entry(dir_fd, name, st) &&
-                   now - std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec) > kStaleTempAge;
-        if (writer_dead || old) ::unlinkat(dir_fd, name.c_str(), 0);
+                   now - std::chrono::system_clock::from_time_t(st.mtime_ns / 1'000'000'000) > kStaleTempAge;
+        if (writer_dead || old) platform::unlink_at(dir_fd, name);
     }
 }
 
@@ -450,7 +430,7 @@ std::vector<std::string> SpillStore::erase_all() {
     const int dir_fd = directory(false);
     if (dir_fd < 0) return removed;
     // Exclusive: no writer is between its erasure check and its rename while files go.
-    DirLock erasing(dir_fd, kWritersLockName, LOCK_EX);
+    DirLock erasing(dir_fd, kWritersLockName, platform::FileLock::exclusive);
     const uint64_t erasures = read_erasure_count() + 1;
     std::string error;
     if (!support::write_file_atomically({kErasuresPrefix + key_, {}, Durability::fsync, 0600, dir_fd, dir_},
@@ -458,10 +438,10 @@ std::vector<std::string> SpillStore::erase_all() {
         detail::logger()->error("overt: cannot record the erasure of {} for other processes: {}", dir_.string(),
                                 error);
     for (const auto& name : list())
-        if (::unlinkat(dir_fd, name.c_str(), 0) == 0) removed.push_back(name);
+        if (platform::unlink_at(dir_fd, name) == 0) removed.push_back(name);
     for (const auto& name : entries_of(dir_fd)) {
         const std::string_view key = is_temp_file_name(name) ? key_in_name(name, kTempPrefix, kTempSuffix) : "";
-        if (is_temp_file_name(name) && (key.empty() || key == key_)) ::unlinkat(dir_fd, name.c_str(), 0);
+        if (is_temp_file_name(name) && (key.empty() || key == key_)) platform::unlink_at(dir_fd, name);
     }
     // Moved-aside files keep their names: this tool's, and those too damaged to say whose.
     if (const int corrupt_fd = corrupt_directory(false); corrupt_fd >= 0) {
@@ -469,17 +449,17 @@ std::vector<std::string> SpillStore::erase_all() {
             const size_t json_end = name.find(kSuffix);
             const std::string base = json_end == std::string::npos ? name : name.substr(0, json_end + kSuffix.size());
             const std::string_view key = is_spill_file_name(base) ? key_in_name(base, kPrefix, kSuffix) : "";
-            if (key.empty() || key == key_) ::unlinkat(corrupt_fd, name.c_str(), 0);
+            if (key.empty() || key == key_) platform::unlink_at(corrupt_fd, name);
         }
-        ::close(corrupt_fd);
-        ::unlinkat(dir_fd, kCorruptDirName, AT_REMOVEDIR);  // only if now empty
+        platform::close_file(corrupt_fd);
+        platform::unlink_at(dir_fd, kCorruptDirName, true);  // only if now empty
     }
     erasures_seen_ = erasures;  // this store did it: what it holds now was erased by its owner
     return removed;
 }
 
 bool SpillStore::contains(const std::string& name) const {
-    struct stat st {};
+    platform::FileStatus st;
     return stat_entry(directory(false), name, st);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "support/libovert_dir.hpp"
 
-#include <dlfcn.h>
+#include "platform/shared_library.hpp"
+#include "platform/system.hpp"
 
 #include <filesystem>
 
@@ -11,24 +12,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string dir_of_code_here() {
-    Dl_info info{};
-    // This very function lives in libovert, wherever libovert was linked.
-    if (::dladdr(reinterpret_cast<void*>(&dir_of_code_here), &info) == 0 || !info.dli_fname) return {};
-    std::error_code ec;
-    auto path = fs::canonical(info.dli_fname, ec);
-    return ec ? std::string() : path.string();
-}
-
 bool holds_overt_runtime(const fs::path& dir) {
     std::error_code ec;
     return fs::is_directory(dir / "overt", ec);
 }
 
-// The library dir a program linking libovert statically shares its runtime files with.
+// The library dir a program linking libovert in shares its runtime files with.
 std::string runtime_dir_beside_program(const fs::path& program) {
     const fs::path bin = program.parent_path();
     const fs::path candidates[] = {
+        bin,                                       // Windows, or libovert.so beside the program
         bin.parent_path() / OVERT_INSTALL_LIBDIR,  // an installed program: <prefix>/bin/overt
         bin.parent_path() / "lib",                 // the build tree: bin/ beside lib/
         bin.filename() == "overt" ? bin.parent_path() : fs::path(),  // overt-sender in <libdir>/overt/
@@ -41,12 +34,13 @@ std::string runtime_dir_beside_program(const fs::path& program) {
 }  // namespace
 
 std::string libovert_dir() {
-    const std::string code = dir_of_code_here();
-    if (code.empty()) return {};
+    // This very function lives in libovert, wherever libovert was linked.
+    const std::string module_dir = platform::module_dir_of(reinterpret_cast<const void*>(&libovert_dir));
+    if (module_dir.empty()) return {};
+    const std::string program = platform::program_path();
     std::error_code ec;
-    const fs::path program = fs::canonical("/proc/self/exe", ec);
-    if (!ec && program == fs::path(code)) return runtime_dir_beside_program(program);
-    return fs::path(code).parent_path().string();
+    if (program.empty() || !fs::equivalent(fs::path(program).parent_path(), module_dir, ec)) return module_dir;
+    return runtime_dir_beside_program(program);
 }
 
 }  // namespace overt::support

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Trust checks on a file overt loads or runs (a plugin, the transport module, overt-sender),
-// done before anything loads it (dlopen runs its code).
-// Internal to libovert.
+// done before anything loads it (loading runs its code). Implemented per platform:
+// platform/trusted_file_posix.cpp (owner and mode bits), platform/trusted_file_windows.cpp
+// (owner SID, DACL, reparse points). Internal to libovert.
 #pragma once
 
-#include <sys/types.h>
-
+#include <compare>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -17,38 +18,54 @@ class Refusal : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// An open, checked plugin file. The fd keeps the checked inode so the bytes hashed and
-// loaded are the ones that passed the checks.
+// Which file it is, whatever name it was reached by: (st_dev, st_ino); on Windows (volume
+// serial number, file index).
+struct FileIdentity {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    auto operator<=>(const FileIdentity&) const = default;
+};
+
+// An open, checked plugin file. The open file keeps the checked inode so the bytes hashed and
+// loaded are the ones that passed the checks (on Windows it is open without FILE_SHARE_WRITE
+// or FILE_SHARE_DELETE: nobody can change, rename or delete it until it is closed).
 class TrustedFile {
    public:
-    TrustedFile(int fd, std::string resolved_path, dev_t device, ino_t inode) noexcept
-        : fd_(fd), resolved_path_(std::move(resolved_path)), device_(device), inode_(inode) {}
+    TrustedFile(intptr_t handle, std::string resolved_path, FileIdentity identity) noexcept
+        : handle_(handle), resolved_path_(std::move(resolved_path)), identity_(identity) {}
     ~TrustedFile();
     TrustedFile(TrustedFile&& other) noexcept;
     TrustedFile(const TrustedFile&) = delete;
     TrustedFile& operator=(const TrustedFile&) = delete;
     TrustedFile& operator=(TrustedFile&&) = delete;
 
-    int fd() const noexcept { return fd_; }
+    // The descriptor (POSIX) or the HANDLE (Windows).
+    intptr_t native_handle() const noexcept { return handle_; }
     const std::string& resolved_path() const noexcept { return resolved_path_; }
-    dev_t device() const noexcept { return device_; }
-    ino_t inode() const noexcept { return inode_; }
-    // "/proc/self/fd/N": loading through it loads exactly the checked inode.
-    std::string fd_path() const;
+    FileIdentity identity() const noexcept { return identity_; }
+    // The name to load it by: "/proc/self/fd/N" (loads exactly the checked inode); on Windows
+    // the resolved path, which the open handle keeps from being replaced.
+    std::string load_path() const;
 
    private:
-    int fd_;
+    intptr_t handle_;
     std::string resolved_path_;
-    dev_t device_;
-    ino_t inode_;
+    FileIdentity identity_;
 };
 
-// Opens <dir>/<file_name> if it is a regular file (a symlink only when it resolves inside the
-// same directory), owned by root or the current user, and neither it nor its directory is
-// group- or world-writable. Throws Refusal.
+// Opens <dir>/<file_name> if it is a regular file (a symlink or reparse point only when it
+// resolves inside the same directory) and
+//   POSIX: owned by root or the current user, neither it nor its directory group- or
+//          world-writable;
+//   Windows: owned by the user, Administrators, SYSTEM or TrustedInstaller, and neither its
+//          DACL nor its directory's grants write to Everyone, Users or Authenticated Users.
+// Throws Refusal.
 TrustedFile open_trusted(const std::string& dir, const std::string& file_name);
 
-// Lowercase hex SHA-256 of the whole file behind fd (read with pread; the offset is untouched).
-std::string sha256_hex(int fd);
+// Lowercase hex SHA-256 of the whole checked file (positioned reads; the offset is untouched).
+std::string sha256_hex(const TrustedFile& file);
+
+// Lowercase hex SHA-256 of the file at path; throws Refusal when it cannot be read.
+std::string sha256_hex_of_path(const std::string& path);
 
 }  // namespace overt::support

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "transport/transport_module.hpp"
 
+#include "platform/shared_library.hpp"
+#include "platform/system.hpp"
 #include "support/libovert_dir.hpp"
 #include "support/trusted_file.hpp"
-
-#include <dlfcn.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -27,21 +27,19 @@
 namespace overt::transport {
 namespace {
 
-// dlerror() names the /proc/self/fd/N alias it was given; the reader wants the file.
-std::string with_real_path(std::string text, const support::TrustedFile& file) {
-    const std::string alias = file.fd_path();
-    for (size_t at = text.find(alias); at != std::string::npos; at = text.find(alias, at + 1))
-        text.replace(at, alias.size(), file.resolved_path());
-    return text;
-}
+// The file and the library are kept for good, as the plugin host does: glibc knows a loaded
+// module by its /proc/self/fd/N name, and a later load of another file at that number would
+// get it; HttpService objects from the module may live until exit.
+struct KeptModule {
+    support::TrustedFile file;
+    boost::dll::shared_library library;
+};
 
-// Kept open for good, as the plugin host does: glibc knows a loaded module by its
-// /proc/self/fd/N name, and a later dlopen of another file at that number would get it.
-void keep_open(support::TrustedFile file) {
+void keep_loaded(std::unique_ptr<KeptModule> module) {
     static std::mutex mutex;
-    static auto& kept = *new std::vector<support::TrustedFile>;
+    static auto& kept = *new std::vector<std::unique_ptr<KeptModule>>;
     std::lock_guard lock(mutex);
-    kept.push_back(std::move(file));
+    kept.push_back(std::move(module));
 }
 
 LoadedTransportModule refused(const std::string& path, const std::string& reason) {
@@ -54,7 +52,7 @@ LoadedTransportModule refused(const std::string& path, const std::string& reason
 }  // namespace
 
 std::string find_transport_module(std::string& why) {
-    if (const char* configured = ::secure_getenv("OVERT_TRANSPORT_MODULE"); configured && *configured)
+    if (const char* configured = platform::trusted_getenv("OVERT_TRANSPORT_MODULE"); configured && *configured)
         return configured;
     std::vector<std::string> candidates;
     if (std::string dir = support::libovert_dir(); !dir.empty())
@@ -72,21 +70,17 @@ std::string find_transport_module(std::string& why) {
 
 LoadedTransportModule load_transport_module(const std::string& path) {
     const std::filesystem::path p(path);
-    void* handle = nullptr;
+    overt_transport_module_v1_fn entry = nullptr;
     try {
-        support::TrustedFile file = support::open_trusted(p.parent_path().string(), p.filename().string());
-        // Through the checked descriptor, so the inode checked is the one loaded.
-        handle = ::dlopen(file.fd_path().c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle) {
-            const char* error = ::dlerror();
-            return refused(path, with_real_path(error ? error : "dlopen failed", file));
-        }
-        keep_open(std::move(file));
+        auto kept = std::make_unique<KeptModule>(
+            KeptModule{support::open_trusted(p.parent_path().string(), p.filename().string()), {}});
+        platform::load_checked_library(kept->library, kept->file);
+        if (kept->library.has(kTransportModuleEntryPoint))
+            entry = kept->library.get<std::remove_pointer_t<overt_transport_module_v1_fn>>(kTransportModuleEntryPoint);
+        keep_loaded(std::move(kept));
     } catch (const support::Refusal& refusal) {
         return refused(path, refusal.what());
     }
-    // Never dlclose'd: HttpService objects from it may live until exit.
-    auto entry = reinterpret_cast<overt_transport_module_v1_fn>(::dlsym(handle, kTransportModuleEntryPoint));
     if (!entry) return refused(path, std::string("no ") + kTransportModuleEntryPoint + " entry point");
     const TransportModuleV1* module = entry();
     if (!module || !module->version || !module->make_http_service)

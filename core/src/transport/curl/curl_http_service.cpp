@@ -16,6 +16,7 @@
 #include "transport/curl/gzip.hpp"
 #include "transport/curl/curl_http_service.hpp"
 #include "transport/curl/retry_after.hpp"
+#include "transport/url_policy.hpp"
 
 #ifndef OVERT_VERSION
 #define OVERT_VERSION "0.0.0"
@@ -23,9 +24,6 @@
 
 namespace overt::transport {
 namespace {
-
-constexpr size_t kMaxResponseBody = 1024 * 1024;
-constexpr int kMaxRedirects = 3;
 
 int64_t steady_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -44,18 +42,6 @@ HttpResponse failure(std::string message) {
     r.error = std::move(message);
     return r;
 }
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
-}
-
-// The parts of a URL that decide whether we may send to it.
-struct UrlParts {
-    std::string scheme, host, port;
-    bool has_userinfo = false;
-};
 
 bool parse_url(const std::string& url, UrlParts& out, std::string& error) {
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
@@ -85,18 +71,9 @@ bool parse_url(const std::string& url, UrlParts& out, std::string& error) {
 // Validates a request URL: http or https only, no credentials in it.
 bool check_url(const std::string& url, UrlParts& parts, std::string& error) {
     if (!parse_url(url, parts, error)) return false;
-    if (parts.scheme != "http" && parts.scheme != "https") {
-        error = "unsupported URL scheme '" + parts.scheme + "' (only http and https)";
-        return false;
-    }
-    if (parts.has_userinfo) {
-        error = "URL must not carry credentials (user:password@); use a header instead";
-        return false;
-    }
-    return true;
+    error = url_refusal(parts);
+    return error.empty();
 }
-
-bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
 // What the callbacks collect for one exchange.
 struct Exchange {
@@ -120,7 +97,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
         return line.size();
     }
     auto colon = line.find(':');
-    if (colon != std::string_view::npos && iequals(line.substr(0, colon), "retry-after")) {
+    if (colon != std::string_view::npos && ascii_iequals(line.substr(0, colon), "retry-after")) {
         exchange->retry_after_ms = parse_retry_after_ms(line.substr(colon + 1), std::time(nullptr));
     }
     return line.size();
@@ -196,11 +173,7 @@ class CurlHttpService final : public HttpService {
         UrlParts origin;
         std::string error;
         if (!check_url(request.url, origin, error)) return failure(error);
-        for (const auto& [name, value] : request.headers) {
-            if (name.empty() || name.find(':') != std::string::npos || has_line_break(name) || has_line_break(value))
-                return failure("invalid HTTP header name or value for '" + name + "'");
-        }
-        if (has_line_break(request.content_type)) return failure("invalid Content-Type");
+        if (std::string refusal = header_refusal(request); !refusal.empty()) return failure(refusal);
         if (!request.ca_file.empty()) {
             if (std::FILE* f = std::fopen(request.ca_file.c_str(), "rb")) {
                 std::fclose(f);
@@ -240,31 +213,14 @@ class CurlHttpService final : public HttpService {
             curl_easy_getinfo(easy.get(), CURLINFO_REDIRECT_URL, &location);
             if (!location) break;
             response.location = location;  // kept for the plugin when not followed
-            // A 303 says "see another resource with GET": the body is not POSTed again. 300,
-            // 304, 305 name no new place for the POST.
-            const int code = response.status_code;
-            if (code != 301 && code != 302 && code != 307 && code != 308) {
-                response.error = "HTTP " + std::to_string(code) + " is not re-POSTed";
-                break;
-            }
-            // Headers may carry API keys: follow only on the same host, to the same origin or
-            // an upgrade from http to https; never to another host nor from https to http.
+            if (response.error = redirect_code_refusal(response.status_code); !response.error.empty()) break;
             UrlParts target;
             std::string target_error;
             if (!check_url(location, target, target_error)) {
                 response.error = "the Location is unusable: " + target_error;
                 break;
             }
-            const bool same_origin = target.scheme == origin.scheme && target.port == origin.port;
-            const bool upgrade = origin.scheme == "http" && target.scheme == "https";
-            if (!iequals(target.host, origin.host) || !(same_origin || upgrade)) {
-                response.error = "another host or scheme: headers and keys are never sent there";
-                break;
-            }
-            if (hop + 1 >= kMaxRedirects) {
-                response.error = "too many redirects";
-                break;
-            }
+            if (response.error = redirect_target_refusal(origin, target, hop); !response.error.empty()) break;
             url = location;
             origin = target;  // the next hop is judged from where this one went
         }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "transport/curl/retry_after.hpp"
 
-#include <curl/curl.h>
-
 #include <charconv>
 #include <string>
 
@@ -30,9 +28,7 @@ int64_t parse_retry_after_ms(std::string_view value, std::time_t now) {
         if (ec != std::errc() || end != value.data() + value.size()) return -1;
         return (seconds > kMaxSeconds ? kMaxSeconds : seconds) * 1000;
     }
-    // curl_getdate understands the three HTTP-date forms (IMF-fixdate, RFC 850, asctime).
-    std::string text(value);
-    std::time_t when = curl_getdate(text.c_str(), nullptr);
+    std::time_t when = parse_http_date(std::string(value));
     if (when == -1) return -1;
     if (when <= now) return 0;
     int64_t seconds = static_cast<int64_t>(when - now);

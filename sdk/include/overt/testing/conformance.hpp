@@ -14,14 +14,19 @@
 // in the plugin kills the calling process, which a test runner reports as a failure too.
 // Network plugins talk to a FakeHost (fake_host.hpp) and never leave the machine.
 //
-// Header-only C++17; depends on the SDK's C header, the standard library and POSIX dlfcn.
+// Header-only C++17; depends on the SDK's C header, the standard library and POSIX dlfcn
+// (LoadLibraryExW on Windows, where the plugin is overt-<name>.dll).
 #ifndef OVERT_TESTING_CONFORMANCE_HPP
 #define OVERT_TESTING_CONFORMANCE_HPP
 
 #include <overt/backend.h>
 #include <overt/testing/fake_host.hpp>
 
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <dlfcn.h>
+#endif
 
 #include <cctype>
 #include <cstddef>
@@ -300,7 +305,7 @@ inline const char* status_name(int status) {
 }
 
 inline std::string file_name_of(const std::string& path) {
-    size_t slash = path.find_last_of('/');
+    size_t slash = path.find_last_of("/\\");
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
@@ -343,8 +348,18 @@ class Runner {
 
     int64_t deadline() const { return FakeHost::now_ns() + options_.send_timeout_ms * 1000000; }
 
-    // As the host does it: RTLD_NOW | RTLD_LOCAL, never unloaded.
+    // As the host does it: RTLD_NOW | RTLD_LOCAL (on Windows its own folder and System32 for
+    // its dependencies), never unloaded.
     const overt_backend_descriptor* load() {
+#ifdef _WIN32
+        HMODULE handle = LoadLibraryExA(options_.plugin_path.c_str(), nullptr,
+                                        LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_SYSTEM32);
+        if (!handle) {
+            add("load", false, "LoadLibraryExA " + options_.plugin_path + ": error " + std::to_string(GetLastError()));
+            return nullptr;
+        }
+        void* symbol = reinterpret_cast<void*>(GetProcAddress(handle, OVERT_BACKEND_ENTRY_SYMBOL));
+#else
         void* handle = dlopen(options_.plugin_path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handle) {
             const char* why = dlerror();
@@ -352,6 +367,7 @@ class Runner {
             return nullptr;
         }
         void* symbol = dlsym(handle, OVERT_BACKEND_ENTRY_SYMBOL);
+#endif
         if (!symbol) {
             add("load", false, options_.plugin_path + " does not export " OVERT_BACKEND_ENTRY_SYMBOL);
             return nullptr;
@@ -407,7 +423,11 @@ class Runner {
             add("descriptor.name_matches_file", false, "the plugin has no name");
             return;
         }
+#ifdef _WIN32
+        const std::string expected = std::string("overt-") + d.name + ".dll";
+#else
         const std::string expected = std::string("libovert-") + d.name + ".so";
+#endif
         const std::string actual = file_name_of(options_.plugin_path);
         add("descriptor.name_matches_file", actual == expected,
             actual == expected ? actual : "name \"" + std::string(d.name) + "\" needs the file name " + expected +

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nettle/sha2.h>
+#include "platform/sha256.hpp"
 
 #include <array>
 #include <cerrno>
@@ -51,15 +51,15 @@ std::string parent_of(const std::string& path) {
 }  // namespace
 
 TrustedFile::~TrustedFile() {
-    if (fd_ >= 0) ::close(fd_);
+    if (handle_ >= 0) ::close(static_cast<int>(handle_));
 }
 
 TrustedFile::TrustedFile(TrustedFile&& other) noexcept
-    : fd_(other.fd_), resolved_path_(std::move(other.resolved_path_)), device_(other.device_), inode_(other.inode_) {
-    other.fd_ = -1;
+    : handle_(other.handle_), resolved_path_(std::move(other.resolved_path_)), identity_(other.identity_) {
+    other.handle_ = -1;
 }
 
-std::string TrustedFile::fd_path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+std::string TrustedFile::load_path() const { return "/proc/self/fd/" + std::to_string(handle_); }
 
 TrustedFile open_trusted(const std::string& dir, const std::string& file_name) {
     const std::string dir_real = real_path(dir);
@@ -82,7 +82,7 @@ TrustedFile open_trusted(const std::string& dir, const std::string& file_name) {
 
     const int fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) throw Refusal("cannot open: " + errno_text(errno));
-    TrustedFile file(fd, target, link_stat.st_dev, link_stat.st_ino);
+    TrustedFile file(fd, target, {static_cast<uint64_t>(link_stat.st_dev), static_cast<uint64_t>(link_stat.st_ino)});
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw Refusal("cannot stat: " + errno_text(errno));
     if (!S_ISREG(st.st_mode) || st.st_dev != link_stat.st_dev || st.st_ino != link_stat.st_ino)
@@ -91,9 +91,9 @@ TrustedFile open_trusted(const std::string& dir, const std::string& file_name) {
     return file;
 }
 
-std::string sha256_hex(int fd) {
-    sha256_ctx ctx;
-    sha256_init(&ctx);
+std::string sha256_hex(const TrustedFile& file) {
+    const int fd = static_cast<int>(file.native_handle());
+    platform::Sha256 hash;
     std::array<unsigned char, 64 * 1024> buffer;
     off_t offset = 0;
     for (;;) {
@@ -103,19 +103,10 @@ std::string sha256_hex(int fd) {
             throw Refusal("cannot read for the sha256 check: " + errno_text(errno));
         }
         if (n == 0) break;
-        sha256_update(&ctx, static_cast<size_t>(n), buffer.data());
+        hash.update(buffer.data(), static_cast<size_t>(n));
         offset += n;
     }
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof digest, digest);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(sizeof digest * 2);
-    for (unsigned char byte : digest) {
-        out += hex[byte >> 4];
-        out += hex[byte & 0x0f];
-    }
-    return out;
+    return platform::hex_prefix(hash.finish());
 }
 
 }  // namespace overt::support

@@ -180,23 +180,6 @@ std::string ending_text(int status, bool killed_at_deadline) {
 }
 
 // A data dir whose plugins never failed gets no health file (nor its lock file).
-bool has_health_file(const std::string& data_dir) {
-    return ::access((data_dir + "/" + kHealthFileName).c_str(), F_OK) == 0;
-}
-
-// Lifts the quarantines that are over and hands the rest to the worker's plugin host.
-void apply_quarantines(const std::string& data_dir) {
-    if (!has_health_file(data_dir)) return;
-    std::map<std::string, std::string> reasons;
-    update_backend_health(data_dir, [&](HealthRecords& records) {
-        const bool lifted = lift_stale_quarantines(records, now_unix());
-        for (const auto& [id, health] : records.backends)
-            if (health.quarantined()) reasons[id] = quarantine_text(health);
-        return lifted;
-    });
-    plugin::set_quarantined_backends(std::move(reasons));
-}
-
 void record_outcome(const std::string& data_dir, const WorkerReport& report, int status, bool killed_at_deadline) {
     std::vector<std::pair<std::string, std::string>> failures;  // backend, reason
     if (report.finished) {
@@ -221,7 +204,7 @@ void record_outcome(const std::string& data_dir, const WorkerReport& report, int
             failures.push_back({backend, reason});
         }
     }
-    if (failures.empty() && (!report.finished || !has_health_file(data_dir))) return;
+    if (failures.empty() && (!report.finished || !has_backend_health_file(data_dir))) return;
     update_backend_health(data_dir, [&](HealthRecords& records) {
         bool changed = false;
         for (const auto& [backend, reason] : failures) {
@@ -249,7 +232,7 @@ void record_outcome(const std::string& data_dir, const WorkerReport& report, int
 
 int supervise_sender(const SenderRequest& request, const std::function<int()>& deliver) {
     const std::string& data_dir = request.config.data_dir;
-    apply_quarantines(data_dir);
+    apply_backend_quarantines(data_dir);
 
     int sockets[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Scratch folders and environment overrides for the Windows tests.
+#pragma once
+
+#include "platform/windows_text.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace overt::windows_test {
+
+// Wine's ntdll exports wine_get_version; Windows' does not.
+inline bool under_wine() {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
+// A fresh folder under %TEMP%, removed at the end of the test.
+class ScratchDir {
+   public:
+    explicit ScratchDir(const std::string& name)
+        : path_(std::filesystem::temp_directory_path() /
+                ("overt-test-" + name + "-" + std::to_string(GetCurrentProcessId()))) {
+        std::filesystem::remove_all(path_);
+        std::filesystem::create_directories(path_);
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+   private:
+    std::filesystem::path path_;
+};
+
+// Sets an environment variable for the scope (wine sets the profile ones from its registry).
+class ScopedEnvironment {
+   public:
+    ScopedEnvironment(const wchar_t* name, const std::wstring& value) : name_(name) {
+        wchar_t old[32768];
+        const DWORD n = GetEnvironmentVariableW(name, old, 32768);
+        had_ = n > 0 && n < 32768;
+        if (had_) old_.assign(old, n);
+        SetEnvironmentVariableW(name, value.c_str());
+    }
+    ~ScopedEnvironment() { SetEnvironmentVariableW(name_.c_str(), had_ ? old_.c_str() : nullptr); }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+   private:
+    std::wstring name_, old_;
+    bool had_ = false;
+};
+
+}  // namespace overt::windows_test
