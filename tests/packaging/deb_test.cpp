@@ -26,14 +26,19 @@ std::string trim(std::string text) {
     return text;
 }
 
+// The file of `package` cpack made (<package>_<version>_<arch><extension>); empty if none.
+fs::path package_file(const std::string& package, const std::string& extension = ".deb") {
+    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR))
+        if (entry.path().extension() == extension && entry.path().filename().string().rfind(package + "_", 0) == 0)
+            return entry.path();
+    return {};
+}
+
 // One .deb: its control fields and its files, unpacked into a scratch root.
 class Deb {
    public:
     explicit Deb(const std::string& package) {
-        for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
-            const std::string file = entry.path().filename().string();
-            if (entry.path().extension() == ".deb" && file.rfind(package + "_", 0) == 0) path_ = entry.path();
-        }
+        path_ = package_file(package);
         if (path_.empty()) return;
         CommandResult unpacked = run("dpkg-deb -x " + shell_quote(path_.string()) + " " + shell_quote(root_.path().string()));
         if (unpacked.exit_code != 0) throw std::runtime_error(unpacked.output);
@@ -72,14 +77,10 @@ std::vector<std::string> all_packages() {
 
 // A control-archive member (triggers, postinst, ...) of a .deb; "" when it has none.
 std::string control_member(const std::string& package, const std::string& member) {
-    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
-        const std::string file = entry.path().filename().string();
-        if (entry.path().extension() == ".deb" && file.rfind(package + "_", 0) == 0) {
-            CommandResult shown = run("dpkg-deb -I " + shell_quote(entry.path().string()) + " " + member + " 2>/dev/null");
-            return shown.exit_code == 0 ? shown.output : std::string();
-        }
-    }
-    return {};
+    const fs::path deb = package_file(package);
+    if (deb.empty()) return {};
+    CommandResult shown = run("dpkg-deb -I " + shell_quote(deb.string()) + " " + member + " 2>/dev/null");
+    return shown.exit_code == 0 ? shown.output : std::string();
 }
 
 TEST(DebPackages, LibraryPackageHoldsTheLibraryUnderItsSonameAndWhatItRuns) {
@@ -167,15 +168,11 @@ TEST(DebPackages, PackagedProgramsAreStrippedWithTheirSymbolsInDebugPackages) {
             EXPECT_NE(described.output.find(", stripped"), std::string::npos) << file << ": " << described.output;
         }
     }
-    bool found_debug_package = false;
-    for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR)) {
-        if (entry.path().filename().string().rfind("libovert0-dbgsym_", 0) != 0) continue;
-        found_debug_package = true;
-        CommandResult listing = run("dpkg-deb -c " + shell_quote(entry.path().string()));
-        EXPECT_NE(listing.output.find("/usr/lib/debug/.build-id/"), std::string::npos) << listing.output;
-        EXPECT_NE(listing.output.find("usr/share/doc/libovert0-dbgsym -> libovert0"), std::string::npos) << listing.output;
-    }
-    EXPECT_TRUE(found_debug_package) << "no libovert0-dbgsym_*.ddeb in " << OVERT_DEB_DIR;
+    const fs::path debug_package = package_file("libovert0-dbgsym", ".ddeb");
+    ASSERT_FALSE(debug_package.empty()) << "no libovert0-dbgsym_*.ddeb in " << OVERT_DEB_DIR;
+    CommandResult listing = run("dpkg-deb -c " + shell_quote(debug_package.string()));
+    EXPECT_NE(listing.output.find("/usr/lib/debug/.build-id/"), std::string::npos) << listing.output;
+    EXPECT_NE(listing.output.find("usr/share/doc/libovert0-dbgsym -> libovert0"), std::string::npos) << listing.output;
 }
 
 TEST(DebPackages, EachPluginPackageHoldsOnlyItsPluginInTheDefaultDir) {
@@ -244,10 +241,7 @@ TEST(DebPackages, NoFileIsInTwoPackages) {
 TEST(DebPackages, ConsumerBuildsAgainstTheUnpackedPackagesBothWays) {
     ScratchDir root;
     for (const char* package : {"libovert0", "libovert-dev", "overt-plugin-file"}) {
-        fs::path deb;
-        for (const auto& entry : fs::directory_iterator(OVERT_DEB_DIR))
-            if (entry.path().extension() == ".deb" && entry.path().filename().string().rfind(std::string(package) + "_", 0) == 0)
-                deb = entry.path();
+        const fs::path deb = package_file(package);
         ASSERT_FALSE(deb.empty()) << "no " << package << "_*.deb in " << OVERT_DEB_DIR;
         CommandResult unpacked = run("dpkg-deb -x " + shell_quote(deb.string()) + " " + shell_quote(root.path().string()));
         ASSERT_EQ(unpacked.exit_code, 0) << unpacked.output;
