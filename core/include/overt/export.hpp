@@ -5,8 +5,9 @@
 
 // OVERT_LOCAL keeps a member of an exported class out of the ABI (the Impl behind a class).
 #if defined(OVERT_STATIC) || defined(_WIN32)
-// A static libovert exports nothing. Windows exports through the build's export rules until
-// its in-tree programs stop linking libovert's internals (see core/CMakeLists.txt).
+// A static libovert exports nothing. On Windows overt.dll still exports all of its own
+// symbols (--export-all-symbols, core/CMakeLists.txt): OVERT_API there would need dllexport
+// when building and dllimport for consumers, which is not done yet.
 #define OVERT_API
 #define OVERT_LOCAL
 #else
