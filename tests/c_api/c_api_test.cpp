@@ -227,12 +227,13 @@ TEST_F(CApi, TheCExampleToolRunsOnWhenItsConfigIsBroken) {
     EXPECT_NE(out.find("telemetry off: overt_collector_open: "), std::string::npos) << out;
 }
 
+#ifdef OVERT_PYTHON  // not in sanitized builds: their libovert does not load into python3
 TEST_F(CApi, ThePythonExampleRecordsItsRunThroughCtypes) {
-    if (std::string(OVERT_PYTHON).empty()) GTEST_SKIP() << "a sanitized libovert does not load into python3";
     expect_example_records_its_run("OVERT_LIBRARY='" + std::string(OVERT_LIBRARY_FILE) + "' '" + OVERT_PYTHON +
                                        "' '" + OVERT_PYTHON_EXAMPLE + "'",
                                    "python-tool run");
 }
+#endif
 
 }  // namespace
 }  // namespace overt::test
