@@ -19,6 +19,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "windows_test_support.hpp"
 
@@ -42,13 +43,19 @@ TEST(WindowsFiles, AtomicWriteReplacesAFileOthersHaveOpen) {
     // where NTFS refuses that, the POSIX-semantics rename (Windows 10 1607+).
     const bool replaced = overt::support::write_file_atomically(overt::support::AtomicWrite::at(target), "new\n", error);
     overt::platform::close_file(reader);
-    if (!replaced && overt::windows_test::under_wine())
-        GTEST_SKIP() << "wine cannot replace a file another handle holds open (no FILE_RENAME_FLAG_POSIX_SEMANTICS): "
-                     << error;
-    ASSERT_TRUE(replaced) << error;
     std::ifstream in(target);
     std::string line;
     std::getline(in, line);
+    if (!replaced && overt::windows_test::under_wine()) {
+        // Wine has neither rename over an open file: what is checked here is that the failure
+        // is clean (an error naming the file, the old content whole), as on a FAT volume.
+        std::cout << "wine cannot replace a file another handle holds open (no FILE_RENAME_FLAG_POSIX_SEMANTICS): "
+                  << error << "\n";
+        EXPECT_NE(error.find("counters.json"), std::string::npos) << error;
+        EXPECT_EQ(line, "old");
+        return;
+    }
+    ASSERT_TRUE(replaced) << error;
     EXPECT_EQ(line, "new");
 }
 
