@@ -15,3 +15,12 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # cmake/wine-run.sh: wine with a prefix under the build tree, its server started once.
 set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/../wine-run.sh)
+
+# binutils' mingw ar + ranlib took about 6 minutes over libovert's 68 MB of unity objects;
+# llvm-ar (there with clang) writes the same GNU archive, which ld reads, in under a second.
+find_program(OVERT_LLVM_AR NAMES llvm-ar-14 llvm-ar)
+find_program(OVERT_LLVM_RANLIB NAMES llvm-ranlib-14 llvm-ranlib)
+if(OVERT_LLVM_AR AND OVERT_LLVM_RANLIB)
+  set(CMAKE_AR ${OVERT_LLVM_AR})
+  set(CMAKE_RANLIB ${OVERT_LLVM_RANLIB})
+endif()
