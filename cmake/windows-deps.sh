@@ -26,7 +26,7 @@ build_static() {  # build_static NAME SOURCE_DIR CMAKE_ARGS...
     -DCMAKE_TOOLCHAIN_FILE="${here}/toolchains/mingw-w64.cmake" -DCMAKE_CROSSCOMPILING_EMULATOR= \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DBUILD_SHARED_LIBS=OFF \
     -DCMAKE_INSTALL_PREFIX="${prefix}" "$@" >/dev/null
-  cmake --build "${cache}/build-${name}" -j "${OVERT_DEPS_JOBS:-1}" >/dev/null
+  cmake --build "${cache}/build-${name}" -j "${OVERT_DEPS_JOBS:-$(nproc)}" >/dev/null
   cmake --install "${cache}/build-${name}" >/dev/null
 }
 build_static yaml-cpp "$(ls -d "${cache}"/src/yaml-cpp-*/ | head -n 1)" \

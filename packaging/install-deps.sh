@@ -20,7 +20,8 @@ packages=(
   nodejs                     # runs the npm peers of tests/peers (Prism, OTLP protos)
   # The windows preset: the mingw-w64 cross toolchain, wine to run what it builds, zlib for
   # Windows; yaml-cpp is built from its Debian source by cmake/windows-deps.sh at configure.
-  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 libz-mingw-w64-dev
+  # lld links it (BFD ld took minutes per binary); llvm-ar archives it (with clang).
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 libz-mingw-w64-dev lld-14
 )
 
 missing=()

@@ -24,3 +24,23 @@ if(OVERT_LLVM_AR AND OVERT_LLVM_RANLIB)
   set(CMAKE_AR ${OVERT_LLVM_AR})
   set(CMAKE_RANLIB ${OVERT_LLVM_RANLIB})
 endif()
+
+# BFD ld took 3-6 minutes per link of overt.exe, overt-sender.exe and overt.dll here; lld in
+# its MinGW mode (it switches on gcc's `-m i386pep`) takes seconds. Debian's mingw gcc has its
+# linker built in (--with-ld), so -fuse-ld=lld is ignored: a specs file replaces the program
+# gcc runs to link (collect2) by ld.lld, which gets the same arguments (the LTO plugin's it
+# ignores). OVERT_MINGW_BFD_LD=ON keeps binutils' ld.
+option(OVERT_MINGW_BFD_LD "Link the Windows build with binutils' ld instead of lld" OFF)
+find_program(OVERT_LLD NAMES ld.lld-14 ld.lld)
+if(OVERT_LLD AND NOT OVERT_MINGW_BFD_LD)
+  set(overt_lld_specs ${CMAKE_BINARY_DIR}/mingw-lld.specs)
+  if(NOT EXISTS ${overt_lld_specs})
+    file(WRITE ${overt_lld_specs} "*linker:\n${OVERT_LLD}\n")
+  endif()
+  # CMake reads a toolchain file more than once: append the flag once.
+  foreach(kind EXE SHARED MODULE)
+    if(NOT CMAKE_${kind}_LINKER_FLAGS_INIT MATCHES "mingw-lld\\.specs")
+      string(APPEND CMAKE_${kind}_LINKER_FLAGS_INIT " -specs=${overt_lld_specs}")
+    endif()
+  endforeach()
+endif()
