@@ -1,21 +1,31 @@
 # SPDX-License-Identifier: MIT
-# ctest driver: libovert.so exports its API and nothing more: the C API and the overt:: classes
+# ctest driver: libovert exports its API and nothing more: the C API and the overt:: classes
 # and functions of the public headers (OVERT_API), none of libovert's internals (overt::delivery::,
 # overt::support::, ...: namespaces below overt::) and none of the libraries compiled into it.
-#   -DLIBRARY=<path of libovert.so> -DNM=<nm>
-execute_process(COMMAND ${NM} -D --defined-only --demangle ${LIBRARY}
-                RESULT_VARIABLE rc OUTPUT_VARIABLE listing ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "nm failed on ${LIBRARY} (${rc}): ${err}")
+#   -DLIBRARY=<path of libovert.so> -DNM=<nm>                      (ELF: the dynamic symbols)
+#   -DLIBRARY=<path of overt.dll> -DOBJDUMP=<objdump> -DCXXFILT=<c++filt>   (PE: the export table)
+if(OBJDUMP)
+  # "\t[   4] _ZN5overt..." under "[Ordinal/Name Pointer] Table"; c++filt demangles each line.
+  execute_process(COMMAND ${OBJDUMP} -p ${LIBRARY} COMMAND ${CXXFILT}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE listing ERROR_VARIABLE err)
+  set(symbol_line "^\t\\[ *[0-9]+\\] ([^+].*)$")
+else()
+  # "0000000000012340 T overt::Collector::open(...)": the name starts after the type letter.
+  execute_process(COMMAND ${NM} -D --defined-only --demangle ${LIBRARY}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE listing ERROR_VARIABLE err)
+  set(symbol_line "^[0-9a-f]+ [A-Za-z] (.*)$")
 endif()
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "listing the exports of ${LIBRARY} failed (${rc}): ${err}")
+endif()
+get_filename_component(library_name ${LIBRARY} NAME)
 string(REPLACE ";" "," listing "${listing}")
 string(REPLACE "\n" ";" lines "${listing}")
 set(foreign "")
 set(internal "")
 set(own 0)
 foreach(line IN LISTS lines)
-  # "0000000000012340 T overt::Collector::open(...)": the name starts after the type letter.
-  if(NOT line MATCHES "^[0-9a-f]+ [A-Za-z] (.*)$")
+  if(NOT line MATCHES "${symbol_line}")
     continue()
   endif()
   set(name "${CMAKE_MATCH_1}")
@@ -34,12 +44,12 @@ foreach(line IN LISTS lines)
   endif()
 endforeach()
 if(NOT internal STREQUAL "")
-  message(FATAL_ERROR "libovert.so exports internals of libovert:${internal}")
+  message(FATAL_ERROR "${library_name} exports internals of libovert:${internal}")
 endif()
 if(NOT foreign STREQUAL "")
-  message(FATAL_ERROR "libovert.so exports symbols that are not overt's:${foreign}")
+  message(FATAL_ERROR "${library_name} exports symbols that are not overt's:${foreign}")
 endif()
 if(own LESS 10)
-  message(FATAL_ERROR "libovert.so exports only ${own} symbols: is nm reading the right file?")
+  message(FATAL_ERROR "${library_name} exports only ${own} symbols: is nm reading the right file?")
 endif()
-message(STATUS "libovert.so exports ${own} symbols, all of them overt's API")
+message(STATUS "${library_name} exports ${own} symbols, all of them overt's API")

@@ -4,11 +4,18 @@
 #pragma once
 
 // OVERT_LOCAL keeps a member of an exported class out of the ABI (the Impl behind a class).
-#if defined(OVERT_STATIC) || defined(_WIN32)
-// A static libovert exports nothing. On Windows overt.dll still exports all of its own
-// symbols (--export-all-symbols, core/CMakeLists.txt): OVERT_API there would need dllexport
-// when building and dllimport for consumers, which is not done yet.
+#if defined(OVERT_STATIC)
+// A static libovert exports nothing.
 #define OVERT_API
+#define OVERT_LOCAL
+#elif defined(_WIN32)
+// overt.dll exports what is marked and nothing else (no --export-all-symbols), as the Linux
+// version script does; programs linking the import library import the same.
+#if defined(OVERT_BUILDING_LIBRARY)
+#define OVERT_API __declspec(dllexport)
+#else
+#define OVERT_API __declspec(dllimport)
+#endif
 #define OVERT_LOCAL
 #else
 #define OVERT_API __attribute__((visibility("default")))

@@ -23,7 +23,9 @@
 extern "C" {
 #endif
 
-#if defined(_WIN32)
+#if defined(OVERT_STATIC)
+#define OVERT_C_API
+#elif defined(_WIN32)
 #if defined(OVERT_BUILDING_LIBRARY)
 #define OVERT_C_API __declspec(dllexport)
 #else
