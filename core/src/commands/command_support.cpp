@@ -2,6 +2,7 @@
 // Shared plumbing of the telemetry commands; see command_support.hpp.
 #include "commands/command_support.hpp"
 
+#include "delivery/sender_spawn.hpp"
 #include "delivery/sink_loading.hpp"
 #include "plugin/plugin_host_factory.hpp"
 #include "support/logger.hpp"
@@ -10,6 +11,8 @@
 #include <overt/collector.hpp>
 #include <overt/data_dir.hpp>
 #include <overt/plugins.hpp>
+
+#include <chrono>
 
 namespace overt::commands {
 
@@ -64,6 +67,11 @@ bool erase_local_data(const Config& config, const std::string& data_dir, std::os
         out << "No local data dir is usable, so there is no local data to erase.\n";
         return true;
     }
+    // A sender an earlier run started may still be writing: with consent withdrawn it stops
+    // before its next send, so waiting for it keeps what it delivers from landing after this.
+    const auto wait_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.flush_timeout_ms);
+    if (!delivery::wait_for_senders(data_dir, wait_until))
+        out << "A background sender of " << config.tool_name << " is still running; it stops before its next send.\n";
     CollectorOptions local;
     local.data_dir = data_dir;
     Collector collector(config, {}, local);

@@ -25,7 +25,8 @@ Config effective_config(const Config& config, const ConsentDecision& decision);
 // collector does; without, only one that already exists. "" if there is none.
 std::string command_data_dir(const Config& config);
 
-// Erases the tool's unsent local data and says so on `out`; false if some file stayed.
+// Erases the tool's unsent local data and says so on `out`; false if some file stayed. Waits
+// first (at most flush_timeout_ms) for the tool's running senders; call it after withdrawing.
 bool erase_local_data(const Config& config, const std::string& data_dir, std::ostream& out);
 
 // Where the config came from, for messages: "FILE" or "defaults for tool NAME".

@@ -3,6 +3,7 @@
 // receiver to delete what it holds for this machine (HTTP endpoint, e-mail link, or a deletion
 // event through the backends), says truthfully whether that request went out, then disables.
 #include "commands/command_support.hpp"
+#include "platform/user.hpp"
 
 #include "support/mask_secrets.hpp"
 #include "transport/http_service.hpp"
@@ -77,12 +78,19 @@ int reset(const Config& config, std::ostream& out, const TelemetryCommandOptions
     const ConsentDecision decision = decide_consent(config, store);
     out << "Deleting telemetry data of " << config.tool_name << " for machine ID " << machine_id << "\n";
     if (options.collector) options.collector->drop();
+    // Withdrawn before erasing, so a sender still delivering from an earlier run stops (it
+    // asks again before every send) instead of writing after the erase.
+    if (!config.force_enabled) {
+        store.set_local_only(false);
+        store.save(Consent::denied);
+        if (options.collector) options.collector->disable();
+    }
     if (!commands::erase_local_data(config, data_dir, out)) return kTelemetryExitFailed;
     // The default file backend's (and local-only's) file holds recorded events too.
     if (!data_dir.empty() && config.backends.empty()) {
         std::error_code ec;
-        if (std::filesystem::remove(std::filesystem::path(data_dir) / "telemetry.ndjson", ec))
-            out << "Removed " << data_dir << "/telemetry.ndjson\n";
+        const std::string recorded = platform::join_path(data_dir, "telemetry.ndjson");
+        if (std::filesystem::remove(recorded, ec)) out << "Removed " << recorded << "\n";
     }
     // A tool that never collected here has nothing to delete elsewhere: a request would itself
     // send the machine id of a user who never said yes. Local-only never sent anything either.
@@ -100,9 +108,6 @@ int reset(const Config& config, std::ostream& out, const TelemetryCommandOptions
         out << "Local telemetry data cleared. Telemetry remains enabled per organisation policy (force_enabled in "
             << commands::config_origin(config) << ").\n";
     } else {
-        store.set_local_only(false);
-        store.save(Consent::denied);
-        if (options.collector) options.collector->disable();
         out << "Telemetry disabled for " << config.tool_name << " (consent saved in " << store.path() << ").\n"
             << "Local telemetry data cleared. Telemetry disabled.\n";
     }

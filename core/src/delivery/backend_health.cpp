@@ -2,6 +2,7 @@
 #include "delivery/backend_health.hpp"
 
 #include "platform/fd.hpp"
+#include "platform/user.hpp"
 #include "support/atomic_file.hpp"
 
 #include "support/logger.hpp"
@@ -23,7 +24,7 @@ constexpr size_t kMaxBackends = 256;     // more is not a file this wrote
 constexpr size_t kMaxTextBytes = 4096;   // reasons and paths are short
 constexpr const char* kLockName = ".backend-health.lock";
 
-std::string path_in(const std::string& dir, const char* name) { return dir + "/" + name; }
+std::string path_in(const std::string& dir, const char* name) { return platform::join_path(dir, name); }
 
 nlohmann::json to_json(const LibraryIdentity& library) {
     return {{"path", library.path}, {"size", library.size}, {"mtime_ns", library.mtime_ns}, {"inode", library.inode}};

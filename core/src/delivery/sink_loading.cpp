@@ -2,6 +2,7 @@
 #include "delivery/sink_loading.hpp"
 
 #include "plugin/plugin_host_factory.hpp"
+#include "platform/user.hpp"
 #include "plugin/quarantine_list.hpp"
 #include "support/logger.hpp"
 #include "transport/http_service.hpp"
@@ -21,7 +22,7 @@ std::vector<BackendConfig> configured_backends(const Config& config, const std::
     file.plugin = "file";
     file.id = "file";
     file.settings_json =
-        nlohmann::json{{"path", (std::filesystem::path(data_dir) / "telemetry.ndjson").string()}}.dump();
+        nlohmann::json{{"path", platform::join_path(data_dir, "telemetry.ndjson")}}.dump();
     backends.push_back(std::move(file));
     return backends;
 }

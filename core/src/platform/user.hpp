@@ -23,7 +23,8 @@ std::string state_base();   // $XDG_STATE_HOME or ~/.local/state; %LOCALAPPDATA%
 // The per-user temp dir under the system's temp dir: $TMPDIR/overt-<uid>; %TEMP%\overt-<user>.
 std::string user_temp_dir();
 bool is_absolute_path(const std::string& path);
-// base + separator + name: '/' on POSIX, '\\' on Windows.
+// base + separator + name: '/' on POSIX, '\\' on Windows; none added after a base that
+// ends in one already.
 std::string join_path(const std::string& base, const std::string& name);
 
 // An existing directory that is ours and nobody else may write to.

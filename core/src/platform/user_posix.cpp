@@ -71,7 +71,9 @@ std::string user_temp_dir() {
 
 bool is_absolute_path(const std::string& path) { return !path.empty() && path.front() == '/'; }
 
-std::string join_path(const std::string& base, const std::string& name) { return base + "/" + name; }
+std::string join_path(const std::string& base, const std::string& name) {
+    return base + (!base.empty() && base.back() == '/' ? "" : "/") + name;
+}
 
 bool is_private_dir(const std::string& path) {
     struct stat info {};

@@ -53,7 +53,10 @@ bool is_absolute_path(const std::string& path) {
     return path.size() >= 3 && path[1] == ':' && (path[2] == '\\' || path[2] == '/');
 }
 
-std::string join_path(const std::string& base, const std::string& name) { return base + "\\" + name; }
+std::string join_path(const std::string& base, const std::string& name) {
+    const bool ends_in_separator = !base.empty() && (base.back() == '\\' || base.back() == '/');
+    return base + (ends_in_separator ? "" : "\\") + name;
+}
 
 // Ours: a directory (no reparse point) owned by the current user.
 bool is_private_dir(const std::string& path) {

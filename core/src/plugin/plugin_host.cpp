@@ -6,6 +6,7 @@
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_sink.hpp"
 #include "platform/fd.hpp"
+#include "platform/user.hpp"
 #include "support/trusted_file.hpp"
 #include "support/bounded_call.hpp"
 #include "support/mask_secrets.hpp"
@@ -37,8 +38,9 @@ std::string join_dirs(const std::vector<std::string>& dirs) {
     return out.empty() ? "(no directories)" : out;
 }
 
-std::string join_path(const std::string& dir, const std::string& file) {
-    return dir + (dir.empty() || dir.back() == '/' ? "" : "/") + file;
+// A plugin file in a search dir, with the platform's separator ("" is the current dir).
+std::string plugin_file_in(const std::string& dir, const std::string& file) {
+    return dir.empty() ? file : platform::join_path(dir, file);
 }
 
 // Where a backend's plugin comes from: a file on the search path, or libovert itself.
@@ -150,7 +152,7 @@ PluginLocation PluginHost::Impl::locate(const BackendConfig& backend) const {
     std::string dir;
     for (const auto& candidate : dirs_) {
         platform::FileStatus st;
-        if (platform::stat_path(join_path(candidate, file_name), st, false)) {
+        if (platform::stat_path(plugin_file_in(candidate, file_name), st, false)) {
             dir = candidate;
             break;
         }
@@ -159,7 +161,7 @@ PluginLocation PluginHost::Impl::locate(const BackendConfig& backend) const {
         throw PluginError(id, backend.plugin, "",
                           "plugin not found: no " + file_name + " in " + join_dirs(dirs_));
     }
-    return {dir, join_path(dir, file_name), false};
+    return {dir, plugin_file_in(dir, file_name), false};
 }
 
 std::unique_ptr<Sink> PluginHost::Impl::create_sink(const BackendConfig& backend) {

@@ -4,6 +4,7 @@
 #include <overt/data_dir.hpp>
 
 #include "platform/fd.hpp"
+#include "platform/user.hpp"
 #include "support/atomic_file.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -48,7 +49,7 @@ std::string_view to_string(Consent consent) {
 }
 
 ConsentStore::ConsentStore(std::string_view tool_name)
-    : path_(user_config_dir(tool_name) + "/consent.yaml") {}
+    : path_(platform::join_path(user_config_dir(tool_name), "consent.yaml")) {}
 
 ConsentStore ConsentStore::at_path(std::string file_path) {
     ConsentStore store;
