@@ -12,9 +12,12 @@
 #include <overt/data_dir.hpp>
 #include <overt/plugins.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace overt::commands {
+
+constexpr int64_t kSenderWaitMs = 2000;
 
 std::string command_name(const Config& config, const std::string& given) {
     return given.empty() ? config.tool_name + " telemetry" : given;
@@ -69,7 +72,9 @@ bool erase_local_data(const Config& config, const std::string& data_dir, std::os
     }
     // A sender an earlier run started may still be writing: with consent withdrawn it stops
     // before its next send, so waiting for it keeps what it delivers from landing after this.
-    const auto wait_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.flush_timeout_ms);
+    // Bounded: a command the user typed returns within two seconds however a sender hangs.
+    const auto wait_until = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(std::min<int64_t>(config.flush_timeout_ms, kSenderWaitMs));
     if (!delivery::wait_for_senders(data_dir, wait_until))
         out << "A background sender of " << config.tool_name << " is still running; it stops before its next send.\n";
     CollectorOptions local;

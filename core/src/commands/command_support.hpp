@@ -26,7 +26,7 @@ Config effective_config(const Config& config, const ConsentDecision& decision);
 std::string command_data_dir(const Config& config);
 
 // Erases the tool's unsent local data and says so on `out`; false if some file stayed. Waits
-// first (at most flush_timeout_ms) for the tool's running senders; call it after withdrawing.
+// first (at most flush_timeout_ms, at most 2 s) for the tool's running senders; call it after withdrawing.
 bool erase_local_data(const Config& config, const std::string& data_dir, std::ostream& out);
 
 // Where the config came from, for messages: "FILE" or "defaults for tool NAME".
