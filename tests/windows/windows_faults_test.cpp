@@ -3,6 +3,7 @@
 // one that answers with something that is not HTTP. close() keeps its exit budget, the events
 // are spilled (counted, on disk), nothing is lost and nothing crashes.
 #include "spill/spill_store.hpp"
+#include "transport/http_service.hpp"
 
 #include <overt/collector.hpp>
 
@@ -12,7 +13,6 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
-#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -49,14 +49,12 @@ class MisbehavingServer {
         WSACleanup();
     }
     std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_) + "/ingest"; }
-    int connections() const { return connections_.load(); }
 
    private:
     void serve() {
         for (;;) {
             SOCKET client = accept(listener_, nullptr, nullptr);
             if (client == INVALID_SOCKET) return;
-            ++connections_;
             if (reply_.empty()) {
                 held_.push_back(client);  // a black hole: the request is never answered
                 continue;
@@ -70,7 +68,6 @@ class MisbehavingServer {
     std::string reply_;
     SOCKET listener_ = INVALID_SOCKET;
     int port_ = 0;
-    std::atomic<int> connections_{0};
     std::vector<SOCKET> held_;
     std::thread thread_;
 };
@@ -126,14 +123,19 @@ TEST(WindowsFaults, AServerThatNeverAnswersCostsTheExitBudgetAndTheEventsAreSpil
     ScratchDir dir("blackhole");
     MisbehavingServer server("");
     expect_kept_within_budget(dir, server.endpoint(), "black hole");
-    EXPECT_GE(server.connections(), 1) << "the request never reached the server";
 }
 
 TEST(WindowsFaults, AReplyThatIsNotHttpIsATransportErrorAndTheEventsAreSpilled) {
     ScratchDir dir("garbage");
     MisbehavingServer server(std::string("\x00\xff not http at all\r\n\r\n", 24));
     expect_kept_within_budget(dir, server.endpoint(), "garbage reply");
-    EXPECT_GE(server.connections(), 1) << "the request never reached the server";
+    // The exit budget may end before the request is made: WinHTTP's own answer to the bytes.
+    overt::transport::HttpRequest request;
+    request.url = server.endpoint();
+    request.body = "{}";
+    const auto response = overt::transport::make_http_service()->post(request);
+    EXPECT_TRUE(response.transport_error) << "status " << response.status_code;
+    EXPECT_NE(response.error.find("127.0.0.1"), std::string::npos) << response.error;
 }
 
 }  // namespace
