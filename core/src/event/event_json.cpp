@@ -177,6 +177,12 @@ std::string format_timestamp(int64_t unix_nano) {
     return std::string(text, put_timestamp(text, unix_nano));
 }
 
+void append_timestamp(std::string& out, int64_t unix_nano) {
+    const size_t start = out.size();
+    out.resize(start + kTimestampBound);
+    out.resize(static_cast<size_t>(put_timestamp(out.data() + start, unix_nano) - out.data()));
+}
+
 bool parse_timestamp(std::string_view s, int64_t& unix_nano) {
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)
     auto digits = [&](size_t pos, size_t count, int& value) {
