@@ -38,8 +38,9 @@ constexpr auto kStandardKeysByLength = [] {
 bool is_standard_key(std::string_view key) {
     if (key.size() >= kStandardKeysByLength.size()) return false;
     const KeysOfOneLength& same = kStandardKeysByLength[key.size()];
+    // The first byte tells most apart ("channel" is no "os.type") without a memcmp call.
     for (size_t i = 0; i < same.count; ++i)
-        if (std::memcmp(same.keys[i].data(), key.data(), key.size()) == 0) return true;
+        if (same.keys[i][0] == key[0] && std::memcmp(same.keys[i].data(), key.data(), key.size()) == 0) return true;
     return false;
 }
 
