@@ -178,9 +178,8 @@ std::string format_timestamp(int64_t unix_nano) {
 }
 
 void append_timestamp(std::string& out, int64_t unix_nano) {
-    const size_t start = out.size();
-    out.resize(start + kTimestampBound);
-    out.resize(static_cast<size_t>(put_timestamp(out.data() + start, unix_nano) - out.data()));
+    char text[kTimestampBound];  // not a resize of `out`: it zero-fills what is cut again
+    out.append(text, put_timestamp(text, unix_nano));
 }
 
 bool parse_timestamp(std::string_view s, int64_t& unix_nano) {

@@ -99,7 +99,6 @@ void PluginSink::build_batch(std::span<const Event> events) {
     text_offsets_.clear();
     args_.clear();
     metadata_.clear();
-    batch_.clear();
     // A plugin declaring OVERT_CAP_NO_EVENT_JSON never reads .json: rendering it was most of
     // the batch build, so that plugin gets only the timestamp text.
     const bool with_json = (plugin_.info.capabilities & OVERT_CAP_NO_EVENT_JSON) == 0;
@@ -137,9 +136,13 @@ void PluginSink::build_batch(std::span<const Event> events) {
     static const std::string empty;
     size_t arg_at = 0;
     size_t meta_at = 0;
+    // Filled in place: a push_back of each 200-byte struct was a copy per event. A steady
+    // batch size makes the resize free; every struct is reset before it is filled.
+    batch_.resize(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const Event& e = events[i];
-        overt_event c{};
+        overt_event& c = batch_[i];
+        c = overt_event{};
         c.struct_size = sizeof(overt_event);
         c.event_id = view(e.event_id);
         c.timestamp_unix_nano = e.timestamp_unix_nano;
@@ -166,7 +169,6 @@ void PluginSink::build_batch(std::span<const Event> events) {
         const size_t* at = &text_offsets_[4 * i];
         c.json = with_json ? overt_str{text_.data() + at[0], at[1] - at[0]} : overt_str{nullptr, 0};
         c.timestamp = overt_str{text_.data() + at[2], at[3] - at[2]};
-        batch_.push_back(c);
     }
 }
 
