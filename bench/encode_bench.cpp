@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Encode throughput of each real backend plugin, loaded from the build tree through the
-// plugin host: batches of 512 events, the host's http_post discarding the body with 200 (so
-// the figure is the plugin's encoding plus the ABI crossing, no network). The file backend
-// appends to /dev/null.
+// plugin host: batches of 512 events, the host's http_post discarding the body with 200. A
+// figure is one PluginSink::send: the host's batch build (the C structs, and each event's JSON
+// unless the plugin declares OVERT_CAP_NO_EVENT_JSON), the plugin's encoding, the ABI
+// crossing and http_post's copy of the body; no network. The file backend appends to /dev/null.
 #include "bench_support.hpp"
 
 #include "plugin/plugin_host_factory.hpp"

@@ -21,6 +21,7 @@ std::vector<std::string> capability_names(uint64_t caps) {
     if (caps & OVERT_CAP_NETWORK) names.emplace_back("network");
     if (caps & OVERT_CAP_LOCAL) names.emplace_back("local");
     if (caps & OVERT_CAP_GZIP) names.emplace_back("gzip");
+    if (caps & OVERT_CAP_NO_EVENT_JSON) names.emplace_back("no-event-json");
     return names;
 }
 

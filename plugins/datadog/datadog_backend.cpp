@@ -28,7 +28,8 @@ class DatadogBackend final : public sdk::Backend {
         R"("source":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},)"
         R"("compress":{"type":"boolean"},)" OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES
         R"(},"additionalProperties":false})";
-    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
+    // Encodes from the structured fields only: the host need not render each event's JSON.
+    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP | OVERT_CAP_NO_EVENT_JSON;
 
     DatadogBackend(const sdk::Host& host, std::string_view config_json) : host_(host) {
         net::Json config = net::parse_config(config_json);

@@ -54,7 +54,8 @@ class OtlpBackend final : public sdk::Backend {
         R"("gzip":{"type":"boolean"},"resource_attributes":{"type":"object","additionalProperties":{"type":"string"}},)"
         R"("max_request_bytes":{"type":"integer","minimum":1024,"maximum":67108864},)"
         OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES R"(},"additionalProperties":false})";
-    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
+    // Encodes from the structured fields only: the host need not render each event's JSON.
+    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP | OVERT_CAP_NO_EVENT_JSON;
 
     OtlpBackend(const sdk::Host& host, std::string_view config_json) : host_(host) {
         // The block's keys win; OTEL_* variables fill what it leaves out (otlp_env.hpp).

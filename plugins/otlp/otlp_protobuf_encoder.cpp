@@ -58,36 +58,62 @@ void for_each_resource_key_value(const overt_event& first_event, const EncoderOp
 }
 
 // --- bytes ---
+// Each writer takes the cursor and returns it past what it wrote (protobuf_writer.hpp). Keys
+// and values arrive by value: locals the byte stores cannot alias, so they stay in registers.
 
-void write_any_value(ProtobufWriter& w, std::string_view value) { w.bytes_field(1, value); }
-void write_any_value(ProtobufWriter& w, int64_t value) { w.int64_field(3, value); }
-void write_any_value(ProtobufWriter& w, const JoinedArgs& value) {
-    w.length_prefix(1, value.size());
+char* write_any_value(char* at, std::string_view value) noexcept { return pb::bytes_field(at, 1, value); }
+char* write_any_value(char* at, int64_t value) noexcept { return pb::int64_field(at, 3, value); }
+char* write_any_value(char* at, JoinedArgs value) noexcept {
+    at = pb::length_prefix(at, 1, value.size());
     for (size_t i = 0; i < value.count; ++i) {
-        if (i) w.raw(" ");
-        w.raw(view(value.args[i]));
+        if (i) *at++ = ' ';
+        at = pb::raw(at, view(value.args[i]));
     }
+    return at;
 }
 
-template <typename Value>
-void write_key_value(ProtobufWriter& w, uint32_t field, const Key& key, const Value& value) {
-    w.length_prefix(field, key_value_size(key, value));
-    w.length_prefix(1, key.size());
-    w.raw(key.prefix);
-    w.raw(key.name);
-    w.length_prefix(2, any_value_size(value));
-    write_any_value(w, value);
+// `Field` a constant: every tag folds into a single byte store.
+template <uint32_t Field, typename Value>
+char* write_key_value(char* at, Key key, Value value) noexcept {
+    const size_t key_size = key.size();
+    const size_t value_size = any_value_size(value);
+    at = pb::length_prefix(at, Field, length_delimited_size(1, key_size) + length_delimited_size(2, value_size));
+    at = pb::length_prefix(at, 1, key_size);
+    at = pb::raw(at, key.prefix);
+    at = pb::raw(at, key.name);
+    at = pb::length_prefix(at, 2, value_size);
+    return write_any_value(at, value);
 }
 
-void write_log_record(ProtobufWriter& w, const overt_event& e, uint64_t observed) {
-    w.fixed64_field(1, static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano)));
-    w.varint_field(2, kSeverityInfo);
-    w.bytes_field(3, kSeverityText);
-    w.length_prefix(5, any_value_size(view(e.name)));
-    write_any_value(w, view(e.name));
-    for_each_record_attribute(e, [&w](const Key& key, const auto& value) { write_key_value(w, 6, key, value); });
-    w.fixed64_field(11, observed);
-    if (e.type.size > 0) w.bytes_field(12, view(e.type));
+// What every record of a batch has the same: severity_number and severity_text (before the
+// body), observed_time_unix_nano (after the attributes). Encoded once per batch.
+struct RecordConstants {
+    char severity[16];
+    size_t severity_size;
+    char observed[16];
+    size_t observed_size;
+};
+
+RecordConstants record_constants(uint64_t observed) noexcept {
+    RecordConstants c{};
+    char* at = pb::varint_field(c.severity, 2, kSeverityInfo);
+    at = pb::bytes_field(at, 3, kSeverityText);
+    c.severity_size = static_cast<size_t>(at - c.severity);
+    c.observed_size = static_cast<size_t>(pb::fixed64_field(c.observed, 11, observed) - c.observed);
+    return c;
+}
+
+char* write_log_record(char* at, const overt_event& e, const RecordConstants& constants) noexcept {
+    const std::string_view name = view(e.name);
+    const std::string_view type = view(e.type);
+    at = pb::fixed64_field(at, 1, static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano)));
+    at = pb::raw(at, std::string_view(constants.severity, constants.severity_size));
+    at = pb::length_prefix(at, 5, any_value_size(name));
+    at = write_any_value(at, name);
+    for_each_record_attribute(e, [&at](const Key& key, const auto& value) { at = write_key_value<6>(at, key, value); });
+    at = pb::raw(at, std::string_view(constants.observed, constants.observed_size));
+    if (!type.empty()) at = pb::bytes_field(at, 12, type);
+    return at;
 }
 
 }  // namespace
@@ -131,25 +157,27 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
     }
 
     // Pass 2: the bytes.
+    const RecordConstants constants = record_constants(observed);
     out.resize(total);
-    ProtobufWriter w(out.data());
+    char* at = out.data();
     for (const Resource& r : resources_) {
-        w.length_prefix(1, length_delimited_size(1, r.attributes_size) + length_delimited_size(2, r.scope_logs_size));
-        w.length_prefix(1, r.attributes_size);  // ResourceLogs.resource
-        for_each_resource_key_value(*r.first_event, options, [&w](const Key& key, std::string_view value) {
-            write_key_value(w, 1, key, value);
+        at = pb::length_prefix(at, 1, length_delimited_size(1, r.attributes_size) + length_delimited_size(2, r.scope_logs_size));
+        at = pb::length_prefix(at, 1, r.attributes_size);  // ResourceLogs.resource
+        for_each_resource_key_value(*r.first_event, options, [&at](const Key& key, std::string_view value) {
+            at = write_key_value<1>(at, key, value);
         });
-        w.length_prefix(2, r.scope_logs_size);  // ResourceLogs.scope_logs
-        w.length_prefix(1, scope);              // ScopeLogs.scope
-        w.bytes_field(1, kScopeName);
-        if (!options.scope_version.empty()) w.bytes_field(2, options.scope_version);
+        at = pb::length_prefix(at, 2, r.scope_logs_size);  // ResourceLogs.scope_logs
+        at = pb::length_prefix(at, 1, scope);              // ScopeLogs.scope
+        at = pb::bytes_field(at, 1, kScopeName);
+        if (!options.scope_version.empty()) at = pb::bytes_field(at, 2, options.scope_version);
         for (size_t k = 0; k < r.record_count; ++k) {
             const uint32_t i = order_[r.first_record + k];
-            w.length_prefix(2, record_sizes_[i]);  // ScopeLogs.log_records
-            write_log_record(w, events[i], observed);
+            at = pb::length_prefix(at, 2, record_sizes_[i]);  // ScopeLogs.log_records
+            at = write_log_record(at, events[i], constants);
         }
     }
-    assert(w.cursor() == out.data() + out.size());
+    assert(at == out.data() + out.size());
+    (void)at;
 }
 
 }  // namespace overt::otlp

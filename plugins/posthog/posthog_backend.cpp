@@ -37,7 +37,8 @@ class PosthogBackend final : public sdk::Backend {
         R"("disable_geoip":{"type":"boolean"},"process_person_profile":{"type":"boolean"},)"
         OVERT_NET_TRANSPORT_SCHEMA_PROPERTIES
         R"(},"additionalProperties":false})";
-    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
+    // Encodes from the structured fields only: the host need not render each event's JSON.
+    static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP | OVERT_CAP_NO_EVENT_JSON;
 
     PosthogBackend(const sdk::Host& host, std::string_view config_json) : host_(host) {
         net::Json config = net::parse_config(config_json);

@@ -52,6 +52,8 @@ class MyBackend : public overt::sdk::Backend {
       "required": ["endpoint"],
       "additionalProperties": false
     })";
+    // This backend sends each event's `json`. One that encodes from the structured fields only
+    // adds OVERT_CAP_NO_EVENT_JSON: the host then skips rendering the JSON (json = {NULL, 0}).
     static constexpr uint64_t kCapabilities = OVERT_CAP_NETWORK | OVERT_CAP_GZIP;
 
     // Throw ConfigError for a config that cannot work: the host reports INVALID_CONFIG.

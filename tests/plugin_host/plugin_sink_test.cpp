@@ -73,6 +73,41 @@ TEST(PluginSink, HandsEveryFieldToThePlugin) {
     EXPECT_EQ(recorded(record).at(2)["name"], "first");
 }
 
+TEST(PluginSink, APluginDeclaringNoEventJsonGetsNoJsonAndTheRestUnchanged) {
+    TempDir dir;
+    const std::string with_json = dir.file("with.ndjson");
+    const std::string without_json = dir.file("without.ndjson");
+    PluginHost host({OVERT_TEST_PLUGIN_DIR});
+    auto good = host.create_sink({"good", "good", nlohmann::json{{"record", with_json}}.dump(), "", 0});
+    auto nojson = host.create_sink({"nojson", "nojson", nlohmann::json{{"record", without_json}}.dump(), "", 0});
+
+    std::vector<overt::Event> events{overt::test::sample_event("first"), overt::test::sample_event("second")};
+    events[1].timestamp_unix_nano = 1'700'000'000'123'400'000;  // a fraction with trailing zeros
+    for (int round = 0; round < 2; ++round) {  // the second batch reuses the first one's buffers
+        ASSERT_EQ(good->send(events, soon()).status, SendStatus::ok);
+        ASSERT_EQ(nojson->send(events, soon()).status, SendStatus::ok);
+    }
+
+    const auto with = recorded(with_json);
+    const auto without = recorded(without_json);
+    ASSERT_EQ(with.size(), 4u);
+    ASSERT_EQ(without.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+        const overt::Event& e = events[i % 2];
+        // Without the flag: the JSON as before.
+        EXPECT_EQ(with[i]["json"], overt::to_json(e));
+        EXPECT_EQ(with[i]["json_data_null"], false);
+        // With it: {NULL, 0}, as backend.h says.
+        EXPECT_EQ(without[i]["json"], "");
+        EXPECT_EQ(without[i]["json_data_null"], true);
+        EXPECT_EQ(without[i]["json_size"], 0);
+        // Every structured field is the same either way, the timestamp text included.
+        EXPECT_EQ(without[i]["timestamp"], overt::format_timestamp(e.timestamp_unix_nano));
+        for (const char* field : {"timestamp", "event_id", "name", "tool_name", "exit_code", "args", "metadata"})
+            EXPECT_EQ(without[i][field], with[i][field]) << field;
+    }
+}
+
 TEST(PluginSink, EventsWithoutOriginOrMetadataAreFine) {
     TempDir dir;
     auto sink = make_good(nlohmann::json{{"record", dir.file("r")}}.dump());

@@ -57,6 +57,14 @@ TEST(PluginsCommand, JsonOutputIsMachineReadable) {
     bool saw_file = false;
     for (const auto& p : doc["plugins"]) saw_file = saw_file || (p["name"] == "file" && p["abi"] == "1.1");
     EXPECT_TRUE(saw_file) << run.out;
+    for (const auto& p : doc["plugins"]) {
+        if (p["name"] == "nojson") {
+            EXPECT_EQ(p["capabilities"], nlohmann::json::parse(R"(["local","no-event-json"])"));
+        }
+        if (p["name"] == "good") {
+            EXPECT_EQ(p["capabilities"], nlohmann::json::parse(R"(["local"])"));
+        }
+    }
     EXPECT_GE(doc["refused"].size(), 5u);
     for (const auto& r : doc["refused"]) EXPECT_FALSE(r["reason"].get<std::string>().empty());
 }

@@ -53,6 +53,9 @@ struct Event {
 
 // RFC 3339, UTC 'Z', nanoseconds with trailing zeros trimmed (Go's time.RFC3339Nano).
 OVERT_API std::string format_timestamp(int64_t unix_nano);
+// Appends what format_timestamp returns to `out`, with no string of its own (the plugin host
+// formats one per event for plugins that skip the event JSON).
+OVERT_API void append_timestamp(std::string& out, int64_t unix_nano);
 // Parses what format_timestamp writes (and any RFC 3339 offset); false on malformed input.
 OVERT_API bool parse_timestamp(std::string_view text, int64_t& unix_nano);
 

@@ -177,6 +177,11 @@ std::string format_timestamp(int64_t unix_nano) {
     return std::string(text, put_timestamp(text, unix_nano));
 }
 
+void append_timestamp(std::string& out, int64_t unix_nano) {
+    char text[kTimestampBound];  // not a resize of `out`: it zero-fills what is cut again
+    out.append(text, put_timestamp(text, unix_nano));
+}
+
 bool parse_timestamp(std::string_view s, int64_t& unix_nano) {
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)
     auto digits = [&](size_t pos, size_t count, int& value) {

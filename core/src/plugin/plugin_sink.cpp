@@ -99,11 +99,13 @@ void PluginSink::build_batch(std::span<const Event> events) {
     text_offsets_.clear();
     args_.clear();
     metadata_.clear();
-    batch_.clear();
+    // A plugin declaring OVERT_CAP_NO_EVENT_JSON never reads .json: rendering it was most of
+    // the batch build, so that plugin gets only the timestamp text.
+    const bool with_json = (plugin_.info.capabilities & OVERT_CAP_NO_EVENT_JSON) == 0;
     // Pass 1: everything the views point into. text_ may reallocate, so offsets only.
     for (const Event& e : events) {
         const size_t json_at = text_.size();
-        append_json(text_, e);
+        if (with_json) append_json(text_, e);
         const size_t json_end = text_.size();
         text_offsets_.push_back(json_at);
         text_offsets_.push_back(json_end);
@@ -111,14 +113,14 @@ void PluginSink::build_batch(std::span<const Event> events) {
         // format it a second time (it was ~8 % of a batch).
         static constexpr std::string_view kTimestampKey = "\"timestamp\":\"";
         const std::string_view json(text_.data() + json_at, json_end - json_at);
-        const size_t key = json.find(kTimestampKey);
+        const size_t key = with_json ? json.find(kTimestampKey) : std::string_view::npos;
         const size_t value_end = key == std::string_view::npos ? key : json.find('"', key + kTimestampKey.size());
         if (value_end != std::string_view::npos) {
             text_offsets_.push_back(json_at + key + kTimestampKey.size());
             text_offsets_.push_back(json_at + value_end);
         } else {
             text_offsets_.push_back(text_.size());
-            text_ += format_timestamp(e.timestamp_unix_nano);
+            append_timestamp(text_, e.timestamp_unix_nano);
             text_offsets_.push_back(text_.size());
         }
         for (const auto& arg : e.args) args_.push_back(view(arg));
@@ -134,9 +136,13 @@ void PluginSink::build_batch(std::span<const Event> events) {
     static const std::string empty;
     size_t arg_at = 0;
     size_t meta_at = 0;
+    // Filled in place: a push_back of each 200-byte struct was a copy per event. A steady
+    // batch size makes the resize free; every struct is reset before it is filled.
+    batch_.resize(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const Event& e = events[i];
-        overt_event c{};
+        overt_event& c = batch_[i];
+        c = overt_event{};
         c.struct_size = sizeof(overt_event);
         c.event_id = view(e.event_id);
         c.timestamp_unix_nano = e.timestamp_unix_nano;
@@ -161,9 +167,8 @@ void PluginSink::build_batch(std::span<const Event> events) {
         c.metadata_count = meta_count;
         meta_at += meta_count;
         const size_t* at = &text_offsets_[4 * i];
-        c.json = overt_str{text_.data() + at[0], at[1] - at[0]};
+        c.json = with_json ? overt_str{text_.data() + at[0], at[1] - at[0]} : overt_str{nullptr, 0};
         c.timestamp = overt_str{text_.data() + at[2], at[3] - at[2]};
-        batch_.push_back(c);
     }
 }
 

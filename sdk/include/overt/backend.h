@@ -74,7 +74,8 @@ typedef struct overt_event {
     overt_str error;           /* only with extended collection, already redacted; may be empty */
     const overt_kv* metadata;  /* merged, redacted, sorted by key, unique keys */
     size_t metadata_count;
-    overt_str json;            /* the event as compact JSON, seed field order plus event_id */
+    overt_str json;            /* the event as compact JSON, seed field order plus event_id;
+                                  {NULL, 0} for a plugin declaring OVERT_CAP_NO_EVENT_JSON */
 } overt_event;
 
 typedef enum overt_status {
@@ -165,6 +166,11 @@ typedef struct overt_host_api {
 #define OVERT_CAP_NETWORK (1u << 0)  /* sends over the network (may be slow, uses http_post) */
 #define OVERT_CAP_LOCAL (1u << 1)    /* writes only on this machine */
 #define OVERT_CAP_GZIP (1u << 2)     /* can ask the host to compress bodies */
+/* Reads the structured fields only, never overt_event.json: the host then skips rendering each
+ * event's JSON and hands every event json = {NULL, 0}. A bit, not a struct change, so no ABI
+ * minor bump: a host that predates it ignores the bit and still fills json (which such a plugin
+ * does not read), and a plugin without it always gets the JSON. */
+#define OVERT_CAP_NO_EVENT_JSON (1u << 3)
 
 typedef struct overt_backend_descriptor {
     uint32_t struct_size;

@@ -14,6 +14,11 @@
 //   };
 //   OVERT_BACKEND(MyBackend)
 //
+// kCapabilities becomes the descriptor's capabilities. A backend that encodes from the
+// structured fields and never reads overt_event::json adds OVERT_CAP_NO_EVENT_JSON: the host
+// then skips rendering every event's JSON (most of its cost per batch) and passes json as
+// {NULL, 0}, which view() turns into an empty string_view. Without the flag json is filled.
+//
 // Every entry point is noexcept: an exception thrown by the backend becomes a FATAL
 // result carrying its what() text (ConfigError in the constructor: INVALID_CONFIG).
 //

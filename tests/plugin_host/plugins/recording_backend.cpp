@@ -27,7 +27,11 @@ class RecordingBackend final : public overt::sdk::Backend {
   },
   "additionalProperties": false
 })";
+#ifdef TEST_NO_EVENT_JSON
+    static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL | OVERT_CAP_NO_EVENT_JSON;
+#else
     static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL;
+#endif
 
     RecordingBackend(const overt::sdk::Host& host, std::string_view config_json) : host_(host) {
         auto config = nlohmann::json::parse(config_json);
@@ -52,6 +56,8 @@ class RecordingBackend final : public overt::sdk::Backend {
             for (const auto& e : events) {
                 nlohmann::json r;
                 r["json"] = std::string(overt::sdk::view(e.json));
+                r["json_data_null"] = e.json.data == nullptr;
+                r["json_size"] = e.json.size;
                 r["event_id"] = std::string(overt::sdk::view(e.event_id));
                 r["timestamp"] = std::string(overt::sdk::view(e.timestamp));
                 r["name"] = std::string(overt::sdk::view(e.name));

@@ -193,10 +193,11 @@ inline bool is_json_object(std::string_view text, std::string* error = nullptr) 
     return ok;
 }
 
-// Synthetic events that own their strings; the overt_event views point into them.
+// Synthetic events that own their strings; the overt_event views point into them. Without
+// `with_json` (a plugin declaring OVERT_CAP_NO_EVENT_JSON) json is {NULL, 0}, as the host passes it.
 class EventBatch {
    public:
-    explicit EventBatch(size_t count) : storage_(count), events_(count) {
+    explicit EventBatch(size_t count, bool with_json = true) : storage_(count), events_(count) {
         for (size_t i = 0; i < count; ++i) {
             Strings& s = storage_[i];
             char id[48];
@@ -235,7 +236,7 @@ class EventBatch {
             e.error = lit("");
             e.metadata = s.kv_views.data();
             e.metadata_count = s.kv_views.size();
-            e.json = view(s.json);
+            e.json = with_json ? view(s.json) : overt_str{nullptr, 0};
         }
     }
     EventBatch(const EventBatch&) = delete;
@@ -567,7 +568,7 @@ class Runner {
     }
 
     void check_send(const overt_backend_descriptor& d, void* instance, const std::string& name, size_t count) {
-        EventBatch batch(count);
+        EventBatch batch(count, (d.capabilities & OVERT_CAP_NO_EVENT_JSON) == 0);
         ResultBuffer result;
         const overt_event* events = batch.data();
         overt_event placeholder{};
