@@ -66,7 +66,6 @@ class OVERT_API EventId {
 
     friend bool operator==(const EventId&, const EventId&) noexcept = default;
     friend bool operator==(const EventId& id, std::string_view text) noexcept { return id.view() == text; }
-    friend OVERT_API std::ostream& operator<<(std::ostream& out, const EventId& id);
 
    private:
     char chars_[kCapacity] = {};
@@ -95,11 +94,14 @@ class OVERT_API EventType {
     // Interned: one entry per distinct text, so the pointers compare as the texts do.
     friend bool operator==(const EventType&, const EventType&) noexcept = default;
     friend bool operator==(const EventType& type, std::string_view text) noexcept { return type.view() == text; }
-    friend OVERT_API std::ostream& operator<<(std::ostream& out, const EventType& type);
 
    private:
     const std::string_view* entry_ = nullptr;  // null: the empty type
 };
+
+// For test output and logs: the text.
+OVERT_API std::ostream& operator<<(std::ostream& out, const EventId& id);
+OVERT_API std::ostream& operator<<(std::ostream& out, const EventType& type);
 
 class OVERT_API EventTypeLimitError : public std::length_error {
    public:
