@@ -51,7 +51,7 @@ Event sample_event(size_t n) {
     static const auto metadata =
         std::make_shared<const Metadata>(Metadata{{"channel", "stable"}, {"ci", "false"}, {"shell", "bash"}});
     Event event;
-    event.event_id = new_event_id();
+    event.event_id = generate_event_id();
     event.timestamp_unix_nano = 1'774'951'200'123'456'789 + static_cast<int64_t>(n);
     event.type = "command.invocation";
     event.name = "build";

@@ -148,7 +148,7 @@ TEST_F(Backends, OtlpJsonCarriesTheSeedAttributesAndGuardsThem) {
     EXPECT_EQ(attrs["overt.event.name"]["stringValue"], "cmd0");
     EXPECT_EQ(attrs.count("event.name"), 0u);  // the deprecated attribute is gone...
     EXPECT_EQ(attrs["metadata.event.name"]["stringValue"], "shadow");  // ...and metadata cannot bring it back
-    EXPECT_EQ(attrs["event.id"]["stringValue"], events[0].event_id);
+    EXPECT_EQ(attrs["event.id"]["stringValue"], events[0].event_id.str());
     EXPECT_EQ(resource_attrs["host.id"]["stringValue"], "4a3f8c1d9e2b6f70");
     EXPECT_EQ(resource_attrs["process.runtime.description"]["stringValue"], "c++20-gcc12");
     for (const char* gone : {"machine.id", "go.version", "os.version", "event.type", "tool.name", "command.exit_code"})
@@ -179,7 +179,7 @@ TEST_F(Backends, DatadogSendsV2ItemsWithEverythingTheSeedLost) {
                                     {"tags", {"team:cli"}},
                                     {"source", "mytool-src"}}));
     auto events = sample_events(2);
-    events[1].args.clear();
+    events[1].set_args({});
     ASSERT_EQ(sink->send(events, deadline_in(5s)).status, SendStatus::ok);
     auto requests = server.requests();
     ASSERT_EQ(requests.size(), 1u);
@@ -196,7 +196,7 @@ TEST_F(Backends, DatadogSendsV2ItemsWithEverythingTheSeedLost) {
     EXPECT_EQ(item["service"], "mytool");
     EXPECT_EQ(item["timestamp"], "2026-03-31T10:00:00.123456789Z");
     EXPECT_EQ(item["status"], "info");
-    EXPECT_EQ(item["event_id"], events[0].event_id);
+    EXPECT_EQ(item["event_id"], events[0].event_id.str());
     EXPECT_EQ(item["duration_ms"], 142);
     EXPECT_EQ(item["os_version"], "6.1.0-18-amd64");
     EXPECT_EQ(item["args"], Json::array({"--output", "<redacted>"}));
@@ -232,7 +232,7 @@ TEST_F(Backends, DatadogSplitsAtOneThousandEntries) {
         total += body.size();
     }
     EXPECT_EQ(total, 2500u);
-    EXPECT_EQ(Json::parse(requests[2].body)[499]["event_id"], events[2499].event_id);
+    EXPECT_EQ(Json::parse(requests[2].body)[499]["event_id"], events[2499].event_id.str());
 }
 
 TEST_F(Backends, DatadogKeepsRequestsUnderFiveMegabytesAndRejectsOversizeEntries) {
@@ -250,7 +250,7 @@ TEST_F(Backends, DatadogKeepsRequestsUnderFiveMegabytesAndRejectsOversizeEntries
     SendResult result = sink->send(events, deadline_in(20s));
     EXPECT_EQ(result.status, SendStatus::rejected);
     EXPECT_EQ(result.accepted, 12u);
-    EXPECT_NE(result.message.find(huge.event_id), std::string::npos) << result.message;
+    EXPECT_NE(result.message.find(huge.event_id.view()), std::string::npos) << result.message;
     auto requests = server.requests();
     ASSERT_GE(requests.size(), 3u);
     size_t total = 0;
@@ -288,7 +288,7 @@ TEST_F(Backends, PosthogBatchNeverLetsMetadataOverwriteStandardProperties) {
     const Json& item = body["batch"][0];
     EXPECT_EQ(item["event"], "command.invocation");
     EXPECT_EQ(item["distinct_id"], "4a3f8c1d9e2b6f70");
-    EXPECT_EQ(item["uuid"], events[0].event_id);
+    EXPECT_EQ(item["uuid"], events[0].event_id.str());
     EXPECT_EQ(item["timestamp"], "2026-03-31T10:00:00.123456789Z");
     const Json& p = item["properties"];
     EXPECT_EQ(p["event_name"], "cmd0");

@@ -30,8 +30,8 @@ Event sample_event(std::string name, int32_t exit_code) {
     e.origin = origin;
     e.duration_ms = 142;
     e.exit_code = exit_code;
-    e.args = {"--output", "<redacted>"};
-    e.error = exit_code ? "exit status 2" : "";
+    e.set_args({"--output", "<redacted>"});
+    e.set_error(exit_code ? "exit status 2" : "");
     e.metadata = metadata;
     return e;
 }

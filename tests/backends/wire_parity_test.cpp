@@ -477,7 +477,7 @@ TEST_F(WireParity, OtlpSplitsABatchSoEveryRequestStaysUnderTheCap) {
             for (const auto& resource : resources) {
                 for (const auto& record : resource.records) {
                     ASSERT_LT(records, events.size());
-                    EXPECT_EQ(record.at("event.id"), events[records].event_id) << "order kept";
+                    EXPECT_EQ(record.at("event.id"), events[records].event_id.str()) << "order kept";
                     ++records;
                 }
             }

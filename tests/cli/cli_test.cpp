@@ -69,7 +69,7 @@ std::set<std::string> leave_spilled_events(const Sandbox& sandbox, const std::ve
     reader_options.data_dir = sandbox.data_dir().string();
     const Collector reader(config, {}, reader_options);
     std::set<std::string> ids;
-    for (const auto& event : reader.pending_events()) ids.insert(event.event_id);
+    for (const auto& event : reader.pending_events()) ids.insert(event.event_id.str());
     EXPECT_EQ(ids.size(), names.size());
     return ids;
 }

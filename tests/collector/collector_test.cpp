@@ -52,7 +52,7 @@ TEST(Collector, TrackDeliversOneEventWithMergedMetadata) {  // seed 2
     Metadata expected{{"env", "test"}, {"flag", "verbose"}};
     EXPECT_EQ(*event.metadata, expected);
     EXPECT_EQ(event.event_id.size(), 36u);
-    EXPECT_EQ(event.event_id[14], '4');
+    EXPECT_EQ(event.event_id.view()[14], '4');
     EXPECT_EQ(collector.counters().sent, 1u);
     EXPECT_COUNTERS_ADD_UP(collector);
 }
@@ -291,10 +291,10 @@ TEST(Collector, ExtendedCollectionRecordsArgsAndError) {  // seed 9
     collector.flush();
     auto events = sinks.logs[0]->events();
     ASSERT_EQ(events.size(), 1u);
-    ASSERT_EQ(events[0].args.size(), 2u);
-    EXPECT_EQ(events[0].args[0], "--name");
-    EXPECT_EQ(events[0].args[1], "myapp");
-    EXPECT_EQ(events[0].error, "missing template");
+    ASSERT_EQ(events[0].args().size(), 2u);
+    EXPECT_EQ(events[0].args()[0], "--name");
+    EXPECT_EQ(events[0].args()[1], "myapp");
+    EXPECT_EQ(events[0].error(), "missing template");
     EXPECT_EQ(events[0].duration_ms, 500);
     EXPECT_EQ(events[0].exit_code, 1);
     EXPECT_COUNTERS_ADD_UP(collector);
@@ -314,8 +314,8 @@ TEST(Collector, ExtendedArgsAndErrorAreRedacted) {  // seed 10
     EXPECT_EQ(text.find("sk-abc123def456ghi789jkl012mno345pqr678"), std::string::npos) << text;
     EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
     EXPECT_EQ(text.find("user:hunter2"), std::string::npos) << text;
-    EXPECT_EQ(events[0].args[1], "--name");
-    EXPECT_EQ(events[0].args[2], "myapp");
+    EXPECT_EQ(events[0].args()[1], "--name");
+    EXPECT_EQ(events[0].args()[2], "myapp");
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 
@@ -327,8 +327,8 @@ TEST(Collector, WithoutExtendedCollectionArgsAndErrorAreDiscarded) {  // seed 11
     collector.flush();
     auto events = sinks.logs[0]->events();
     ASSERT_EQ(events.size(), 1u);
-    EXPECT_TRUE(events[0].args.empty());
-    EXPECT_TRUE(events[0].error.empty());
+    EXPECT_TRUE(events[0].args().empty());
+    EXPECT_TRUE(events[0].error().empty());
     EXPECT_EQ(events[0].duration_ms, 500);
     EXPECT_EQ(events[0].exit_code, 1);
     EXPECT_COUNTERS_ADD_UP(collector);

@@ -28,7 +28,7 @@ class AppendSink : public Sink {
     std::string describe() const override { return "append (" + path_.string() + ")"; }
     SendResult send(std::span<const Event> events, Deadline) override {
         std::string lines;
-        for (const auto& event : events) lines += event.event_id + "\n";
+        for (const auto& event : events) lines += event.event_id.str() + "\n";
         std::this_thread::sleep_for(3ms);  // widen the window in which processes overlap
         int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) return SendResult{SendStatus::fatal, -1, 0, "open failed"};
@@ -60,7 +60,7 @@ TEST(Processes, FourProcessesSharingADataDirDeliverEachEventExactlyOnce) {
         std::vector<Event> events;
         for (int i = 0; i < 5; ++i) {
             events.push_back(numbered_event(file * 5 + i));
-            expected.insert(events.back().event_id);
+            expected.insert(events.back().event_id.str());
         }
         std::string error;
         ASSERT_EQ(store.write(events, std::vector<std::string>{"log"}, error).size(), 1u) << error;
@@ -144,7 +144,7 @@ TEST(Processes, WritersKilledMidSpillLeaveNoPartialFileThatReadsAsValid) {
         EXPECT_TRUE(store.peek(name, content, error)) << name << ": " << error;
         EXPECT_EQ(content.events.size(), 3u) << name;
         events_on_disk += content.events.size();
-        for (const auto& event : content.events) ids_on_disk.insert(event.event_id);
+        for (const auto& event : content.events) ids_on_disk.insert(event.event_id.str());
     }
     auto sinks = make_sinks({"spy"});
     Config config = test_config();

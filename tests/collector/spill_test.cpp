@@ -20,7 +20,7 @@ Event sample_event(std::string name, size_t padding = 0) {
     event.name = std::move(name);
     event.origin = std::make_shared<const Origin>(make_origin("m", "mytool", "1.0"));
     event.duration_ms = 7;
-    event.args = {"--x", std::string(padding, 'p')};
+    event.set_args({"--x", std::string(padding, 'p')});
     event.metadata = std::make_shared<const Metadata>(Metadata{{"k", "v<&>"}});
     return event;
 }
@@ -157,6 +157,55 @@ TEST(SpillStore, GoodEventsAreSalvagedFromAFileWithAMalformedOne) {
     EXPECT_EQ(counters.dropped[std::string(drop_reason::corrupt)], 1u);
     EXPECT_EQ(counters.tracked, 5u) << "the bad event enters the books to leave them";
     EXPECT_TRUE(spill_files(dir.path()).empty());
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// An id is kept byte for byte (an uppercase or short one too) or its event is not read: ids
+// longer than EventId::kCapacity, or holding a NUL, cannot be held inline.
+TEST(SpillFormat, AnEventIdThatDoesNotFitMakesItsEventUndecodable) {
+    const std::string too_long(EventId::kCapacity + 1, 'a');
+    const std::string text = R"({"overt_spill":1,"tool":"mytool","pending":[],"events":[)"
+                             R"({"timestamp":"2026-03-30T10:00:00Z","type":"x","name":"long","event_id":")" +
+                             too_long + R"("},)"
+                             R"({"timestamp":"2026-03-30T10:00:00Z","type":"x","name":"nul","event_id":"ab\u0000cd"},)"
+                             R"({"timestamp":"2026-03-30T10:00:00Z","type":"x","name":"upper","event_id":"0A1B2C3D-0000-4000-8000-00000000000F"},)"
+                             R"({"timestamp":"2026-03-30T10:00:00Z","type":"x","name":"short","event_id":"id-1"}]})";
+    spill::SpillContent content;
+    std::string error;
+    ASSERT_TRUE(spill::decode(text, content, error)) << error;
+    EXPECT_EQ(content.undecodable_events, 2u);
+    EXPECT_NE(content.undecodable_reason.find("event 0: field \"event_id\" does not fit"), std::string::npos)
+        << content.undecodable_reason;
+    ASSERT_EQ(content.events.size(), 2u);
+    EXPECT_EQ(content.events[0].event_id, "0A1B2C3D-0000-4000-8000-00000000000F");
+    EXPECT_EQ(content.events[1].event_id, "id-1");
+    const std::string rewritten = spill::encode("mytool", std::vector<std::string>{}, content.events);
+    EXPECT_NE(rewritten.find(R"("event_id":"0A1B2C3D-0000-4000-8000-00000000000F")"), std::string::npos) << rewritten;
+    EXPECT_NE(rewritten.find(R"("event_id":"id-1"})"), std::string::npos) << rewritten;
+
+    // Only unstorable ids: nothing to salvage, so the file is corrupt.
+    const std::string only_bad = R"([{"timestamp":"2026-03-30T10:00:00Z","event_id":")" + too_long + R"("}])";
+    EXPECT_FALSE(spill::decode(only_bad, content, error));
+    EXPECT_NE(error.find("event_id"), std::string::npos) << error;
+}
+
+// Read back by a collector, the event with the unstorable id is counted dropped (corrupt), never
+// sent under a new or cut id, and its neighbours go out.
+TEST(SpillStore, AnEventWhoseIdDoesNotFitIsCountedAndItsNeighboursSent) {
+    TempDir dir;
+    std::vector<Event> events{sample_event("a"), sample_event("b")};
+    std::string text = spill::encode("mytool", std::vector<std::string>{"spy"}, events);
+    const std::string bad = R"({"timestamp":"2026-03-30T10:00:00Z","type":"x","name":"bad","event_id":")" +
+                            std::string(100, 'f') + R"("})";
+    text.insert(text.size() - 2, "," + bad);
+    write_file(dir.path() / "telemetry-spill-1-1-0.json", text);
+    auto sinks = make_sinks({"spy"});
+    Collector collector(test_config(), std::move(sinks.owned), granted(dir.str()));
+    FlushReport report = collector.flush();
+    ASSERT_EQ(sinks.logs[0]->events().size(), 2u) << report.summary();
+    EXPECT_EQ(sinks.logs[0]->events()[0].event_id, events[0].event_id);
+    EXPECT_EQ(report.events_dropped, 1u);
+    EXPECT_EQ(collector.counters().dropped[std::string(drop_reason::corrupt)], 1u);
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 

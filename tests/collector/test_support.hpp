@@ -181,7 +181,7 @@ inline void write_file(const fs::path& path, const std::string& text) {
 
 inline std::set<std::string> ids_of(const std::vector<Event>& events) {
     std::set<std::string> ids;
-    for (const auto& event : events) ids.insert(event.event_id);
+    for (const auto& event : events) ids.insert(event.event_id.str());
     return ids;
 }
 

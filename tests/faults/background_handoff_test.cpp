@@ -67,7 +67,7 @@ TEST(BackgroundHandoff, TheHelperAppliesTheSpillCapsAndKeepsTheExitSpill) {
     Collector collector(config, std::move(sinks.owned), granted(dir.str()));
     collector.track_command("build", 1, 0);
     std::vector<std::string> oldest_first;  // the earlier run's three, then this one's event
-    for (const auto& event : collector.pending_events()) oldest_first.push_back(event.event_id);
+    for (const auto& event : collector.pending_events()) oldest_first.push_back(event.event_id.str());
     ASSERT_EQ(oldest_first.size(), 4u);
     EXPECT_EQ(collector.close().events_spilled, 1u);
 
@@ -80,7 +80,7 @@ TEST(BackgroundHandoff, TheHelperAppliesTheSpillCapsAndKeepsTheExitSpill) {
         spill::SpillContent content;
         std::string error;
         ASSERT_TRUE(store.peek(name, content, error)) << name << ": " << error;
-        for (const auto& event : content.events) kept.insert(event.event_id);
+        for (const auto& event : content.events) kept.insert(event.event_id.str());
     }
     EXPECT_EQ(kept, (std::set<std::string>{oldest_first[2], oldest_first[3]}));
 }

@@ -48,7 +48,7 @@ class AppendSink : public Sink {
     std::string describe() const override { return "append (" + path_.string() + ")"; }
     SendResult send(std::span<const Event> events, Deadline) override {
         std::string lines;
-        for (const auto& event : events) lines += event.event_id + "\n";
+        for (const auto& event : events) lines += event.event_id.str() + "\n";
         if (delay_.count()) std::this_thread::sleep_for(delay_);
         int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) return SendResult{SendStatus::retry, -1, 0, "open failed"};
@@ -91,7 +91,7 @@ inline std::set<std::string> ids_on_disk(const fs::path& dir, const std::string&
         spill::SpillContent content;
         std::string error;
         if (store.peek(name, content, error))
-            for (const auto& event : content.events) ids.insert(event.event_id);
+            for (const auto& event : content.events) ids.insert(event.event_id.str());
     }
     return ids;
 }

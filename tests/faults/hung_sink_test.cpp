@@ -49,7 +49,7 @@ TEST(HungSink, CloseReturnsWithinTheExitBudgetAndKeepsTheEvents) {
         sinks.push_back(std::make_unique<HangingSink>(gate));
         Collector collector(config, std::move(sinks), granted(dir.str()));
         for (int i = 0; i < 10; ++i) collector.track_command("build", i, 0);
-        for (const auto& event : collector.pending_events()) tracked.insert(event.event_id);
+        for (const auto& event : collector.pending_events()) tracked.insert(event.event_id.str());
         const auto start = Clock::now();
         collector.close();
         took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);

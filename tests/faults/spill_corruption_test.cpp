@@ -25,7 +25,7 @@ std::string one_spill_file(const fs::path& dir, int events, std::set<std::string
     std::vector<Event> batch;
     for (int i = 0; i < events; ++i) {
         batch.push_back(make_event(i));
-        ids.insert(batch.back().event_id);
+        ids.insert(batch.back().event_id.str());
     }
     std::string error;
     auto written = spill::SpillStore(dir, "mytool").write(batch, std::vector<std::string>{"spy"}, error);

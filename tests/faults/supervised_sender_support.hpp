@@ -55,7 +55,7 @@ class FaultySenderTest : public ::testing::Test {
             event.name = "build";
             event.origin = std::make_shared<const Origin>(make_origin("m", "mytool", "1.0"));
             batch.push_back(event);
-            ids.insert(event.event_id);
+            ids.insert(event.event_id.str());
         }
         std::string error;
         auto written = spill::SpillStore(dir.path(), "mytool").write(batch, std::vector<std::string>{"faulty"}, error);

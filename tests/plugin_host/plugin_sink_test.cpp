@@ -52,7 +52,7 @@ TEST(PluginSink, HandsEveryFieldToThePlugin) {
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_EQ(lines[0]["json"], overt::to_json(events[0]));
     EXPECT_EQ(lines[1]["json"], overt::to_json(events[1]));
-    EXPECT_EQ(lines[0]["event_id"], events[0].event_id);
+    EXPECT_EQ(lines[0]["event_id"], events[0].event_id.str());
     EXPECT_EQ(lines[0]["timestamp"], overt::format_timestamp(events[0].timestamp_unix_nano));
     EXPECT_EQ(lines[1]["timestamp"], overt::format_timestamp(events[1].timestamp_unix_nano));
     EXPECT_EQ(lines[0]["name"], "first");

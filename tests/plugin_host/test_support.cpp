@@ -78,8 +78,8 @@ Event sample_event(const std::string& name) {
     e.origin = origin;
     e.duration_ms = 42;
     e.exit_code = 3;
-    e.args = {"--flag", "value"};
-    e.error = "it <failed>";
+    e.set_args({"--flag", "value"});
+    e.set_error("it <failed>");
     e.metadata = std::make_shared<Metadata>(Metadata{{"alpha", "1"}, {"beta", "2"}});
     return e;
 }

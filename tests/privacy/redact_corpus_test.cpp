@@ -493,7 +493,7 @@ TEST_F(RedactCorpusTest, CollectorRedactsEventNamesAndMetadataKeys) {
     const overt::Metadata expected = {{"owner <email>", "token=***"}, {"team <email>", "x"}};
     EXPECT_EQ(*events[0].metadata, expected);
     EXPECT_EQ(events[1].name, "login <user>");
-    EXPECT_EQ(events[1].args, (std::vector<std::string>{"--password", "***"}));
+    EXPECT_EQ(events[1].args(), (std::vector<std::string>{"--password", "***"}));
 }
 
 // The collector remembers a name's redaction per thread: a repeated name is still redacted

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
-// The telemetry event: the seed's fields and JSON names, plus event_id.
+// The telemetry event: the seed's fields and JSON names, plus event_id. Kept small (it is
+// what a tool's buffer holds): the id inline, the type interned, the rare fields behind a pointer.
 #pragma once
 
 #include <overt/export.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,17 +42,133 @@ struct Origin {
     std::string os_version;
 };
 
+// An event id held inline (no heap): up to 36 bytes, what a UUID takes; a shorter id ends at
+// the first NUL. An id that does not fit (longer, or holding a NUL) is refused, never cut.
+class OVERT_API EventId {
+   public:
+    static constexpr size_t kCapacity = 36;
+
+    EventId() noexcept = default;
+    // Throws std::length_error for an id that does not fit.
+    explicit EventId(std::string_view text) { *this = text; }
+    EventId& operator=(std::string_view text);
+
+    static bool fits(std::string_view text) noexcept {
+        return text.size() <= kCapacity && text.find('\0') == std::string_view::npos;
+    }
+    // False, and the id left as it was, for an id that does not fit.
+    bool assign(std::string_view text) noexcept;
+
+    std::string_view view() const noexcept { return {chars_, size()}; }
+    std::string str() const { return std::string(view()); }
+    size_t size() const noexcept;
+    bool empty() const noexcept { return chars_[0] == '\0'; }
+
+    friend bool operator==(const EventId&, const EventId&) noexcept = default;
+    friend bool operator==(const EventId& id, std::string_view text) noexcept { return id.view() == text; }
+
+   private:
+    char chars_[kCapacity] = {};
+};
+
+// An event type interned for the life of the process: one pointer per event, no heap. The six
+// built-in types are interned from the start; other types go into a process-wide set of at
+// most kMaxCustomTypes, past which a new type is refused (so a tool cannot grow it unbounded).
+class OVERT_API EventType {
+   public:
+    static constexpr size_t kMaxCustomTypes = 256;
+
+    EventType() noexcept = default;
+    // Throws EventTypeLimitError past kMaxCustomTypes distinct custom types.
+    explicit EventType(std::string_view text) { *this = text; }
+    EventType& operator=(std::string_view text);
+
+    // Null past the cap instead of throwing.
+    static const std::string_view* intern(std::string_view text) noexcept;
+
+    std::string_view view() const noexcept { return entry_ ? *entry_ : std::string_view(); }
+    std::string str() const { return std::string(view()); }
+    size_t size() const noexcept { return view().size(); }
+    bool empty() const noexcept { return view().empty(); }
+
+    // Interned: one entry per distinct text, so the pointers compare as the texts do.
+    friend bool operator==(const EventType&, const EventType&) noexcept = default;
+    friend bool operator==(const EventType& type, std::string_view text) noexcept { return type.view() == text; }
+
+   private:
+    const std::string_view* entry_ = nullptr;  // null: the empty type
+};
+
+// For test output and logs: the text.
+OVERT_API std::ostream& operator<<(std::ostream& out, const EventId& id);
+OVERT_API std::ostream& operator<<(std::ostream& out, const EventType& type);
+
+class OVERT_API EventTypeLimitError : public std::length_error {
+   public:
+    using std::length_error::length_error;
+};
+
+// The extended-collection fields, rarely set: an Event holds them behind one pointer.
+struct EventExtended {
+    std::vector<std::string> args;
+    std::string error;
+};
+
+// An owning pointer that copies what it points to, so an Event copies as a value.
+class OVERT_API EventExtendedPtr {
+   public:
+    EventExtendedPtr() noexcept = default;
+    EventExtendedPtr(const EventExtendedPtr& other)
+        : fields_(other.fields_ ? std::make_unique<EventExtended>(*other.fields_) : nullptr) {}
+    EventExtendedPtr(EventExtendedPtr&&) noexcept = default;
+    EventExtendedPtr& operator=(const EventExtendedPtr& other) {
+        if (this != &other) fields_ = other.fields_ ? std::make_unique<EventExtended>(*other.fields_) : nullptr;
+        return *this;
+    }
+    EventExtendedPtr& operator=(EventExtendedPtr&&) noexcept = default;
+
+    const EventExtended* get() const noexcept { return fields_.get(); }
+    EventExtended& get_or_create() {
+        if (!fields_) fields_ = std::make_unique<EventExtended>();
+        return *fields_;
+    }
+    void reset() noexcept { fields_.reset(); }
+
+   private:
+    std::unique_ptr<EventExtended> fields_;
+};
+
+// 136 bytes on 64-bit targets: fields ordered so none needs padding.
 struct Event {
-    std::string event_id;           // UUID v4
+    EventId event_id;                 // UUID v4
+    int32_t exit_code = 0;
     int64_t timestamp_unix_nano = 0;  // UTC
-    std::string type;
+    EventType type;
     std::string name;
     std::shared_ptr<const Origin> origin;
     int64_t duration_ms = 0;
-    int32_t exit_code = 0;
-    std::vector<std::string> args;  // extended collection only
-    std::string error;              // extended collection only
+    EventExtendedPtr extended;                  // args and error: extended collection only
     std::shared_ptr<const Metadata> metadata;  // may be null (= empty)
+
+    const std::vector<std::string>& args() const noexcept {
+        return extended.get() ? extended.get()->args : no_args();
+    }
+    const std::string& error() const noexcept { return extended.get() ? extended.get()->error : no_error(); }
+    void set_args(std::vector<std::string> args) {
+        if (!args.empty() || extended.get()) extended.get_or_create().args = std::move(args);
+        release_empty_extended();
+    }
+    void set_error(std::string error) {
+        if (!error.empty() || extended.get()) extended.get_or_create().error = std::move(error);
+        release_empty_extended();
+    }
+
+   private:
+    OVERT_API static const std::vector<std::string>& no_args() noexcept;
+    OVERT_API static const std::string& no_error() noexcept;
+    void release_empty_extended() noexcept {
+        if (extended.get() && extended.get()->args.empty() && extended.get()->error.empty()) extended.reset();
+    }
 };
 
 // RFC 3339, UTC 'Z', nanoseconds with trailing zeros trimmed (Go's time.RFC3339Nano).
@@ -66,5 +186,7 @@ OVERT_API void append_json(std::string& out, const Event& event);
 
 // A new random UUID v4 (lowercase, 36 chars).
 OVERT_API std::string new_event_id();
+// The same, written straight into the inline id (no string allocated).
+OVERT_API EventId generate_event_id();
 
 }  // namespace overt

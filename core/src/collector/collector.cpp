@@ -123,9 +123,9 @@ std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& 
 
 Event Collector::Impl::make_event(std::string_view type, std::string_view name, const Metadata& extra) const {
     Event event;
-    event.event_id = new_event_id();
+    event.event_id = generate_event_id();
     event.timestamp_unix_nano = unix_nano_now();
-    event.type = type;
+    event.type = type;  // past EventType::kMaxCustomTypes this throws: the caller counts a failed record
     event.name = redacted_event_name(name);  // a name is free text a tool may fill with anything
     event.origin = origin;
     event.metadata = merge_metadata(extra);
@@ -248,8 +248,8 @@ void Collector::track_command_extended(std::string_view name, std::span<const st
         event.duration_ms = duration_ms;
         event.exit_code = exit_code;
         if (impl_->config.extended_collection) {
-            event.args = redact_args(args);  // also the value after a separated "--password"
-            event.error = redact(error);
+            event.set_args(redact_args(args));  // also the value after a separated "--password"
+            event.set_error(redact(error));
         }
         impl_->record(std::move(event));
     } catch (...) {

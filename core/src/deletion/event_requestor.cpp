@@ -17,11 +17,11 @@ class EventDeletionRequestor final : public DeletionRequestor {
     DeletionOutcome request(std::string_view machine_id, Deadline deadline) override {
         if (!sink_) return {false, "no backend to send the deletion request to"};
         Event event;
-        event.event_id = new_event_id();
+        event.event_id = generate_event_id();
         event.timestamp_unix_nano = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
                                         .count();
-        event.type = std::string(event_type::deletion_request);
+        event.type = event_type::deletion_request;
         event.name = "deletion_request";
         auto origin = origin_ ? std::make_shared<Origin>(*origin_) : std::make_shared<Origin>();
         origin->machine_id = std::string(machine_id);

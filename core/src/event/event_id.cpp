@@ -86,22 +86,35 @@ char* put_hex_bytes(char* at, uint64_t value, int count) {
     return at;
 }
 
-}  // namespace
-
-std::string new_event_id() {
+// 8-4-4-4-12 lowercase hex into 36 chars.
+void write_event_id(char* at) {
     Xoshiro256& rng = generator();
     uint64_t hi = rng.next();
     uint64_t lo = rng.next();
     hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
     lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // RFC 4122 variant
-    std::string out(36, '-');  // 8-4-4-4-12
-    char* at = out.data();
+    at[8] = at[13] = at[18] = at[23] = '-';
     at = put_hex_bytes(at, hi >> 32, 4) + 1;
     at = put_hex_bytes(at, hi >> 16, 2) + 1;
     at = put_hex_bytes(at, hi, 2) + 1;
     at = put_hex_bytes(at, lo >> 48, 2) + 1;
     put_hex_bytes(at, lo, 6);
+}
+
+}  // namespace
+
+std::string new_event_id() {
+    std::string out(EventId::kCapacity, '-');
+    write_event_id(out.data());
     return out;
+}
+
+EventId generate_event_id() {
+    char chars[EventId::kCapacity];
+    write_event_id(chars);
+    EventId id;
+    id.assign(std::string_view(chars, sizeof chars));  // 36 hex digits and dashes: always fits
+    return id;
 }
 
 }  // namespace overt

@@ -287,9 +287,10 @@ void append_json(std::string& out, const Event& e) {
     // Keys, punctuation, the timestamp and two integers fit in kFixedBound; each string adds
     // its quoted_bound and its separator.
     constexpr size_t kFixedBound = 512;
-    size_t bound = kFixedBound + origin_json.size() + quoted_bound(e.type) + quoted_bound(e.name) +
-                   quoted_bound(e.error) + quoted_bound(e.event_id);
-    for (const auto& arg : e.args) bound += quoted_bound(arg) + 1;
+    size_t bound = kFixedBound + origin_json.size() + quoted_bound(e.type.view()) + quoted_bound(e.name) +
+                   quoted_bound(e.error()) + quoted_bound(e.event_id.view());
+    const std::vector<std::string>& args = e.args();
+    for (const auto& arg : args) bound += quoted_bound(arg) + 1;
     if (e.metadata)
         for (const auto& [k, v] : *e.metadata) bound += quoted_bound(k) + quoted_bound(v) + 2;
     const size_t start = out.size();
@@ -299,20 +300,20 @@ void append_json(std::string& out, const Event& e) {
     at = put(at, "{\"timestamp\":\"");  // digits, '-', ':', 'T', '.', 'Z': nothing to escape
     at = put_timestamp(at, e.timestamp_unix_nano);
     *at++ = '"';
-    at = put_field(at, ",\"type\":", e.type);
+    at = put_field(at, ",\"type\":", e.type.view());
     at = put_field(at, ",\"name\":", e.name);
     at = put(at, origin_json);
     if (e.duration_ms != 0) at = put_int(put(at, ",\"duration_ms\":"), e.duration_ms);
     if (e.exit_code != 0) at = put_int(put(at, ",\"exit_code\":"), e.exit_code);
-    if (!e.args.empty()) {
+    if (!args.empty()) {
         at = put(at, ",\"args\":[");
-        for (size_t i = 0; i < e.args.size(); ++i) {
+        for (size_t i = 0; i < args.size(); ++i) {
             if (i) *at++ = ',';
-            at = put_escaped(at, e.args[i]);
+            at = put_escaped(at, args[i]);
         }
         *at++ = ']';
     }
-    if (!e.error.empty()) at = put_field(at, ",\"error\":", e.error);
+    if (!e.error().empty()) at = put_field(at, ",\"error\":", e.error());
     if (e.metadata && !e.metadata->empty()) {
         at = put(at, ",\"metadata\":{");
         bool first = true;
@@ -325,7 +326,7 @@ void append_json(std::string& out, const Event& e) {
         }
         *at++ = '}';
     }
-    at = put_field(at, ",\"event_id\":", e.event_id);
+    at = put_field(at, ",\"event_id\":", e.event_id.view());
     *at++ = '}';
     out.resize(static_cast<size_t>(at - out.data()));
 }

@@ -17,6 +17,7 @@ namespace overt::plugin {
 namespace {
 
 overt_str view(const std::string& s) noexcept { return overt_str{s.data(), s.size()}; }
+overt_str view(std::string_view s) noexcept { return overt_str{s.data(), s.size()}; }
 
 bool key_less(const overt_kv& a, const overt_kv& b) noexcept {
     return std::string_view(a.key.data, a.key.size) < std::string_view(b.key.data, b.key.size);
@@ -123,7 +124,7 @@ void PluginSink::build_batch(std::span<const Event> events) {
             append_timestamp(text_, e.timestamp_unix_nano);
             text_offsets_.push_back(text_.size());
         }
-        for (const auto& arg : e.args) args_.push_back(view(arg));
+        for (const auto& arg : e.args()) args_.push_back(view(arg));
         if (e.metadata) {
             const size_t first = metadata_.size();
             for (const auto& [key, value] : *e.metadata) metadata_.push_back({view(key), view(value)});
@@ -144,9 +145,9 @@ void PluginSink::build_batch(std::span<const Event> events) {
         overt_event& c = batch_[i];
         c = overt_event{};
         c.struct_size = sizeof(overt_event);
-        c.event_id = view(e.event_id);
+        c.event_id = view(e.event_id.view());
         c.timestamp_unix_nano = e.timestamp_unix_nano;
-        c.type = view(e.type);
+        c.type = view(e.type.view());
         c.name = view(e.name);
         const Origin* origin = e.origin.get();
         c.machine_id = view(origin ? origin->machine_id : empty);
@@ -159,9 +160,9 @@ void PluginSink::build_batch(std::span<const Event> events) {
         c.duration_ms = e.duration_ms;
         c.exit_code = e.exit_code;
         c.args = args_.data() + arg_at;
-        c.args_count = e.args.size();
-        arg_at += e.args.size();
-        c.error = view(e.error);
+        c.args_count = e.args().size();
+        arg_at += e.args().size();
+        c.error = view(e.error());
         const size_t meta_count = e.metadata ? e.metadata->size() : 0;
         c.metadata = metadata_.data() + meta_at;
         c.metadata_count = meta_count;

@@ -75,15 +75,16 @@ bool decode_event(const json& object, OriginPool& origins, Event& event, std::st
         return false;
     }
     Origin origin;
-    if (!string_field(object, "type", event.type, error) || !string_field(object, "name", event.name, error) ||
+    std::string type, event_error, event_id;
+    if (!string_field(object, "type", type, error) || !string_field(object, "name", event.name, error) ||
         !string_field(object, "machine_id", origin.machine_id, error) ||
         !string_field(object, "tool_name", origin.tool_name, error) ||
         !string_field(object, "version", origin.version, error) || !string_field(object, "os", origin.os, error) ||
         !string_field(object, "arch", origin.arch, error) ||
         !string_field(object, "go_version", origin.runtime_version, error) ||
         !string_field(object, "os_version", origin.os_version, error) ||
-        !string_field(object, "error", event.error, error) ||
-        !string_field(object, "event_id", event.event_id, error) ||
+        !string_field(object, "error", event_error, error) ||
+        !string_field(object, "event_id", event_id, error) ||
         !int_field(object, "duration_ms", event.duration_ms, error) ||
         !int_field(object, "exit_code", event.exit_code, error))
         return false;
@@ -92,14 +93,17 @@ bool decode_event(const json& object, OriginPool& origins, Event& event, std::st
             error = "field \"args\" is not an array";
             return false;
         }
+        std::vector<std::string> args;
         for (const auto& arg : *it) {
             if (!arg.is_string()) {
                 error = "field \"args\" holds a non-string";
                 return false;
             }
-            event.args.push_back(arg.get<std::string>());
+            args.push_back(arg.get<std::string>());
         }
+        event.set_args(std::move(args));
     }
+    event.set_error(std::move(event_error));
     if (auto it = object.find("metadata"); it != object.end() && !it->is_null()) {
         if (!it->is_object()) {
             error = "field \"metadata\" is not an object";
@@ -115,8 +119,24 @@ bool decode_event(const json& object, OriginPool& origins, Event& event, std::st
         }
         if (!metadata->empty()) event.metadata = std::move(metadata);
     }
+    // An id is kept byte for byte or the event is not read: a new id would let a receiver
+    // take it twice, a cut one could clash with another event's.
+    if (!event.event_id.assign(event_id)) {
+        error = "field \"event_id\" does not fit an event id (" + std::to_string(event_id.size()) +
+                " bytes, at most " + std::to_string(EventId::kCapacity) + ", no NUL)";
+        return false;
+    }
     // Seed files carry no event_id: give one now; it is kept if the file is rewritten.
-    if (event.event_id.empty()) event.event_id = new_event_id();
+    if (event.event_id.empty()) event.event_id = generate_event_id();
+    // Past the process's cap on custom types the event is not read, like any other it cannot hold.
+    if (!type.empty()) {
+        try {
+            event.type = type;
+        } catch (const EventTypeLimitError& e) {
+            error = e.what();
+            return false;
+        }
+    }
     event.origin = origins.intern(std::move(origin));
     return true;
 }
