@@ -31,15 +31,7 @@ class MisbehavingServer {
     explicit MisbehavingServer(std::string reply) : reply_(std::move(reply)) {
         WSADATA data;
         WSAStartup(MAKEWORD(2, 2), &data);
-        listener_ = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        listen(listener_, 8);
-        int size = sizeof address;
-        getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
-        port_ = ntohs(address.sin_port);
+        listener_ = overt::windows_test::listen_on_loopback(8, port_);
         thread_ = std::thread([this] { serve(); });
     }
     ~MisbehavingServer() {

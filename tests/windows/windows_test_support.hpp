@@ -4,6 +4,8 @@
 
 #include "platform/windows_text.hpp"
 
+#include <winsock2.h>
+
 #include <filesystem>
 #include <string>
 
@@ -54,5 +56,19 @@ class ScopedEnvironment {
     std::wstring name_, old_;
     bool had_ = false;
 };
+
+// A TCP listener on 127.0.0.1 at a free port, which `port` receives (after WSAStartup).
+inline SOCKET listen_on_loopback(int backlog, int& port) {
+    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(listener, backlog);
+    int size = sizeof address;
+    getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size);
+    port = ntohs(address.sin_port);
+    return listener;
+}
 
 }  // namespace overt::windows_test
