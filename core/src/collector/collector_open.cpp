@@ -38,8 +38,8 @@ std::unique_ptr<Collector> Collector::open(Config config) {
     // the data dir and nothing else, here and in overt-sender, which gets this config.
     if (decision.local_only) {
         config.backends.clear();
-        detail::logger()->debug("overt: {} is local-only: events go to {}/telemetry.ndjson only", config.tool_name,
-                                options.data_dir);
+        detail::logger()->debug("overt: {} is local-only: events go to {} only", config.tool_name,
+                                delivery::default_file_backend_path(options.data_dir));
     }
     if (options.data_dir.empty())
         detail::logger()->warn("overt: no usable data dir for {}: events cannot be spilled to disk", config.tool_name);

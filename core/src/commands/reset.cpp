@@ -3,7 +3,7 @@
 // receiver to delete what it holds for this machine (HTTP endpoint, e-mail link, or a deletion
 // event through the backends), says truthfully whether that request went out, then disables.
 #include "commands/command_support.hpp"
-#include "platform/user.hpp"
+#include "delivery/sink_loading.hpp"
 
 #include "support/mask_secrets.hpp"
 #include "transport/http_service.hpp"
@@ -89,7 +89,7 @@ int reset(const Config& config, std::ostream& out, const TelemetryCommandOptions
     // The default file backend's (and local-only's) file holds recorded events too.
     if (!data_dir.empty() && config.backends.empty()) {
         std::error_code ec;
-        const std::string recorded = platform::join_path(data_dir, "telemetry.ndjson");
+        const std::string recorded = delivery::default_file_backend_path(data_dir);
         if (std::filesystem::remove(recorded, ec)) out << "Removed " << recorded << "\n";
     }
     // A tool that never collected here has nothing to delete elsewhere: a request would itself

@@ -4,6 +4,7 @@
 
 #include "delivery/backend_health.hpp"
 #include "delivery/sender_spawn.hpp"
+#include "platform/user.hpp"
 #include "support/mask_secrets.hpp"
 
 #include <overt/consent.hpp>
@@ -67,7 +68,7 @@ struct StatusReport {
 // exit_delivery: background sends from overt-sender, whose stderr is <data_dir>/sender.log:
 // a backend that fails there is only seen here.
 std::vector<std::string> last_sender_lines(const std::string& data_dir) {
-    std::ifstream in(data_dir + "/" + delivery::kSenderLogName);
+    std::ifstream in(platform::join_path(data_dir, delivery::kSenderLogName));
     std::deque<std::string> last;
     for (std::string line; std::getline(in, line);) {
         if (line.empty()) continue;
@@ -174,7 +175,8 @@ int status(const Config& config, std::ostream& out) {
     print_counters(r, out);
     print_backend_health(r, out);
     if (!r.sender_log.empty()) {
-        out << "Background sender (" << r.data_dir << "/" << delivery::kSenderLogName << "), last messages:\n";
+        out << "Background sender (" << platform::join_path(r.data_dir, delivery::kSenderLogName)
+            << "), last messages:\n";
         for (const auto& line : r.sender_log) out << "  " << line << "\n";
     }
     return kTelemetryExitOk;

@@ -24,8 +24,6 @@ constexpr size_t kMaxBackends = 256;     // more is not a file this wrote
 constexpr size_t kMaxTextBytes = 4096;   // reasons and paths are short
 constexpr const char* kLockName = ".backend-health.lock";
 
-std::string path_in(const std::string& dir, const char* name) { return platform::join_path(dir, name); }
-
 nlohmann::json to_json(const LibraryIdentity& library) {
     return {{"path", library.path}, {"size", library.size}, {"mtime_ns", library.mtime_ns}, {"inode", library.inode}};
 }
@@ -98,7 +96,7 @@ std::string quarantine_text(const BackendHealth& health) {
 }
 
 HealthRecords read_backend_health(const std::string& data_dir, std::string& warning) {
-    const std::string path = path_in(data_dir, kHealthFileName);
+    const std::string path = platform::join_path(data_dir, kHealthFileName);
     // O_NOFOLLOW and the size cap: the data dir is private, but a planted file must not make
     // the sender read a device or a link elsewhere.
     const int fd = platform::open_file(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -137,13 +135,13 @@ bool write_backend_health(const std::string& data_dir, const HealthRecords& reco
     }
     const nlohmann::json root = {{"version", 1}, {"quarantines_total", records.quarantines_total}, {"backends", backends}};
     const std::string text = root.dump(2) + "\n";
-    const std::string path = path_in(data_dir, kHealthFileName);
+    const std::string path = platform::join_path(data_dir, kHealthFileName);
     if (!support::write_file_atomically(support::AtomicWrite::at(path), text, error)) return false;
     return true;
 }
 
 void update_backend_health(const std::string& data_dir, const std::function<bool(HealthRecords&)>& update) {
-    const int lock_fd = platform::open_file(path_in(data_dir, kLockName), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const int lock_fd = platform::open_file(platform::join_path(data_dir, kLockName), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (lock_fd >= 0) platform::lock_file(lock_fd, platform::FileLock::exclusive);  // short: read, update, rename
     std::string warning;
     HealthRecords records = read_backend_health(data_dir, warning);
@@ -192,7 +190,7 @@ bool lift_stale_quarantines(HealthRecords& records, int64_t now_unix) {
 
 bool has_backend_health_file(const std::string& data_dir) {
     platform::FileStatus st;
-    return platform::stat_path(path_in(data_dir, kHealthFileName), st);
+    return platform::stat_path(platform::join_path(data_dir, kHealthFileName), st);
 }
 
 void apply_backend_quarantines(const std::string& data_dir) {

@@ -15,6 +15,10 @@
 
 namespace overt::delivery {
 
+std::string default_file_backend_path(const std::string& data_dir) {
+    return platform::join_path(data_dir, "telemetry.ndjson");
+}
+
 std::vector<BackendConfig> configured_backends(const Config& config, const std::string& data_dir) {
     std::vector<BackendConfig> backends = config.backends;
     if (!backends.empty() || data_dir.empty()) return backends;
@@ -22,7 +26,7 @@ std::vector<BackendConfig> configured_backends(const Config& config, const std::
     file.plugin = "file";
     file.id = "file";
     file.settings_json =
-        nlohmann::json{{"path", platform::join_path(data_dir, "telemetry.ndjson")}}.dump();
+        nlohmann::json{{"path", default_file_backend_path(data_dir)}}.dump();
     backends.push_back(std::move(file));
     return backends;
 }

@@ -14,7 +14,10 @@
 
 namespace overt::delivery {
 
-// config.backends, or the file backend writing <data_dir>/telemetry.ndjson when none is
+// <data_dir>/telemetry.ndjson: the file the default file backend writes (and reset removes).
+std::string default_file_backend_path(const std::string& data_dir);
+
+// config.backends, or the file backend writing default_file_backend_path() when none is
 // configured (nothing without a data dir). What a collector of this config delivers to; the
 // CLI shows the same list.
 std::vector<BackendConfig> configured_backends(const Config& config, const std::string& data_dir);
