@@ -3,7 +3,7 @@
 # Builds the Windows libraries Debian has no mingw package for into a cache the windows
 # preset's configure points at: yaml-cpp from `apt-get source yaml-cpp` (the deb-src entry is
 # packaging/install-deps.sh's) and GoogleTest from /usr/src/googletest, built static with the
-# mingw-w64 toolchain at -O1.
+# mingw-w64 toolchain at -O0 (only the tests under wine use them: compile time matters, speed does not).
 #   cmake/windows-deps.sh CACHE_DIR
 # A no-op when CACHE_DIR/prefix already holds the library.
 set -euo pipefail
@@ -24,7 +24,7 @@ build_static() {  # build_static NAME SOURCE_DIR CMAKE_ARGS...
   echo "windows-deps: building ${name} (${source}) for Windows into ${prefix}"
   cmake -S "${source}" -B "${cache}/build-${name}" -G Ninja \
     -DCMAKE_TOOLCHAIN_FILE="${here}/toolchains/mingw-w64.cmake" -DCMAKE_CROSSCOMPILING_EMULATOR= \
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DBUILD_SHARED_LIBS=OFF \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O0 -DNDEBUG" -DBUILD_SHARED_LIBS=OFF \
     -DCMAKE_INSTALL_PREFIX="${prefix}" "$@" >/dev/null
   cmake --build "${cache}/build-${name}" -j "${OVERT_DEPS_JOBS:-$(nproc)}" >/dev/null
   cmake --install "${cache}/build-${name}" >/dev/null

@@ -22,6 +22,15 @@ label_args=()
 [[ -z "${OVERT_TEST_LABELS:-}" ]] || label_args=(-L "${OVERT_TEST_LABELS}")
 
 gate_start=$(date +%s)
+# CPU seconds (user + system) of the processes this script has waited for, from bash's `times`:
+# on a shared VM a stage's CPU time says more about its cost than its wall time does.
+# (`times` runs in this shell only with a redirection: in a pipe it would time a subshell.)
+times_file=$(mktemp)
+trap 'rm -f "${times_file}"' EXIT
+children_cpu() {  # sets cpu_now; called directly, never in $( ), which would be a subshell too
+  times >"${times_file}"
+  cpu_now=$(tail -n 1 "${times_file}" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d", t }')
+}
 total_passed=0
 total_failed=0
 summary=()
@@ -50,7 +59,7 @@ if [[ " ${presets[*]} " == *" windows "* && ${#presets[@]} -gt 1 ]]; then
   background_pid=$!
   stop_background() {
     [[ -z "${background_pid}" ]] || kill -- "-${background_pid}" 2>/dev/null || true
-    rm -f "${background_log}"
+    rm -f "${background_log}" "${times_file}"
   }
   trap stop_background EXIT
   trap 'exit 130' INT TERM
@@ -59,6 +68,8 @@ fi
 for preset in "${presets[@]}"; do
   echo "=== overt tests: preset ${preset}"
   t0=$(date +%s)
+  children_cpu
+  cpu0=${cpu_now}
   if [[ "${preset}" == windows && -n "${background_pid}" ]]; then
     # Configure and build ran in the background: t0..t2 is the time the gate waited for them.
     build_status=0
@@ -100,8 +111,10 @@ for preset in "${presets[@]}"; do
   ran=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"${line}")
   total_passed=$((total_passed + ran - failed))
   total_failed=$((total_failed + failed))
-  summary+=("${preset}: $((ran - failed)) of ${ran} passed; ${build_note}, test $((t3 - t2)) s")
-  echo "=== overt tests: preset ${preset} took $((t3 - t0)) s (${build_note}, test $((t3 - t2)) s)"
+  children_cpu
+  cpu_note="cpu $((cpu_now - cpu0)) s"
+  summary+=("${preset}: $((ran - failed)) of ${ran} passed; ${build_note}, test $((t3 - t2)) s; ${cpu_note}")
+  echo "=== overt tests: preset ${preset} took $((t3 - t0)) s (${build_note}, test $((t3 - t2)) s; ${cpu_note})"
   if [ "${status}" -ne 0 ] || [ "${failed}" -ne 0 ]; then
     finish
     exit 1

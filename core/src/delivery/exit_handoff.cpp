@@ -72,7 +72,7 @@ bool Pipeline::spawn_sender_program(const std::vector<std::string>& exit_spill_f
     if (program.empty()) {
         // Asked for by name (OVERT_SENDER) and unusable is worth a warning; a libovert
         // installed without its sender is not.
-        detail::logger()->log(sender_requested_by_name() ? spdlog::level::warn : spdlog::level::debug,
+        detail::logger()->log(sender_requested_by_name() ? detail::LogLevel::warn : detail::LogLevel::debug,
                               "overt: no sender program ({}); forking the sender", why);
         return false;
     }

@@ -62,9 +62,7 @@ void note(SinkReport& sink_report, const SinkDelivery& result, size_t total) {
 
 void log_outcome(const std::string& id, const SinkDelivery& result, size_t total, const std::string& what) {
     std::string message = result.messages.empty() ? "" : result.messages.back();
-    // One logger for every case: clang's ASan (14) reports a shared_ptr temporary made inside a
-    // switch case as used after its scope.
-    const auto log = detail::logger();
+    detail::Logger* const log = detail::logger();
     switch (result.outcome) {
         case Outcome::delivered: break;
         case Outcome::rejected:

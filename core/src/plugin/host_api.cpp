@@ -11,13 +11,13 @@ namespace overt::plugin {
 
 namespace {
 
-spdlog::level::level_enum to_spdlog(int level) {
+detail::LogLevel to_log_level(int level) {
     switch (level) {
-        case OVERT_LOG_TRACE: return spdlog::level::trace;
-        case OVERT_LOG_DEBUG: return spdlog::level::debug;
-        case OVERT_LOG_INFO: return spdlog::level::info;
-        case OVERT_LOG_WARN: return spdlog::level::warn;
-        default: return spdlog::level::err;
+        case OVERT_LOG_TRACE: return detail::LogLevel::trace;
+        case OVERT_LOG_DEBUG: return detail::LogLevel::debug;
+        case OVERT_LOG_INFO: return detail::LogLevel::info;
+        case OVERT_LOG_WARN: return detail::LogLevel::warn;
+        default: return detail::LogLevel::error;
     }
 }
 
@@ -138,7 +138,7 @@ void HostApi::log(int level, const char* message) {
                 return;
             }
         }
-        if (auto logger = detail::logger()) logger->log(to_spdlog(level), "[{}] {}", plugin_name_, text);
+        detail::logger()->log(to_log_level(level), "[{}] {}", plugin_name_, text);
     } catch (...) {
         // Logging must never take the plugin or the host down.
     }

@@ -4,6 +4,7 @@
 #include "support/mask_secrets.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 
@@ -32,9 +33,7 @@ class MaskingSink final : public spdlog::sinks::sink {
     std::shared_ptr<spdlog::sinks::sink> inner_;
 };
 
-}  // namespace
-
-std::shared_ptr<spdlog::logger> logger() {
+std::shared_ptr<spdlog::logger> spdlog_logger() {
     static std::shared_ptr<spdlog::logger> instance = [] {
         if (auto existing = spdlog::get("overt")) return existing;
         std::shared_ptr<spdlog::logger> created;
@@ -51,6 +50,43 @@ std::shared_ptr<spdlog::logger> logger() {
         return created;
     }();
     return instance;
+}
+
+spdlog::level::level_enum to_spdlog(LogLevel level) {
+    switch (level) {
+        case LogLevel::trace: return spdlog::level::trace;
+        case LogLevel::debug: return spdlog::level::debug;
+        case LogLevel::info: return spdlog::level::info;
+        case LogLevel::warn: return spdlog::level::warn;
+        case LogLevel::error: return spdlog::level::err;
+        case LogLevel::critical: return spdlog::level::critical;
+    }
+    return spdlog::level::err;
+}
+
+}  // namespace
+
+void Logger::write(LogLevel level, fmt::string_view format, fmt::format_args args) noexcept {
+    try {
+        const auto& target = spdlog_logger();
+        if (!target || !target->should_log(to_spdlog(level))) return;
+        const std::string text = fmt::vformat(format, args);
+        target->log(to_spdlog(level), spdlog::string_view_t(text.data(), text.size()));
+    } catch (...) {
+        // Out of memory or a failing sink: the line is lost, the command goes on.
+    }
+}
+
+void Logger::flush() noexcept {
+    try {
+        if (const auto& target = spdlog_logger()) target->flush();
+    } catch (...) {
+    }
+}
+
+Logger* logger() noexcept {
+    static Logger front;
+    return &front;
 }
 
 }  // namespace overt::detail
