@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Test plugin "good": records what it receives into a file and answers as configured.
+// Test plugins "good", "nojson", "throwcreate" and "throwsend": record what they receive into a
+// file and answer as configured. Compiled once for the four (the heavy part is the JSON library);
+// each module adds its exported entry point (recording_entry.c), which picks its variant here.
 #include <overt/backend.hpp>
 
 #include <nlohmann/json.hpp>
@@ -10,9 +12,29 @@
 
 namespace {
 
+struct Good {
+    static constexpr const char* kName = "good";
+    static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL;
+    static constexpr bool kThrowInCreate = false;
+    static constexpr bool kThrowInSend = false;
+};
+struct NoJson : Good {
+    static constexpr const char* kName = "nojson";
+    static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL | OVERT_CAP_NO_EVENT_JSON;
+};
+struct ThrowCreate : Good {
+    static constexpr const char* kName = "throwcreate";
+    static constexpr bool kThrowInCreate = true;
+};
+struct ThrowSend : Good {
+    static constexpr const char* kName = "throwsend";
+    static constexpr bool kThrowInSend = true;
+};
+
+template <typename Variant>
 class RecordingBackend final : public overt::sdk::Backend {
    public:
-    static constexpr const char* kName = TEST_PLUGIN_NAME;
+    static constexpr const char* kName = Variant::kName;
     static constexpr const char* kVersion = "0.0.1";
     static constexpr const char* kVendor = "overt tests";
     static constexpr const char* kDescription = "Records events for the plugin host tests";
@@ -27,17 +49,11 @@ class RecordingBackend final : public overt::sdk::Backend {
   },
   "additionalProperties": false
 })";
-#ifdef TEST_NO_EVENT_JSON
-    static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL | OVERT_CAP_NO_EVENT_JSON;
-#else
-    static constexpr uint64_t kCapabilities = OVERT_CAP_LOCAL;
-#endif
+    static constexpr uint64_t kCapabilities = Variant::kCapabilities;
 
     RecordingBackend(const overt::sdk::Host& host, std::string_view config_json) : host_(host) {
         auto config = nlohmann::json::parse(config_json);
-#ifdef TEST_THROW_IN_CREATE
-        throw std::runtime_error("constructor exploded on purpose");
-#endif
+        if constexpr (Variant::kThrowInCreate) throw std::runtime_error("constructor exploded on purpose");
         record_ = config.value("record", "");
         behaviour_ = config.value("behaviour", "ok");
         accept_ = config.value("accept", 0);
@@ -48,9 +64,7 @@ class RecordingBackend final : public overt::sdk::Backend {
     }
 
     overt::sdk::Result send(overt::sdk::Events events, int64_t deadline_ns) override {
-#ifdef TEST_THROW_IN_SEND
-        throw std::runtime_error("send exploded on purpose");
-#endif
+        if constexpr (Variant::kThrowInSend) throw std::runtime_error("send exploded on purpose");
         if (!record_.empty()) {
             std::ofstream out(record_, std::ios::app);
             for (const auto& e : events) {
@@ -109,4 +123,16 @@ class RecordingBackend final : public overt::sdk::Backend {
 
 }  // namespace
 
-OVERT_BACKEND(RecordingBackend)
+// Hidden: only the module's own entry point (recording_entry.c) is exported.
+extern "C" const overt_backend_descriptor* overt_test_recording_good(void) {
+    return overt::sdk::detail::descriptor<RecordingBackend<Good>>();
+}
+extern "C" const overt_backend_descriptor* overt_test_recording_nojson(void) {
+    return overt::sdk::detail::descriptor<RecordingBackend<NoJson>>();
+}
+extern "C" const overt_backend_descriptor* overt_test_recording_throwcreate(void) {
+    return overt::sdk::detail::descriptor<RecordingBackend<ThrowCreate>>();
+}
+extern "C" const overt_backend_descriptor* overt_test_recording_throwsend(void) {
+    return overt::sdk::detail::descriptor<RecordingBackend<ThrowSend>>();
+}
