@@ -4,8 +4,8 @@
 #   release  every test (unity build, -O3)
 #   asan     every test under ASan + UBSan (-O0) but the packaging-slow ones, the fuzz targets
 #            replaying their corpora among them
-#   tsan     the tests labelled concurrency or process (-O0), which is every test binary with
-#            threads or child processes (build preset tsan builds only what they need)
+#   tsan     the tests labelled concurrency (-O0): every test binary with threads of its own
+#            (build preset tsan builds only what they need)
 #   windows  the mingw-w64 cross build (-O0, linked with lld) and its tests under wine. With
 #            other presets it is built in the background at the lowest CPU priority from the
 #            start, on the cycles the Linux stages leave idle, and tested last (docs/testing.md)
