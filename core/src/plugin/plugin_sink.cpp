@@ -115,6 +115,7 @@ void PluginSink::build_batch(std::span<const Event> events) {
     args_.reserve(arg_count);
     metadata_.reserve(meta_count);
     if (!with_json) text_.reserve(events.size() * kTimestampRoom);
+    const size_t reserved = text_.capacity();
 
     static const std::string empty;
     // Events of one tool share their metadata object: its sorted views are made once.
@@ -186,7 +187,17 @@ void PluginSink::build_batch(std::span<const Event> events) {
             c.timestamp = overt_str{text_.data() + at, text_.size() - at};
         }
     }
-    if (!with_json) return;
+    if (!with_json) {
+        // Only if a timestamp outgrew kTimestampRoom: the texts lie back to back, in order.
+        if (text_.capacity() != reserved) {
+            size_t at = 0;
+            for (overt_event& c : batch_) {
+                c.timestamp.data = text_.data() + at;
+                at += c.timestamp.size;
+            }
+        }
+        return;
+    }
     for (size_t i = 0; i < events.size(); ++i) {
         const size_t* at = &text_offsets_[4 * i];
         batch_[i].json = overt_str{text_.data() + at[0], at[1] - at[0]};
