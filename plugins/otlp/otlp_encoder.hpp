@@ -98,8 +98,9 @@ struct JoinedArgs {
 // command.duration_ms, process.exit.code, command.args and command.error (with extended
 // collection), then the metadata; colliding metadata keys get "metadata.". `visit(key, value)`
 // with a string_view, int64_t or JoinedArgs value: no attribute string is ever built.
+// The metadata ones are visited apart too: events sharing it share its encoding.
 template <typename Visit>
-void for_each_record_attribute(const overt_event& e, Visit&& visit) {
+void for_each_own_attribute(const overt_event& e, Visit&& visit) {
     using sdk::view;
     visit(AttributeKey{{}, kEventNameAttribute, true}, view(e.name));
     visit(AttributeKey{{}, "event.id", true}, view(e.event_id));
@@ -107,6 +108,11 @@ void for_each_record_attribute(const overt_event& e, Visit&& visit) {
     visit(AttributeKey{{}, "process.exit.code", true}, int64_t{e.exit_code});
     if (e.args_count > 0) visit(AttributeKey{{}, "command.args", true}, JoinedArgs{e.args, e.args_count});
     if (e.error.size > 0) visit(AttributeKey{{}, "command.error", true}, view(e.error));
+}
+
+template <typename Visit>
+void for_each_metadata_attribute(const overt_event& e, Visit&& visit) {
+    using sdk::view;
     for (size_t i = 0; i < e.metadata_count; ++i) {
         const std::string_view key = view(e.metadata[i].key);
         // string_views both: two literals of different lengths would decay to a pointer and
@@ -114,6 +120,12 @@ void for_each_record_attribute(const overt_event& e, Visit&& visit) {
         const std::string_view prefix = is_standard_key(key) ? std::string_view("metadata.") : std::string_view();
         visit(AttributeKey{prefix, key}, view(e.metadata[i].value));
     }
+}
+
+template <typename Visit>
+void for_each_record_attribute(const overt_event& e, Visit&& visit) {
+    for_each_own_attribute(e, visit);
+    for_each_metadata_attribute(e, visit);
 }
 
 // OTLP/JSON (lowerCamelCase keys, int64 as strings, integer enums), written straight from the

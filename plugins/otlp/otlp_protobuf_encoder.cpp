@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "protobuf_writer.hpp"
 
@@ -30,17 +31,41 @@ size_t key_value_size(const Key& key, const Value& value) {
     return length_delimited_size(1, key.size()) + length_delimited_size(2, any_value_size(value));
 }
 
+// The metadata attributes of a record (LogRecord.attributes = 6).
+size_t metadata_attributes_size(const overt_event& e) {
+    size_t size = 0;
+    for_each_metadata_attribute(e, [&size](const Key& key, const auto& value) {
+        size += length_delimited_size(6, key_value_size(key, value));
+    });
+    return size;
+}
+
+// The host hands events that share one metadata object the same views (the same overt_kv
+// array): equal pointers and counts mean equal attributes, so their size and bytes are
+// computed once and repeated. Any other metadata is encoded as it comes.
+struct SharedMetadata {
+    const overt_kv* kv = nullptr;
+    size_t count = 0;
+    size_t size = 0;
+    const char* bytes = nullptr;  // pass 2: where the last record's copy starts in the body
+
+    bool same(const overt_event& e) const noexcept {
+        return e.metadata_count > 0 && e.metadata == kv && e.metadata_count == count;
+    }
+};
+
 // LogRecord: time_unix_nano = 1, severity_number = 2, severity_text = 3, body = 5,
 // attributes = 6, observed_time_unix_nano = 11, event_name = 12 (opentelemetry-proto 1.5).
-size_t log_record_size(const overt_event& e) {
+size_t log_record_size(const overt_event& e, SharedMetadata& shared) {
     size_t size = fixed64_field_size(1) + varint_field_size(2, kSeverityInfo) +
                   length_delimited_size(3, kSeverityText.size()) +
                   length_delimited_size(5, any_value_size(view(e.name))) + fixed64_field_size(11);
     if (e.type.size > 0) size += length_delimited_size(12, e.type.size);
-    for_each_record_attribute(e, [&size](const Key& key, const auto& value) {
+    for_each_own_attribute(e, [&size](const Key& key, const auto& value) {
         size += length_delimited_size(6, key_value_size(key, value));
     });
-    return size;
+    if (!shared.same(e)) shared = SharedMetadata{e.metadata, e.metadata_count, metadata_attributes_size(e)};
+    return size + shared.size;
 }
 
 // InstrumentationScope: name = 1, version = 2.
@@ -103,14 +128,23 @@ RecordConstants record_constants(uint64_t observed) noexcept {
     return c;
 }
 
-char* write_log_record(char* at, const overt_event& e, const RecordConstants& constants) noexcept {
+char* write_log_record(char* at, const overt_event& e, const RecordConstants& constants,
+                       SharedMetadata& shared) noexcept {
     const std::string_view name = view(e.name);
     const std::string_view type = view(e.type);
     at = pb::fixed64_field(at, 1, static_cast<uint64_t>(std::max<int64_t>(0, e.timestamp_unix_nano)));
     at = pb::raw(at, std::string_view(constants.severity, constants.severity_size));
     at = pb::length_prefix(at, 5, any_value_size(name));
     at = write_any_value(at, name);
-    for_each_record_attribute(e, [&at](const Key& key, const auto& value) { at = write_key_value<6>(at, key, value); });
+    for_each_own_attribute(e, [&at](const Key& key, const auto& value) { at = write_key_value<6>(at, key, value); });
+    if (shared.same(e)) {
+        std::memcpy(at, shared.bytes, shared.size);  // an earlier record's, before `at`: no overlap
+        at += shared.size;
+    } else if (e.metadata_count > 0) {
+        char* const begin = at;
+        for_each_metadata_attribute(e, [&at](const Key& key, const auto& value) { at = write_key_value<6>(at, key, value); });
+        shared = SharedMetadata{e.metadata, e.metadata_count, static_cast<size_t>(at - begin), begin};
+    }
     at = pb::raw(at, std::string_view(constants.observed, constants.observed_size));
     if (!type.empty()) at = pb::bytes_field(at, 12, type);
     return at;
@@ -124,6 +158,7 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
     resources_.clear();
     resource_of_.resize(events.size());
     record_sizes_.resize(events.size());
+    SharedMetadata sized;
     for (size_t i = 0; i < events.size(); ++i) {
         const overt_event& e = events[i];
         auto it = std::find_if(resources_.begin(), resources_.end(),
@@ -131,7 +166,7 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
         if (it == resources_.end()) it = resources_.insert(resources_.end(), Resource{&e});
         resource_of_[i] = static_cast<uint32_t>(it - resources_.begin());
         ++it->record_count;
-        record_sizes_[i] = log_record_size(e);
+        record_sizes_[i] = log_record_size(e, sized);
         it->scope_logs_size += length_delimited_size(2, record_sizes_[i]);
     }
 
@@ -160,6 +195,7 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
     const RecordConstants constants = record_constants(observed);
     out.resize(total);
     char* at = out.data();
+    SharedMetadata written;
     for (const Resource& r : resources_) {
         at = pb::length_prefix(at, 1, length_delimited_size(1, r.attributes_size) + length_delimited_size(2, r.scope_logs_size));
         at = pb::length_prefix(at, 1, r.attributes_size);  // ResourceLogs.resource
@@ -173,7 +209,7 @@ void ProtobufEncoder::encode(sdk::Events events, const EncoderOptions& options, 
         for (size_t k = 0; k < r.record_count; ++k) {
             const uint32_t i = order_[r.first_record + k];
             at = pb::length_prefix(at, 2, record_sizes_[i]);  // ScopeLogs.log_records
-            at = write_log_record(at, events[i], constants);
+            at = write_log_record(at, events[i], constants, written);
         }
     }
     assert(at == out.data() + out.size());

@@ -60,8 +60,12 @@ struct OVERT_LOCAL Collector::Impl {
     std::array<StagingShard, kStagingShards> staging;
     static size_t this_thread_shard();
 
-    void record(Event&& event);
-    // With the shard's mutex and `mutex` held: its events into the buffer, as record() put
+    // An event is built where it is staged, under the shard's mutex: `fill` writes its fields
+    // into a default Event at the shard's end (a moved-in event was a move and a destruction
+    // per call). A throwing `fill` leaves nothing staged.
+    template <typename Fill>
+    void record_in_place(Fill&& fill);
+    // With the shard's mutex and `mutex` held: its events into the buffer, as recording put
     // them one by one before staging (ring, counters). With `full`, a buffer that fills is
     // swapped out there to be spilled; without, it may exceed its bound until taken.
     void drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full);
@@ -76,7 +80,9 @@ struct OVERT_LOCAL Collector::Impl {
     // Unsent events back to the front of the buffer (no data dir), still bounded.
     void requeue(std::vector<Event> events);
     std::shared_ptr<const Metadata> merge_metadata(const Metadata& extra) const;
-    Event make_event(std::string_view type, std::string_view name, const Metadata& extra) const;
+    // A new event's id, time, type, redacted name, origin and metadata, into `event`.
+    void fill_event(Event& event, EventType type, std::string_view name,
+                    std::shared_ptr<const Metadata> metadata) const;
     // Builds the pipeline once sinks and store are in place.
     void start_pipeline(delivery::Pipeline::ConsentCheck consent_check);
     void drop();

@@ -28,6 +28,8 @@ bool EventId::assign(std::string_view text) noexcept {
 }
 
 size_t EventId::size() const noexcept {
+    // A generated id fills all 36 bytes, and no id holds a NUL: no scan needed.
+    if (chars_[kCapacity - 1] != '\0') return kCapacity;
     const void* end = std::memchr(chars_, '\0', kCapacity);
     return end ? static_cast<size_t>(static_cast<const char*>(end) - chars_) : kCapacity;
 }

@@ -8,7 +8,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <random>
+#include <type_traits>
 
 namespace overt {
 namespace {
@@ -110,10 +112,15 @@ std::string new_event_id() {
 }
 
 EventId generate_event_id() {
+    // Written in place: the id is its 36 chars and nothing else, and 36 hex digits and dashes
+    // fill it and hold no NUL, so assign()'s check and padding are not needed (callgrind: they
+    // were 70 Ir of a track_command).
+    static_assert(std::is_trivially_copyable_v<EventId> && std::is_standard_layout_v<EventId> &&
+                  sizeof(EventId) == EventId::kCapacity);
     char chars[EventId::kCapacity];
     write_event_id(chars);
     EventId id;
-    id.assign(std::string_view(chars, sizeof chars));  // 36 hex digits and dashes: always fits
+    std::memcpy(static_cast<void*>(&id), chars, sizeof chars);
     return id;
 }
 

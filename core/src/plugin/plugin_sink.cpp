@@ -103,40 +103,24 @@ void PluginSink::build_batch(std::span<const Event> events) {
     // A plugin declaring OVERT_CAP_NO_EVENT_JSON never reads .json: rendering it was most of
     // the batch build, so that plugin gets only the timestamp text.
     const bool with_json = (plugin_.info.capabilities & OVERT_CAP_NO_EVENT_JSON) == 0;
-    // Pass 1: everything the views point into. text_ may reallocate, so offsets only.
+    // Room for every view target up front, so one pass can point into them as it goes instead
+    // of a second pass for the pointers. Only the JSON's size is not known beforehand: its
+    // views are set once text_ is complete.
+    size_t arg_count = 0;
+    size_t meta_count = 0;
     for (const Event& e : events) {
-        const size_t json_at = text_.size();
-        if (with_json) append_json(text_, e);
-        const size_t json_end = text_.size();
-        text_offsets_.push_back(json_at);
-        text_offsets_.push_back(json_end);
-        // The event's JSON already holds its RFC 3339 timestamp: point into it rather than
-        // format it a second time (it was ~8 % of a batch).
-        static constexpr std::string_view kTimestampKey = "\"timestamp\":\"";
-        const std::string_view json(text_.data() + json_at, json_end - json_at);
-        const size_t key = with_json ? json.find(kTimestampKey) : std::string_view::npos;
-        const size_t value_end = key == std::string_view::npos ? key : json.find('"', key + kTimestampKey.size());
-        if (value_end != std::string_view::npos) {
-            text_offsets_.push_back(json_at + key + kTimestampKey.size());
-            text_offsets_.push_back(json_at + value_end);
-        } else {
-            text_offsets_.push_back(text_.size());
-            append_timestamp(text_, e.timestamp_unix_nano);
-            text_offsets_.push_back(text_.size());
-        }
-        for (const auto& arg : e.args()) args_.push_back(view(arg));
-        if (e.metadata) {
-            const size_t first = metadata_.size();
-            for (const auto& [key, value] : *e.metadata) metadata_.push_back({view(key), view(value)});
-            auto begin = metadata_.begin() + static_cast<std::ptrdiff_t>(first);
-            if (!std::is_sorted(begin, metadata_.end(), key_less)) std::sort(begin, metadata_.end(), key_less);
-        }
+        arg_count += e.args().size();
+        if (e.metadata) meta_count += e.metadata->size();
     }
+    args_.reserve(arg_count);
+    metadata_.reserve(meta_count);
+    if (!with_json) text_.reserve(events.size() * kTimestampRoom);
+    const size_t reserved = text_.capacity();
 
-    // Pass 2: the C structs, borrowing from the events and the buffers above.
     static const std::string empty;
-    size_t arg_at = 0;
-    size_t meta_at = 0;
+    // Events of one tool share their metadata object: its sorted views are made once.
+    const Metadata* last_metadata = nullptr;
+    const overt_kv* last_kv = nullptr;
     // Filled in place: a push_back of each 200-byte struct was a copy per event. A steady
     // batch size makes the resize free; every struct is reset before it is filled.
     batch_.resize(events.size());
@@ -159,17 +143,65 @@ void PluginSink::build_batch(std::span<const Event> events) {
         c.os_version = view(origin ? origin->os_version : empty);
         c.duration_ms = e.duration_ms;
         c.exit_code = e.exit_code;
-        c.args = args_.data() + arg_at;
+        c.args = args_.data() + args_.size();
+        for (const auto& arg : e.args()) args_.push_back(view(arg));  // within the reserve: no reallocation
         c.args_count = e.args().size();
-        arg_at += e.args().size();
         c.error = view(e.error());
-        const size_t meta_count = e.metadata ? e.metadata->size() : 0;
-        c.metadata = metadata_.data() + meta_at;
-        c.metadata_count = meta_count;
-        meta_at += meta_count;
+        if (const Metadata* metadata = e.metadata.get(); metadata && !metadata->empty()) {
+            if (metadata != last_metadata) {
+                const size_t first = metadata_.size();
+                for (const auto& [key, value] : *metadata) metadata_.push_back({view(key), view(value)});
+                auto begin = metadata_.begin() + static_cast<std::ptrdiff_t>(first);
+                if (!std::is_sorted(begin, metadata_.end(), key_less)) std::sort(begin, metadata_.end(), key_less);
+                last_metadata = metadata;
+                last_kv = metadata_.data() + first;
+            }
+            c.metadata = last_kv;
+            c.metadata_count = metadata->size();
+        } else {
+            c.metadata = metadata_.data() + metadata_.size();
+        }
+        if (with_json) {
+            // The event's JSON already holds its RFC 3339 timestamp: point into it rather than
+            // format it a second time (it was ~8 % of a batch). text_ may reallocate: offsets.
+            static constexpr std::string_view kTimestampKey = "\"timestamp\":\"";
+            const size_t json_at = text_.size();
+            append_json(text_, e);
+            const size_t json_end = text_.size();
+            text_offsets_.push_back(json_at);
+            text_offsets_.push_back(json_end);
+            const std::string_view json(text_.data() + json_at, json_end - json_at);
+            const size_t key = json.find(kTimestampKey);
+            const size_t value_end = key == std::string_view::npos ? key : json.find('"', key + kTimestampKey.size());
+            if (value_end != std::string_view::npos) {
+                text_offsets_.push_back(json_at + key + kTimestampKey.size());
+                text_offsets_.push_back(json_at + value_end);
+            } else {
+                text_offsets_.push_back(text_.size());
+                append_timestamp(text_, e.timestamp_unix_nano);
+                text_offsets_.push_back(text_.size());
+            }
+        } else {
+            const size_t at = text_.size();
+            append_timestamp(text_, e.timestamp_unix_nano);  // within the reserve: no reallocation
+            c.timestamp = overt_str{text_.data() + at, text_.size() - at};
+        }
+    }
+    if (!with_json) {
+        // Only if a timestamp outgrew kTimestampRoom: the texts lie back to back, in order.
+        if (text_.capacity() != reserved) {
+            size_t at = 0;
+            for (overt_event& c : batch_) {
+                c.timestamp.data = text_.data() + at;
+                at += c.timestamp.size;
+            }
+        }
+        return;
+    }
+    for (size_t i = 0; i < events.size(); ++i) {
         const size_t* at = &text_offsets_[4 * i];
-        c.json = with_json ? overt_str{text_.data() + at[0], at[1] - at[0]} : overt_str{nullptr, 0};
-        c.timestamp = overt_str{text_.data() + at[2], at[3] - at[2]};
+        batch_[i].json = overt_str{text_.data() + at[0], at[1] - at[0]};
+        batch_[i].timestamp = overt_str{text_.data() + at[2], at[3] - at[2]};
     }
 }
 

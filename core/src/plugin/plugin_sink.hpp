@@ -35,6 +35,7 @@ class PluginSink final : public Sink {
 
    private:
     static constexpr size_t kMessageCapacity = 1024;
+    static constexpr size_t kTimestampRoom = 30;  // the longest RFC 3339 text append_timestamp writes
 
     void build_batch(std::span<const Event> events);
     // Maps what the plugin returned (and wrote into last_result_) onto a SendResult.
@@ -56,7 +57,7 @@ class PluginSink final : public Sink {
     std::array<char, kMessageCapacity> message_{};
     overt_result last_result_{};
     // Reused across sends so a steady stream of batches does not allocate.
-    std::string text_;                 // each event's JSON followed by its timestamp
+    std::string text_;                 // each event's JSON (and its timestamp), or only the timestamps
     std::vector<size_t> text_offsets_; // per event: json start, json end, timestamp start, timestamp end
     std::vector<overt_str> args_;
     std::vector<overt_kv> metadata_;
