@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Withdrawal reaches every process: while overt-sender (or a long-running service) delivers to
 // a slow endpoint, another process erases the data dir (drop(), as `overt disable` and
-// delete-my-data do) or the user's consent file turns to denied. No request may start after
+// delete-my-data do), runs `telemetry reset`, or the user's consent file turns to denied. No request may start after
 // that returns, no erased spill file may come back, and the books still add up.
 #include "fault_support.hpp"
 
@@ -10,6 +10,7 @@
 #include "slow_server.hpp"
 
 #include <overt/consent.hpp>
+#include <overt/telemetry_commands.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -71,6 +72,29 @@ TEST_F(Withdrawal, DropStopsARunningSenderAndNothingComesBack) {
     EXPECT_EQ(books.tracked, 20u);
     EXPECT_EQ(books.tracked, books.sent + books.handed_off + dropped) << "the sender's books do not add up";
     EXPECT_GT(books.dropped[std::string(drop_reason::consent_withdrawn)], 0u);
+}
+
+// reset withdraws consent before it erases, so the sender of the run before stops at its next
+// request instead of writing after the erase (found under wine, where the sender is slower).
+TEST_F(Withdrawal, ResetStopsARunningSenderAndLeavesNothingButItsDeletionRequest) {
+    SlowServer server(300ms);
+    SlowServer deletions(0ms);
+    Config config = slow_endpoint_config(dir, server.url(), /*buffer_max=*/5);
+    config.deletion_endpoint = deletions.url();
+    run_tool(config);
+    wait_for_first_request(server);
+
+    std::ostringstream out;
+    EXPECT_EQ(telemetry_reset(config, out), kTelemetryExitOk) << out.str();
+    const auto reset_at = Clock::now();
+
+    ASSERT_TRUE(delivery::wait_for_senders(dir.str(), Clock::now() + 10s)) << "the sender did not stop";
+    std::this_thread::sleep_for(400ms);  // a sender that had not stopped would send or write by now
+    EXPECT_EQ(requests_after(server, reset_at), 0u) << "a request left after reset returned";
+    EXPECT_TRUE(spill_files(dir.path()).empty()) << "an erased spill file came back";
+    EXPECT_LT(server.arrivals().size(), 4u) << "the sender delivered everything: the test raced nothing";
+    EXPECT_EQ(deletions.arrivals().size(), 1u) << out.str();
+    EXPECT_EQ(ConsentStore("mytool").load(), Consent::denied);
 }
 
 TEST_F(Withdrawal, DenialInTheConsentFileStopsTheSenderBeforeItsNextRequest) {
