@@ -16,7 +16,6 @@ namespace overt::plugin {
 
 namespace {
 
-overt_str view(const std::string& s) noexcept { return overt_str{s.data(), s.size()}; }
 overt_str view(std::string_view s) noexcept { return overt_str{s.data(), s.size()}; }
 
 bool key_less(const overt_kv& a, const overt_kv& b) noexcept {

@@ -69,9 +69,10 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 void Logger::write(LogLevel level, fmt::string_view format, fmt::format_args args) noexcept {
     try {
         const auto& target = spdlog_logger();
-        if (!target || !target->should_log(to_spdlog(level))) return;
+        const spdlog::level::level_enum spdlog_level = to_spdlog(level);
+        if (!target || !target->should_log(spdlog_level)) return;
         const std::string text = fmt::vformat(format, args);
-        target->log(to_spdlog(level), spdlog::string_view_t(text.data(), text.size()));
+        target->log(spdlog_level, spdlog::string_view_t(text.data(), text.size()));
     } catch (...) {
         // Out of memory or a failing sink: the line is lost, the command goes on.
     }
