@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Test plugins "good", "nojson", "throwcreate" and "throwsend": record what they receive into a
 // file and answer as configured. Compiled once for the four (the heavy part is the JSON library);
-// each module adds its exported entry point (recording_entry.c), which picks its variant here.
+// each module adds its exported entry point (plugins/forwarding_entry.c), which picks its
+// variant here.
 #include <overt/backend.hpp>
 
 #include <nlohmann/json.hpp>
@@ -123,7 +124,7 @@ class RecordingBackend final : public overt::sdk::Backend {
 
 }  // namespace
 
-// Hidden: only the module's own entry point (recording_entry.c) is exported.
+// Hidden: only the module's own entry point (plugins/forwarding_entry.c) is exported.
 extern "C" const overt_backend_descriptor* overt_test_recording_good(void) {
     return overt::sdk::detail::descriptor<RecordingBackend<Good>>();
 }
