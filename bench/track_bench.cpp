@@ -13,6 +13,7 @@
 #include "bench_support.hpp"
 
 #include "plugin/plugin_host_factory.hpp"
+#include "support/bounded_call.hpp"
 #include "transport/http_service.hpp"
 
 #include <overt/collector.hpp>
@@ -23,6 +24,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -37,8 +39,7 @@ using bench::make_collector;
 using bench::NullSink;
 
 constexpr int64_t kSteadyIterationsPerThread = 100'000;
-// A multiple of every thread's flush interval (1000 / threads: 1000, 500, 250), so each thread's last call
-// is a flush and no event outlives the timed loop.
+// 200 000 calls in each thread: with 1, 2 or 4 threads a multiple of the 1000-event flush.
 constexpr int64_t kChargedCallsPerThread = 200'000;
 
 std::unique_ptr<Collector> g_collector;
@@ -58,10 +59,17 @@ std::unique_ptr<Sink> make_file_plugin_sink() {
 
 enum class ChargedSink { null_sink, file_plugin };
 
-// Each thread flushes after 1000 / threads of its own calls, so the shared default buffer
-// (1000 events) holds at most one batch and never drops; the timer runs through the flushes.
+// One flush per 1000 events tracked in all threads, for every thread count, so each figure
+// charges the same flushes per event (each thread flushing after 1000 / threads of its own
+// calls made N threads pay N times as many, each for fewer events). Threads add their calls
+// to a shared count in steps of kCountStep (a shared line touched every call would be a cost of
+// the benchmark's own); the thread whose step crosses a multiple of 1000 flushes, timer running.
+constexpr int64_t kCountStep = 20;
+std::atomic<int64_t> g_calls_in_all_threads{0};
+
 void run_flush_charged(benchmark::State& state, ChargedSink sink_kind) {
     if (state.thread_index() == 0) {
+        g_calls_in_all_threads = 0;
         try {
             g_collector = make_collector(Config{}.buffer_max_events, "",
                                          sink_kind == ChargedSink::file_plugin ? make_file_plugin_sink()
@@ -70,18 +78,22 @@ void run_flush_charged(benchmark::State& state, ChargedSink sink_kind) {
             state.SkipWithError(e.what());
         }
     }
-    const auto flush_every = static_cast<int64_t>(Config{}.buffer_max_events) / state.threads();
+    const auto flush_every = static_cast<int64_t>(Config{}.buffer_max_events);
     int64_t calls = 0;
     for (auto _ : state) {
         if (!g_collector) continue;  // the sink failed to load: thread 0 reports it, the others idle
         g_collector->track_command("build", ++calls, 0);
-        if (calls % flush_every == 0) g_collector->flush();
+        if (calls % kCountStep == 0) {
+            const int64_t before = g_calls_in_all_threads.fetch_add(kCountStep, std::memory_order_relaxed);
+            if ((before + kCountStep) / flush_every != before / flush_every) g_collector->flush();
+        }
     }
     if (state.thread_index() == 0 && g_collector) {
+        g_collector->flush();  // the last events of the other threads, timer stopped
         auto counters = g_collector->counters();
         state.counters["sent"] = static_cast<double>(counters.sent);
         state.counters["dropped"] = static_cast<double>(counters.dropped_total());
-        state.counters["flush_every_per_thread"] = static_cast<double>(flush_every);
+        state.counters["flush_every_in_all_threads"] = static_cast<double>(flush_every);
         g_collector.reset();
         g_plugin_host.reset();
     }
@@ -141,6 +153,13 @@ void BM_TrackCommand_AmortisedWithSpills(benchmark::State& state) {
 BENCHMARK(BM_TrackCommand_AmortisedWithSpills)
     ->Threads(1)->Threads(2)->Threads(4)
     ->MinTime(0.5)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime();
+
+// What each send of a flush pays to run on a watchdog worker (so a hung sink cannot hold the
+// caller): handing a no-op to the idle worker and waiting for it to return.
+void BM_BoundedCall_RoundTrip(benchmark::State& state) {
+    for (auto _ : state) support::run_bounded([] {}, Clock::now() + std::chrono::seconds(5));
+}
+BENCHMARK(BM_BoundedCall_RoundTrip)->MinTime(0.2)->Repetitions(5)->ReportAggregatesOnly(true)->UseRealTime();
 
 std::shared_ptr<spdlog::logger> g_async_logger;
 
