@@ -105,6 +105,7 @@ Collector::Collector(Config config, std::vector<std::unique_ptr<Sink>> sinks, Co
         value = redact(value);
     }
     impl.base_metadata = std::make_shared<const Metadata>(sorted_unique(std::move(base)));
+    for (auto& shard : impl.staging) impl.renew_counts(shard);
 
     for (auto& sink : sinks) impl.sinks.add(std::move(sink));
     for (size_t i = 0; i < options.unavailable_sink_ids.size(); ++i)
@@ -130,8 +131,23 @@ Collector::~Collector() {
 
 bool Collector::enabled() const noexcept { return impl_->enabled.load(); }
 
+void Collector::Impl::renew_counts(StagingShard& shard) const noexcept {
+    struct Shared {
+        std::shared_ptr<const Origin> origin;
+        std::shared_ptr<const Metadata> base_metadata;
+    };
+    try {
+        auto shared = std::make_shared<const Shared>(Shared{origin, base_metadata});
+        shard.origin = std::shared_ptr<const Origin>(shared, shared->origin.get());
+        shard.base_metadata = std::shared_ptr<const Metadata>(shared, shared->base_metadata.get());
+    } catch (...) {
+        if (!shard.origin) shard.origin = origin;  // out of memory: the collector's own count
+        if (!shard.base_metadata) shard.base_metadata = base_metadata;
+    }
+}
+
 std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& extra) const {
-    if (extra.empty()) return base_metadata;  // shared, no per-event copy
+    if (extra.empty()) return nullptr;  // the base, shared by the shard: no per-event copy
     Metadata merged = *base_metadata;
     merged.reserve(merged.size() + extra.size());
     // Keys are redacted like values: the Go package redacted neither.
@@ -139,14 +155,14 @@ std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& 
     return std::make_shared<const Metadata>(sorted_unique(std::move(merged)));
 }
 
-void Collector::Impl::fill_event(Event& event, EventType type, std::string_view name,
-                                 std::shared_ptr<const Metadata> metadata) const {
+void Collector::Impl::fill_event(Event& event, const StagingShard& shard, EventType type, std::string_view name,
+                                 std::shared_ptr<const Metadata> metadata) {
     event.event_id = generate_event_id();
     event.timestamp_unix_nano = unix_nano_now();
     event.type = type;
     assign_redacted_event_name(name, event.name);  // a name is free text a tool may fill with anything
-    event.origin = origin;
-    event.metadata = std::move(metadata);
+    event.origin = shard.origin;
+    event.metadata = metadata ? std::move(metadata) : shard.base_metadata;
 }
 
 // Threads get shards round-robin, so the first kStagingShards threads never share one.
@@ -163,7 +179,7 @@ void Collector::Impl::record_in_place(Fill&& fill) {
     if (closed.load(std::memory_order_relaxed)) return;  // after close(): nowhere to deliver
     Event& event = shard.events.emplace_back();
     try {
-        fill(event);
+        fill(event, shard);
     } catch (...) {
         shard.events.pop_back();
         throw;
@@ -226,6 +242,7 @@ void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<
         ring_start = (ring_start + 1) % buffer.size();
     }
     shard.events.clear();
+    renew_counts(shard);
 }
 
 void Collector::Impl::drain_staged(std::vector<std::vector<Event>>* full) {
@@ -250,7 +267,8 @@ void Collector::track(std::string_view type, std::string_view name, const Metada
     try {
         const EventType interned(type);
         auto metadata = impl_->merge_metadata(extra);
-        impl_->record_in_place([&](Event& event) { impl_->fill_event(event, interned, name, std::move(metadata)); });
+        impl_->record_in_place(
+            [&](Event& event, const Impl::StagingShard& shard) { Impl::fill_event(event, shard, interned, name, std::move(metadata)); });
     } catch (...) {
         impl_->ledger.record_failed();
     }
@@ -261,8 +279,8 @@ void Collector::track_command(std::string_view name, int64_t duration_ms, int32_
     if (!impl_->enabled) return;
     try {
         auto metadata = impl_->merge_metadata(extra);
-        impl_->record_in_place([&](Event& event) {
-            impl_->fill_event(event, command_invocation_type(), name, std::move(metadata));
+        impl_->record_in_place([&](Event& event, const Impl::StagingShard& shard) {
+            Impl::fill_event(event, shard, command_invocation_type(), name, std::move(metadata));
             event.duration_ms = duration_ms;
             event.exit_code = exit_code;
         });
@@ -283,8 +301,8 @@ void Collector::track_command_extended(std::string_view name, std::span<const st
             staging.set_error(redact(error));
             extended = std::move(staging.extended);
         }
-        impl_->record_in_place([&](Event& event) {
-            impl_->fill_event(event, command_invocation_type(), name, std::move(metadata));
+        impl_->record_in_place([&](Event& event, const Impl::StagingShard& shard) {
+            Impl::fill_event(event, shard, command_invocation_type(), name, std::move(metadata));
             event.duration_ms = duration_ms;
             event.exit_code = exit_code;
             event.extended = std::move(extended);

@@ -54,6 +54,12 @@ struct OVERT_LOCAL Collector::Impl {
     struct alignas(64) StagingShard {
         std::mutex mutex;
         std::vector<Event> events;  // oldest first
+        // The collector's origin and base metadata, under a reference count of this shard's
+        // own, renewed at each drain: every event holds both, and one count shared by all
+        // threads was a cache line they fought over on every event. Renewed, the count of the
+        // events a flush destroys is one the recording thread no longer touches.
+        std::shared_ptr<const Origin> origin;
+        std::shared_ptr<const Metadata> base_metadata;
     };
     static constexpr size_t kStagingShards = 16;  // threads beyond that share shards
     static constexpr size_t kStagedRun = 64;
@@ -65,6 +71,9 @@ struct OVERT_LOCAL Collector::Impl {
     // per call). A throwing `fill` leaves nothing staged.
     template <typename Fill>
     void record_in_place(Fill&& fill);
+    // A fresh reference count for the shard's origin and base metadata (kept as they were if
+    // it cannot be allocated).
+    void renew_counts(StagingShard& shard) const noexcept;
     // With the shard's mutex and `mutex` held: its events into the buffer, as recording put
     // them one by one before staging (ring, counters). With `full`, a buffer that fills is
     // swapped out there to be spilled; without, it may exceed its bound until taken.
@@ -79,10 +88,12 @@ struct OVERT_LOCAL Collector::Impl {
     std::vector<Event> take_buffer();
     // Unsent events back to the front of the buffer (no data dir), still bounded.
     void requeue(std::vector<Event> events);
+    // The base metadata with `extra`'s redacted entries; null for no extra (the base itself).
     std::shared_ptr<const Metadata> merge_metadata(const Metadata& extra) const;
-    // A new event's id, time, type, redacted name, origin and metadata, into `event`.
-    void fill_event(Event& event, EventType type, std::string_view name,
-                    std::shared_ptr<const Metadata> metadata) const;
+    // A new event's id, time, type, redacted name, origin and metadata (null: the base), into
+    // `event`, which is staged in `shard`.
+    static void fill_event(Event& event, const StagingShard& shard, EventType type, std::string_view name,
+                           std::shared_ptr<const Metadata> metadata);
     // Builds the pipeline once sinks and store are in place.
     void start_pipeline(delivery::Pipeline::ConsentCheck consent_check);
     void drop();
