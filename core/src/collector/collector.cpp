@@ -4,6 +4,7 @@
 #include "collector/collector_impl.hpp"
 
 #include "delivery/sender_spawn.hpp"
+#include "event/event_clock.hpp"
 #include "privacy/redact_identity.hpp"
 #include "support/logger.hpp"
 
@@ -19,11 +20,6 @@ namespace overt {
 namespace {
 
 constexpr size_t kBufferReserve = 4096;  // events reserved up front (no growth on the hot path)
-
-int64_t unix_nano_now() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // The redacted form of the few names a tool tracks, remembered per thread (no lock): redaction
 // is a function of the text and the process's identity alone, and it was a third of
@@ -158,7 +154,7 @@ std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& 
 void Collector::Impl::fill_event(Event& event, const StagingShard& shard, EventType type, std::string_view name,
                                  std::shared_ptr<const Metadata> metadata) {
     event.event_id = generate_event_id();
-    event.timestamp_unix_nano = unix_nano_now();
+    event.timestamp_unix_nano = event_clock::unix_nano_now();
     event.type = type;
     assign_redacted_event_name(name, event.name);  // a name is free text a tool may fill with anything
     event.origin = shard.origin;
