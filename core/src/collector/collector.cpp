@@ -5,6 +5,7 @@
 
 #include "delivery/sender_spawn.hpp"
 #include "event/event_clock.hpp"
+#include "event/event_id_writer.hpp"
 #include "privacy/redact_identity.hpp"
 #include "support/logger.hpp"
 
@@ -153,7 +154,7 @@ std::shared_ptr<const Metadata> Collector::Impl::merge_metadata(const Metadata& 
 
 void Collector::Impl::fill_event(Event& event, const StagingShard& shard, EventType type, std::string_view name,
                                  std::shared_ptr<const Metadata> metadata) {
-    event.event_id = generate_event_id();
+    assign_new_event_id(event.event_id);
     event.timestamp_unix_nano = event_clock::unix_nano_now();
     event.type = type;
     assign_redacted_event_name(name, event.name);  // a name is free text a tool may fill with anything
