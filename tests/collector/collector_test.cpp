@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -297,6 +298,39 @@ TEST(Collector, ExtendedCollectionRecordsArgsAndError) {  // seed 9
     EXPECT_EQ(events[0].error(), "missing template");
     EXPECT_EQ(events[0].duration_ms, 500);
     EXPECT_EQ(events[0].exit_code, 1);
+    EXPECT_COUNTERS_ADD_UP(collector);
+}
+
+// A thread's next event is built in the slot its last one was moved out of: nothing of the
+// last one (its args, error, duration, exit code, metadata) may show in an event that does
+// not set it.
+TEST(Collector, AnEventBuiltWhereAnEarlierOneWasStagedCarriesNothingOfIt) {
+    auto sinks = make_sinks({"spy"});
+    Config config = test_config();
+    config.extended_collection = true;
+    Collector collector(config, std::move(sinks.owned), granted(""));
+    std::vector<std::string> args{"--name", "myapp"};
+    for (int round = 0; round < 3; ++round) {  // past a staged run (64 events) as well
+        for (int i = 0; i < 70; ++i) collector.track_command_extended("generate", args, 500, 1, "missing template", {{"k", "v"}});
+        collector.flush();
+        for (int i = 0; i < 70; ++i) collector.track("feature.used", "export");
+        collector.flush();
+    }
+    auto events = sinks.logs[0]->events();
+    ASSERT_EQ(events.size(), 3u * 140u);
+    for (size_t i = 0; i < events.size(); ++i) {
+        const bool command = (i / 70) % 2 == 0;
+        SCOPED_TRACE("event " + std::to_string(i));
+        EXPECT_EQ(events[i].name, command ? "generate" : "export");
+        EXPECT_EQ(events[i].type, command ? "command.invocation" : "feature.used");
+        EXPECT_EQ(events[i].duration_ms, command ? 500 : 0);
+        EXPECT_EQ(events[i].exit_code, command ? 1 : 0);
+        EXPECT_EQ(events[i].args().size(), command ? 2u : 0u);
+        EXPECT_EQ(events[i].error(), command ? "missing template" : "");
+        const bool has_k = events[i].metadata && std::any_of(events[i].metadata->begin(), events[i].metadata->end(),
+                                                             [](const auto& entry) { return entry.first == "k"; });
+        EXPECT_EQ(has_k, command);
+    }
     EXPECT_COUNTERS_ADD_UP(collector);
 }
 

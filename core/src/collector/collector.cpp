@@ -174,15 +174,24 @@ void Collector::Impl::record_in_place(Fill&& fill) {
     StagingShard& shard = staging[this_thread_shard()];
     std::unique_lock shard_lock(shard.mutex);
     if (closed.load(std::memory_order_relaxed)) return;  // after close(): nowhere to deliver
-    Event& event = shard.events.emplace_back();
+    Event* event = nullptr;
+    if (shard.staged < shard.events.size()) {
+        event = &shard.events[shard.staged];  // moved from: only what `fill` may leave unset is reset
+        event->duration_ms = 0;
+        event->exit_code = 0;
+        event->extended.reset();
+    } else {
+        event = &shard.events.emplace_back();
+    }
     try {
-        fill(event, shard);
+        fill(*event, shard);
     } catch (...) {
-        shard.events.pop_back();
+        *event = Event{};  // nothing of a half-made event stays behind
         throw;
     }
-    if (shard.events.size() < kStagedRun &&
-        buffered_hint.load(std::memory_order_relaxed) + shard.events.size() < config.buffer_max_events)
+    ++shard.staged;
+    if (shard.staged < kStagedRun &&
+        buffered_hint.load(std::memory_order_relaxed) + shard.staged < config.buffer_max_events)
         return;
     std::vector<std::vector<Event>> full;  // only on a drain: its destruction was 25 Ir a call
     {
@@ -200,7 +209,7 @@ void Collector::Impl::record_in_place(Fill&& fill) {
 
 void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full) {
     const size_t max = config.buffer_max_events;
-    const size_t staged = shard.events.size();
+    const size_t staged = shard.staged;
     // Without a data dir, what does not fit replaces the oldest (a ring, O(1)) and the oldest
     // is counted as dropped (the Go package grew without bound).
     const size_t into_buffer = store ? staged : buffer.size() < max ? std::min(staged, max - buffer.size()) : 0;
@@ -213,7 +222,6 @@ void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<
     size_t moved = 0;
     auto book_moved = [&] {
         ledger.tracked(moved);
-        shard.events.erase(shard.events.begin(), shard.events.begin() + static_cast<ptrdiff_t>(moved));
         buffered_hint.store(buffer.size(), std::memory_order_relaxed);
     };
     try {
@@ -230,22 +238,25 @@ void Collector::Impl::drain_locked(StagingShard& shard, std::vector<std::vector<
         }
     } catch (...) {
         book_moved();
+        const auto first = shard.events.begin();  // what did not move stays staged, in order
+        std::rotate(first, first + static_cast<ptrdiff_t>(moved), first + static_cast<ptrdiff_t>(staged));
+        shard.staged = staged - moved;
         throw;
     }
     book_moved();
-    for (Event& event : shard.events) {  // what did not fit: the ring
+    for (size_t i = moved; i < staged; ++i) {  // what did not fit: the ring
         ledger.overwritten_in_ring();
-        buffer[ring_start] = std::move(event);
+        buffer[ring_start] = std::move(shard.events[i]);
         ring_start = (ring_start + 1) % buffer.size();
     }
-    shard.events.clear();
+    shard.staged = 0;
     renew_counts(shard);
 }
 
 void Collector::Impl::drain_staged(std::vector<std::vector<Event>>* full) {
     for (StagingShard& shard : staging) {
         std::lock_guard shard_lock(shard.mutex);
-        if (shard.events.empty()) continue;
+        if (shard.staged == 0) continue;
         std::lock_guard lock(mutex);
         drain_locked(shard, full);
     }
