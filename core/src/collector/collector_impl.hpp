@@ -8,6 +8,7 @@
 
 #include "delivery/ledger.hpp"
 #include "delivery/pipeline.hpp"
+#include "collector/shard_lock.hpp"
 #include "delivery/sink_set.hpp"
 #include "spill/spill_store.hpp"
 
@@ -45,14 +46,14 @@ struct OVERT_LOCAL Collector::Impl {
     std::atomic<size_t> buffered_hint{0};  // buffer.size(), written under `mutex`, read without it
     std::atomic<bool> closed{false};
 
-    // A thread's events first gather in its own staging shard, under that shard's mutex (which
+    // A thread's events first gather in its own staging shard, under that shard's lock (which
     // only it and a flush take), and enter the buffer in runs: the shared mutex and the ledger
     // are taken once per run, so threads do not meet on every event. A run goes at once when
     // the buffer would be full with it, so one thread rings and spills at the same event as
     // without staging. Every reader of the buffer drains the shards first (take, pending,
-    // counters). Lock order: a shard's mutex, then `mutex`.
+    // counters). Lock order: a shard's lock, then `mutex`.
     struct alignas(64) StagingShard {
-        std::mutex mutex;
+        detail::ShardLock lock;
         // The first `staged` are this thread's events, oldest first; the rest are slots that
         // were moved from, reused for the next events: constructing a zeroed Event and
         // destroying the moved-from one was a tenth of a track_command (perf: rep stos).
@@ -70,7 +71,7 @@ struct OVERT_LOCAL Collector::Impl {
     std::array<StagingShard, kStagingShards> staging;
     static size_t this_thread_shard();
 
-    // An event is built where it is staged, under the shard's mutex: `fill` writes its fields
+    // An event is built where it is staged, under the shard's lock: `fill` writes its fields
     // into a default Event at the shard's end (a moved-in event was a move and a destruction
     // per call). A throwing `fill` leaves nothing staged.
     template <typename Fill>
@@ -78,7 +79,7 @@ struct OVERT_LOCAL Collector::Impl {
     // A fresh reference count for the shard's origin and base metadata (kept as they were if
     // it cannot be allocated).
     void renew_counts(StagingShard& shard) const noexcept;
-    // With the shard's mutex and `mutex` held: its events into the buffer, as recording put
+    // With the shard's lock and `mutex` held: its events into the buffer, as recording put
     // them one by one before staging (ring, counters). With `full`, a buffer that fills is
     // swapped out there to be spilled; without, it may exceed its bound until taken.
     void drain_locked(StagingShard& shard, std::vector<std::vector<Event>>* full);
