@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Recording: seed conformance items 1-3, 5-13, 15 and bugs B1, B2, B6, B7.
+#include "collector/collector_impl.hpp"
 #include "test_support.hpp"
 
 #include <unistd.h>
@@ -9,6 +10,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace overt::testing {
 namespace {
@@ -476,6 +480,40 @@ TEST(Collector, CorruptCountersFileIsReportedWithItsName) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("counters.json"), std::string::npos) << e.what();
     }
+}
+
+// Threads that record take a staging shard of their own while they live. Handed out round-robin
+// at first use, the 16th short-lived thread started beside a long-lived one landed on its shard.
+TEST(CollectorShards, LiveThreadsHoldShardsOfTheirOwnAndAnEndedThreadGivesItsShardBack) {
+    using Impl = std::remove_reference_t<decltype(detail::CollectorAccess::impl(std::declval<Collector&>()))>;
+    std::atomic<size_t> long_lived_shard{Impl::kStagingShards};
+    std::atomic<bool> stop{false};
+    std::thread long_lived([&] {
+        long_lived_shard = Impl::this_thread_shard();
+        while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+    while (long_lived_shard == Impl::kStagingShards) std::this_thread::yield();
+    for (int i = 0; i < 3 * static_cast<int>(Impl::kStagingShards); ++i) {
+        size_t shard = Impl::kStagingShards;
+        std::thread([&shard] { shard = Impl::this_thread_shard(); }).join();
+        EXPECT_NE(shard, long_lived_shard.load()) << "short-lived thread " << i;
+    }
+    // As many live threads as there are shards (the long-lived one among them) hold them all.
+    std::vector<size_t> shards(Impl::kStagingShards - 1, Impl::kStagingShards);
+    std::atomic<size_t> ready{0};
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < shards.size(); ++i)
+        threads.emplace_back([&, i] {
+            shards[i] = Impl::this_thread_shard();
+            ++ready;
+            while (ready < shards.size()) std::this_thread::yield();
+        });
+    for (auto& thread : threads) thread.join();
+    stop = true;
+    long_lived.join();
+    shards.push_back(long_lived_shard);
+    std::sort(shards.begin(), shards.end());
+    EXPECT_EQ(std::unique(shards.begin(), shards.end()), shards.end()) << "two live threads on one shard";
 }
 
 }  // namespace

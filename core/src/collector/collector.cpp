@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -173,11 +174,41 @@ void Collector::Impl::fill_event(Event& event, const StagingShard& shard, EventT
     event.metadata = metadata ? std::move(metadata) : shard.base_metadata;
 }
 
-// Threads get shards round-robin, so the first kStagingShards threads never share one.
+namespace {
+std::atomic<uint32_t> g_shards_held{0};  // bit i: a live thread holds shard i
+std::atomic<uint32_t> g_shared_shard_next{0};
+}  // namespace
+
+// A thread takes the lowest shard no live thread holds when it first records and gives it back
+// when it ends, so live threads share a shard only past kStagingShards of them. (Handed out
+// round-robin at first use, the 16th thread started after a long-lived one landed on its shard
+// and the two fought over one lock on every event: the benchmark's threads did, run after run.)
 size_t Collector::Impl::this_thread_shard() {
-    static std::atomic<size_t> next_shard{0};
-    thread_local const size_t shard = next_shard.fetch_add(1, std::memory_order_relaxed) % kStagingShards;
-    return shard;
+    static_assert(kStagingShards <= 32);
+    struct ThreadShard {
+        size_t index = 0;
+        bool held = false;
+        ThreadShard() noexcept {
+            constexpr auto all = static_cast<uint32_t>((uint64_t{1} << kStagingShards) - 1);
+            uint32_t taken = g_shards_held.load(std::memory_order_relaxed);
+            while (const uint32_t free = ~taken & all) {
+                const auto lowest = static_cast<unsigned>(std::countr_zero(free));
+                if (g_shards_held.compare_exchange_weak(taken, taken | (1u << lowest), std::memory_order_relaxed)) {
+                    index = lowest;
+                    held = true;
+                    return;
+                }
+            }
+            index = g_shared_shard_next.fetch_add(1, std::memory_order_relaxed) % kStagingShards;
+        }
+        ~ThreadShard() {
+            if (held) g_shards_held.fetch_and(~(1u << index), std::memory_order_relaxed);
+        }
+        ThreadShard(const ThreadShard&) = delete;
+        ThreadShard& operator=(const ThreadShard&) = delete;
+    };
+    thread_local const ThreadShard shard;
+    return shard.index;
 }
 
 template <typename Fill>
