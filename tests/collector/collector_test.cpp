@@ -315,7 +315,8 @@ TEST(Collector, AnEventBuiltWhereAnEarlierOneWasStagedCarriesNothingOfIt) {
     Collector collector(config, std::move(sinks.owned), granted(""));
     std::vector<std::string> args{"--name", "myapp"};
     for (int round = 0; round < 3; ++round) {  // past a staged run (64 events) as well
-        for (int i = 0; i < 70; ++i) collector.track_command_extended("generate", args, 500, 1, "missing template", {{"k", "v"}});
+        for (int i = 0; i < 70; ++i)
+            collector.track_command_extended("generate", args, 500, 1, "missing template", {{"k", "v"}});
         collector.flush();
         for (int i = 0; i < 70; ++i) collector.track("feature.used", "export");
         collector.flush();

@@ -317,8 +317,9 @@ void Collector::track(std::string_view type, std::string_view name, const Metada
     try {
         const EventType interned(type);
         auto metadata = impl_->merge_metadata(extra);
-        impl_->record_in_place(
-            [&](Event& event, const Impl::StagingShard& shard) { Impl::fill_event(event, shard, interned, name, std::move(metadata)); });
+        impl_->record_in_place([&](Event& event, const Impl::StagingShard& shard) {
+            Impl::fill_event(event, shard, interned, name, std::move(metadata));
+        });
     } catch (...) {
         impl_->ledger.record_failed();
     }

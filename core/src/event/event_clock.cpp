@@ -73,13 +73,16 @@ constexpr uint64_t kTightReadTicks = 10'000;     // two clock readings take ~150
 // counter is not used) and the ticks of one resync interval.
 std::atomic<uint64_t> g_rate_bits{0};
 std::atomic<uint64_t> g_resync_ticks{0};
+// Set for good when the counter is not to be used: from then on a reading is the system
+// clock's alone, not the resync's three clock reads.
+std::atomic<bool> g_counter_off{false};
 
 // The measurement, under its mutex (taken about once per millisecond per thread).
 struct Measurement {
     std::mutex mutex;
     bool checked = false;         // the CPU was asked whether its counter is invariant
     bool kernel_checked = false;  // the kernel was asked whether it uses the counter as its clock
-    bool counter_off = false;  // not invariant, or a rate no counter has
+    bool counter_off = false;     // not invariant, not the kernel's clock, or a rate no counter has
     bool started = false;
     uint64_t start_ticks = 0;
     int64_t start_steady_ns = 0;
@@ -112,6 +115,12 @@ void restart_measurement(uint64_t ticks, int64_t steady) noexcept {
     publish(0);
 }
 
+void turn_counter_off(Measurement& m) noexcept {
+    m.counter_off = true;
+    publish(0);
+    g_counter_off.store(true, std::memory_order_relaxed);
+}
+
 struct ThreadAnchor {
     uint64_t ticks = 0;
     int64_t unix_ns = 0;
@@ -137,14 +146,15 @@ int64_t resync() noexcept {
     Measurement& m = g_measurement;
     if (!m.checked) {  // the CPU first (cheap); the kernel once a rate is ready, so a short-lived tool never asks
         m.checked = true;
-        m.counter_off = !counter_is_invariant();
+        if (!counter_is_invariant()) turn_counter_off(m);
     }
     if (m.counter_off) return unix_ns;
     if (m.ns_per_tick > 0 && previous.set) {
         const uint64_t since = ticks - previous.ticks;
         const uint64_t interval = g_resync_ticks.load(std::memory_order_relaxed);
         if (since < 4 * interval) {
-            const int64_t predicted = previous.unix_ns + static_cast<int64_t>(static_cast<double>(static_cast<int64_t>(since)) * m.ns_per_tick);
+            const auto counted_ns = static_cast<double>(static_cast<int64_t>(since)) * m.ns_per_tick;
+            const int64_t predicted = previous.unix_ns + static_cast<int64_t>(counted_ns);
             if (std::llabs(predicted - unix_ns) > kMaxMissNs) {
                 restart_measurement(ticks, steady);
                 return unix_ns;
@@ -158,15 +168,16 @@ int64_t resync() noexcept {
     const int64_t elapsed_ns = steady - m.start_steady_ns;
     if (elapsed_ns >= kMeasureOverNs) {
         const double ns_per_tick = static_cast<double>(elapsed_ns) / static_cast<double>(ticks - m.start_ticks);
-        // Between 10 GHz and 10 MHz; anything else is a counter that stopped, jumped or wrapped.
         if (!m.kernel_checked) {
             m.kernel_checked = true;
-            m.counter_off = !kernel_clock_is_the_counter();
-            if (m.counter_off) return unix_ns;
+            if (!kernel_clock_is_the_counter()) {
+                turn_counter_off(m);
+                return unix_ns;
+            }
         }
+        // Between 10 GHz and 10 MHz; anything else is a counter that stopped, jumped or wrapped.
         if (!(ns_per_tick > 0.1 && ns_per_tick < 100.0)) {
-            m.counter_off = true;
-            publish(0);
+            turn_counter_off(m);
             return unix_ns;
         }
         m.ns_per_tick = ns_per_tick;
@@ -187,8 +198,10 @@ int64_t unix_nano_now() noexcept {
         const uint64_t rate_bits = g_rate_bits.load(std::memory_order_relaxed);
         const uint64_t since = __rdtsc() - anchor.ticks;  // huge if the counter went back: resync
         if (rate_bits && since < g_resync_ticks.load(std::memory_order_relaxed))
-            return anchor.unix_ns + static_cast<int64_t>(static_cast<double>(static_cast<int64_t>(since)) * from_bits(rate_bits));
+            return anchor.unix_ns + static_cast<int64_t>(static_cast<double>(static_cast<int64_t>(since)) *
+                                                         from_bits(rate_bits));
     }
+    if (g_counter_off.load(std::memory_order_relaxed)) return system_unix_nano();
     return resync();
 #else
     return system_unix_nano();
