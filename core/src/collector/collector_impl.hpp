@@ -8,7 +8,7 @@
 
 #include "delivery/ledger.hpp"
 #include "delivery/pipeline.hpp"
-#include "collector/shard_lock.hpp"
+#include "collector/spin_lock.hpp"
 #include "delivery/sink_set.hpp"
 #include "spill/spill_store.hpp"
 
@@ -39,7 +39,7 @@ struct OVERT_LOCAL Collector::Impl {
     std::unique_ptr<delivery::Pipeline> pipeline;
 
     // `mutex` guards the buffer (short sections only); the ledger has its own, taken inside.
-    mutable std::mutex mutex;
+    mutable detail::SpinLock mutex;
     std::vector<Event> buffer;
     // Without a data dir a full buffer is a ring: the oldest event is at ring_start.
     size_t ring_start = 0;
@@ -53,7 +53,7 @@ struct OVERT_LOCAL Collector::Impl {
     // without staging. Every reader of the buffer drains the shards first (take, pending,
     // counters). Lock order: a shard's lock, then `mutex`.
     struct alignas(64) StagingShard {
-        detail::ShardLock lock;
+        detail::SpinLock lock;
         // The first `staged` are this thread's events, oldest first; the rest are slots that
         // were moved from, reused for the next events: constructing a zeroed Event and
         // destroying the moved-from one was a tenth of a track_command (perf: rep stos).
