@@ -37,6 +37,8 @@ export OVERT_LOG_LEVEL=off  # the collector's warnings (spill caps, refused endp
 
 log "track_command: flush charged (null sink, file plugin), flush paused, with spills; spdlog async as a reference"
 "$BIN/overt_bench_track" --benchmark_format=json --benchmark_out="$OUT/track.json" >&2
+log "track_command again through libovert.so, as a tool links it (null sink, flush charged and paused)"
+"$BIN/overt_bench_track_shared" --benchmark_format=json --benchmark_out="$OUT/track_shared.json" >&2
 log "encode throughput per plugin"
 "$BIN/overt_bench_encode" --benchmark_format=json --benchmark_out="$OUT/encode.json" >&2
 log "end to end: track -> flush -> http plugin -> 127.0.0.1"
@@ -63,8 +65,9 @@ out = sys.argv[1]
 load = lambda name: json.load(open(os.path.join(out, name)))
 track, encode, e2e, cli, rss, memory = (load(n) for n in ("track.json", "encode.json", "end_to_end.json", "cli.json",
                                                           "rss.json", "buffer_memory.json"))
+track_shared = load("track_shared.json")
 
-def aggregate(doc, prefix, threads, stat="median"):
+def aggregate(doc, prefix, threads, stat="median"):  # doc: the track benchmark's output
     for b in doc["benchmarks"]:
         if b["name"].startswith(prefix) and b["name"].endswith(f"threads:{threads}_{stat}"):
             return b["real_time"]
@@ -96,6 +99,8 @@ charged_file = with_mean("BM_TrackCommand_FlushCharged_FilePlugin", (1, 2))
 paused = per_threads("BM_TrackCommand_SteadyFlushPaused", (1, 2, 4))
 spills = per_threads("BM_TrackCommand_AmortisedWithSpills", (1, 2, 4))
 spdlog = per_threads("BM_SpdlogAsyncEnqueue", (1, 2, 4))
+shared_charged = {f"{t}_threads": aggregate(track_shared, "BM_TrackCommand_FlushCharged_NullSink", t) for t in (1, 2, 4)}
+shared_paused = {f"{t}_threads": aggregate(track_shared, "BM_TrackCommand_SteadyFlushPaused", t) for t in (1, 2, 4)}
 charged_1 = charged_null["1_threads"]
 paused_1 = paused["1_threads"]
 
@@ -122,6 +127,11 @@ summary["track_command"] = {
         **spills,
         "includes": "track_command with the default buffer spilling to a data dir on disk whenever it fills: encode, write, 2 fsync, rename, caps",
         "excludes": "delivery (nothing is flushed)",
+    },
+    "through_libovert_so": {
+        "flush_charged_null_sink": shared_charged,
+        "steady_flush_paused": shared_paused,
+        "note": "the same benchmarks linked against libovert.so as a tool links it (the figures above link libovert's internals statically, as the tests do): thread_locals through __tls_get_addr, calls through the PLT; the targets are judged on the figures above, this is beside them",
     },
     "reference_spdlog_async_enqueue": {
         **spdlog,
