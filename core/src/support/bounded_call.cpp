@@ -20,8 +20,8 @@ namespace {
 struct PendingCall {
     std::mutex mutex;
     std::condition_variable finished;
-    bool done = false;                   // under `mutex`, for the blocking wait
-    std::atomic<bool> returned{false};  // the same, for the caller's spin before it blocks
+    // Set before `finished` is notified under `mutex`: the caller polls it, then waits on it.
+    std::atomic<bool> returned{false};
 };
 
 SendResult run_guarded(const std::function<SendResult()>& call) {
@@ -130,7 +130,6 @@ bool run_bounded(std::function<void()> call, Deadline give_up) {
         shared_call.reset();
         pending->returned.store(true, std::memory_order_release);
         std::lock_guard lock(pending->mutex);
-        pending->done = true;
         pending->finished.notify_all();
     });
     if (!started) {
@@ -141,7 +140,8 @@ bool run_bounded(std::function<void()> call, Deadline give_up) {
     std::unique_lock lock(pending->mutex);
     // Not done by then: it keeps running on its worker and owns what it uses; see
     // abandon_forever for the objects it calls.
-    return pending->finished.wait_until(lock, give_up, [&] { return pending->done; });
+    return pending->finished.wait_until(lock, give_up,
+                                        [&] { return pending->returned.load(std::memory_order_acquire); });
 }
 
 std::optional<SendResult> call_with_watchdog(std::function<SendResult()> call, Deadline give_up) {
