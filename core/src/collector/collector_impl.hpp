@@ -6,9 +6,9 @@
 
 #include <overt/collector.hpp>
 
+#include "collector/spin_lock.hpp"
 #include "delivery/ledger.hpp"
 #include "delivery/pipeline.hpp"
-#include "collector/spin_lock.hpp"
 #include "delivery/sink_set.hpp"
 #include "spill/spill_store.hpp"
 
@@ -72,8 +72,8 @@ struct OVERT_LOCAL Collector::Impl {
     static size_t this_thread_shard();
 
     // An event is built where it is staged, under the shard's lock: `fill` writes its fields
-    // into a default Event at the shard's end (a moved-in event was a move and a destruction
-    // per call). A throwing `fill` leaves nothing staged.
+    // into the shard's next slot (a moved-in event was a move and a destruction per call). A
+    // throwing `fill` leaves the slot empty and nothing staged.
     template <typename Fill>
     void record_in_place(Fill&& fill);
     // A fresh reference count for the shard's origin and base metadata (kept as they were if

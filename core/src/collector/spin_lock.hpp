@@ -22,9 +22,6 @@ class SpinLock {
     void lock() noexcept {
         while (locked_.exchange(true, std::memory_order_acquire)) wait_until_free();
     }
-    bool try_lock() noexcept {
-        return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire);
-    }
     void unlock() noexcept { locked_.store(false, std::memory_order_release); }
 
    private:

@@ -99,7 +99,7 @@ __m128i hex_digits(__m128i nibbles) {
 
 // 8-4-4-4-12 lowercase hex into 36 chars, all 32 digits at once in two SSE2 registers, moved
 // apart for the dashes there and stored in three writes (a table lookup per byte, written two
-// digits at a time, took 10 ns an id; this 4).
+// digits at a time, took 10 ns an id in a loop; this 7.5-9).
 void write_event_id(char* at) {
     uint64_t lo = 0;
     const uint64_t hi = next_random_uuid_bits(lo);
